@@ -1,0 +1,39 @@
+"""Typed configuration of the ALIGNN barrier model."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hopnet.graphs.builder import GraphConfig
+
+
+class ModelConfig(BaseModel):
+    """Architecture. Defaults are the shipped model's; the paper's is ``paper()``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    graph: GraphConfig = GraphConfig()
+    hidden: int = Field(64, ge=4)
+    edge_rbf: int = Field(40, ge=2, description="Gaussian basis size for bond lengths")
+    angle_rbf: int = Field(20, ge=2, description="Gaussian basis size for bond-angle cosines")
+    alignn_layers: int = Field(2, ge=0)
+    gcn_layers: int = Field(2, ge=0)
+    path_flag: bool = Field(True, description="mark path-image atoms in the node features")
+    readout: Literal["mean", "mean+path"] = Field(
+        "mean+path", description="pool all atoms, or all atoms concatenated with the path images"
+    )
+
+    @classmethod
+    def paper(cls) -> "ModelConfig":
+        """ALIGNN as in the paper: hidden 256, 4 ALIGNN + 4 GCN layers, all angles, mean pooling."""
+        return cls(
+            graph=GraphConfig(angle_neighbors=12, scope="full"),
+            hidden=256,
+            edge_rbf=80,
+            angle_rbf=40,
+            alignn_layers=4,
+            gcn_layers=4,
+            path_flag=False,
+            readout="mean",
+        )

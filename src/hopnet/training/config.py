@@ -1,0 +1,27 @@
+"""Typed training configuration, loadable from a TOML file."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hopnet.models.config import ModelConfig
+
+
+class TrainConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: ModelConfig = ModelConfig()
+    epochs: int = Field(80, ge=1)
+    batch_size: int = Field(16, ge=1)
+    lr: float = Field(2e-3, gt=0, description="peak learning rate of the one-cycle schedule")
+    weight_decay: float = Field(1e-4, ge=0)
+    val_fraction: float = Field(0.1, ge=0, lt=1, description="carved from the training split for model selection")
+    seed: int = 0
+    threads: int = Field(2, ge=1, description="torch intra-op threads")
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "TrainConfig":
+        with open(path, "rb") as fh:
+            return cls.model_validate(tomllib.load(fh))

@@ -1,0 +1,31 @@
+"""Regression and good-conductor classification metrics, as the paper reports them."""
+from __future__ import annotations
+
+import numpy as np
+
+GOOD_CONDUCTOR_EM = 0.65  # eV; the paper's threshold for a good ionic conductor
+
+
+def regression_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    err = y_pred - y_true
+    ss_res, ss_tot = float(np.sum(err**2)), float(np.sum((y_true - y_true.mean()) ** 2))
+    return {
+        "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan"),
+        "mae": float(np.mean(np.abs(err))),
+        "rmse": float(np.sqrt(np.mean(err**2))),
+    }
+
+
+def classification_metrics(y_true, y_pred, threshold: float = GOOD_CONDUCTOR_EM) -> dict[str, float]:
+    """Positive class = good conductor (Em below ``threshold``)."""
+    t, p = np.asarray(y_true) < threshold, np.asarray(y_pred) < threshold
+    tp, fp, fn = int(np.sum(t & p)), int(np.sum(~t & p)), int(np.sum(t & ~p))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"accuracy": float(np.mean(t == p)), "precision": precision, "recall": recall, "f1": f1}
+
+
+def all_metrics(y_true, y_pred) -> dict[str, float]:
+    return {**regression_metrics(y_true, y_pred), **classification_metrics(y_true, y_pred), "n": len(y_true)}
