@@ -16,13 +16,16 @@ from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import N_IMAGES, Band
 
 
+GRAPH_VERSION = 2  # bump when the same config would build a different graph (invalidates caches)
+
+
 class GraphConfig(BaseModel):
     """How a structure becomes a graph. Part of every model's card."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cutoff: float = Field(8.0, gt=0, description="neighbour search radius (Å)")
-    max_neighbors: int = Field(12, ge=1, description="edges per atom: the nearest within cutoff")
+    max_neighbors: int = Field(12, ge=1, description="edges per atom: the nearest within cutoff, ties kept")
     angle_neighbors: int = Field(12, ge=2, description="only bonds to this many nearest neighbours form angles")
     scope: Literal["full", "local"] = Field("full", description="whole cell, or atoms near the path only")
     local_radius: float = Field(6.0, gt=0, description="with scope=local: keep atoms this close to a path image (Å)")
@@ -46,23 +49,40 @@ class CrystalGraph:
         return len(self.z)
 
 
+TIE_TOLERANCE = 1e-3  # Å; neighbours this close to the k-th are kept too
+
+
+def _within_kth(center: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
+    """Edges no longer than their centre's k-th shortest bond (plus ties).
+
+    Cutting at exactly k edges would pick among equidistant atoms by their
+    order in the file, so a symmetric crystal would get a different graph for
+    every atom ordering.
+    """
+    first = np.searchsorted(center, center, side="left")  # edges are sorted by (centre, length)
+    n_per_center = np.bincount(center)[center]
+    kth = np.where(n_per_center >= k, dist[first + np.minimum(k, n_per_center) - 1], np.inf)
+    return dist <= kth + TIE_TOLERANCE
+
+
 def _knn_edges(structure: Structure, centers_idx: np.ndarray, cfg: GraphConfig):
-    """Edges (centre, neighbour, vector, rank) to the ``max_neighbors`` nearest atoms."""
+    """Edges (centre, neighbour, vector, length) to the ``max_neighbors`` nearest atoms, sorted by centre."""
     sites = [structure[i] for i in centers_idx]
     c, n, images, dist = structure.get_neighbor_list(cfg.cutoff, sites=sites, exclude_self=True)
     c = centers_idx[c]
+    # With an explicit ``sites`` list pymatgen cannot tell a centre from itself.
+    not_self = (n != c) | np.any(images != 0, axis=1)
+    c, n, images, dist = c[not_self], n[not_self], images[not_self], dist[not_self]
     vec = structure.cart_coords[n] + images @ structure.lattice.matrix - structure.cart_coords[c]
     order = np.lexsort((dist, c))
     c, n, vec, dist = c[order], n[order], vec[order], dist[order]
-    first = np.searchsorted(c, c, side="left")
-    rank = np.arange(len(c)) - first
-    keep = rank < cfg.max_neighbors
-    return c[keep], n[keep], vec[keep].astype(np.float32), dist[keep].astype(np.float32), rank[keep]
+    keep = _within_kth(c, dist, cfg.max_neighbors)
+    return c[keep], n[keep], vec[keep].astype(np.float32), dist[keep].astype(np.float32)
 
 
-def _triplets(center: np.ndarray, vec: np.ndarray, rank: np.ndarray, angle_neighbors: int):
-    """All ordered pairs of distinct edges around one centre, among its nearest bonds."""
-    elig = np.flatnonzero(rank < angle_neighbors)  # edges are sorted by centre
+def _triplets(center: np.ndarray, vec: np.ndarray, dist: np.ndarray, angle_neighbors: int):
+    """All ordered pairs of distinct edges around one centre, among its nearest bonds (ties included)."""
+    elig = np.flatnonzero(_within_kth(center, dist, angle_neighbors))
     ctr = center[elig]
     _, inverse, counts = np.unique(ctr, return_inverse=True, return_counts=True)
     starts = np.cumsum(counts) - counts
@@ -90,18 +110,18 @@ def build_graph(
         nodes = np.flatnonzero(near <= cfg.local_radius)
     else:
         nodes = np.arange(n_sites)
-    c, n, vec, dist, rank = _knn_edges(structure, nodes, cfg)
+    c, n, vec, dist = _knn_edges(structure, nodes, cfg)
     # Re-index to the kept nodes; a neighbour outside the local region is dropped.
     remap = np.full(n_sites, -1)
     remap[nodes] = np.arange(len(nodes))
     inside = remap[n] >= 0
-    c, n, vec, dist, rank = c[inside], n[inside], vec[inside], dist[inside], rank[inside]
+    c, n, vec, dist = c[inside], n[inside], vec[inside], dist[inside]
     lonely = np.setdiff1d(nodes, c)
     if lonely.size:
         raise HopnetInputError(
             source, f"site {int(lonely[0])} ({structure[int(lonely[0])].specie}) has no neighbour within {cfg.cutoff} Å"
         )
-    e1, e2, cos = _triplets(c, vec, rank, cfg.angle_neighbors)
+    e1, e2, cos = _triplets(c, vec, dist, cfg.angle_neighbors)
     z = np.array([structure[i].specie.Z for i in nodes], dtype=np.int64)
     flag = (nodes < n_path).astype(np.int64)
     return CrystalGraph(z, flag, remap[n], remap[c], dist, e1, e2, cos)

@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from hopnet.graphs.builder import CrystalGraph, GraphConfig
+from hopnet.graphs.builder import GRAPH_VERSION, CrystalGraph, GraphConfig
 
 _FIELDS = ("z", "path_flag", "src", "dst", "length", "tri_src", "tri_dst", "cos_angle")
 _COUNTS = {"z": "n_atoms", "path_flag": "n_atoms", "src": "n_edges", "dst": "n_edges", "length": "n_edges",
@@ -24,7 +24,7 @@ def default_cache_dir() -> Path:
 
 
 def cache_key(cfg: GraphConfig, data_id: str) -> str:
-    return hashlib.sha256((cfg.model_dump_json() + data_id).encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{GRAPH_VERSION}:{cfg.model_dump_json()}:{data_id}".encode()).hexdigest()[:16]
 
 
 def save_graphs(path: Path, graphs: Sequence[CrystalGraph]) -> None:

@@ -20,8 +20,11 @@ class ALIGNN(nn.Module):
         self.atom_embed = mlp(n_atom_in, h)
         self.edge_embed = nn.Sequential(GaussianBasis(0.0, cfg.graph.cutoff, cfg.edge_rbf), mlp(cfg.edge_rbf, h))
         self.angle_embed = nn.Sequential(GaussianBasis(-1.0, 1.0, cfg.angle_rbf), mlp(cfg.angle_rbf, h))
-        self.alignn = nn.ModuleList(ALIGNNLayer(h) for _ in range(cfg.alignn_layers))
-        self.gcn = nn.ModuleList(EdgeGatedGraphConv(h) for _ in range(cfg.gcn_layers))
+        n_a, n_g = cfg.alignn_layers, cfg.gcn_layers
+        self.alignn = nn.ModuleList(
+            ALIGNNLayer(h, last_angles=i == n_a - 1, last_bonds=n_g == 0 and i == n_a - 1) for i in range(n_a)
+        )
+        self.gcn = nn.ModuleList(EdgeGatedGraphConv(h, update_edges=i < n_g - 1) for i in range(n_g))
         n_pool = 2 * h if cfg.readout == "mean+path" else h
         self.head = nn.Sequential(mlp(n_pool, h), nn.Linear(h, 1))
 

@@ -33,13 +33,14 @@ class EdgeGatedGraphConv(nn.Module):
     per-edge work is one linear map plus elementwise gating.
     """
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, update_edges: bool = True):
         super().__init__()
         self.dim = dim
         self.node_proj = nn.Linear(dim, 4 * dim)  # [src gate | dst gate | src value | self update]
         self.edge_gate = nn.Linear(dim, dim)
         self.norm_nodes = nn.LayerNorm(dim)
-        self.norm_edges = nn.LayerNorm(dim)
+        # The network's last use of an edge set need not return new edge features.
+        self.norm_edges = nn.LayerNorm(dim) if update_edges else None
         self.act = nn.SiLU()
 
     def forward(self, x: torch.Tensor, e: torch.Tensor, src: torch.Tensor, dst: torch.Tensor):
@@ -49,16 +50,17 @@ class EdgeGatedGraphConv(nn.Module):
         num = scatter_sum(gate * src_value[src], dst, len(x))
         den = scatter_sum(gate, dst, len(x))
         h = self_update + num / (den + 1e-6)
-        return x + self.act(self.norm_nodes(h)), e + self.act(self.norm_edges(m))
+        x = x + self.act(self.norm_nodes(h))
+        return x, (e + self.act(self.norm_edges(m)) if self.norm_edges is not None else None)
 
 
 class ALIGNNLayer(nn.Module):
     """Update bonds and angles on the line graph, then atoms and bonds on the atom graph."""
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, last_angles: bool = False, last_bonds: bool = False):
         super().__init__()
-        self.line_conv = EdgeGatedGraphConv(dim)
-        self.atom_conv = EdgeGatedGraphConv(dim)
+        self.line_conv = EdgeGatedGraphConv(dim, update_edges=not last_angles)
+        self.atom_conv = EdgeGatedGraphConv(dim, update_edges=not last_bonds)
 
     def forward(self, x, e, t, src, dst, tri_src, tri_dst):
         e, t = self.line_conv(e, t, tri_src, tri_dst)

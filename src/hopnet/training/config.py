@@ -13,7 +13,7 @@ class TrainConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model: ModelConfig = ModelConfig()
-    epochs: int = Field(80, ge=1)
+    epochs: int = Field(40, ge=1)
     batch_size: int = Field(16, ge=1)
     lr: float = Field(2e-3, gt=0, description="peak learning rate of the one-cycle schedule")
     weight_decay: float = Field(1e-4, ge=0)

@@ -1,0 +1,162 @@
+"""``hopnet`` command line: predict, evaluate, train.
+
+Bad input ends with one line on stderr and exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+from hopnet.errors import HopnetInputError
+
+EXIT_BAD_INPUT = 2
+
+
+def _example_paths() -> tuple[Path, Path]:
+    root = Path(str(resources.files("hopnet") / "examples"))
+    return root / "LiFePO4_initial.cif", root / "LiFePO4_final.cif"
+
+
+def _read_dataset(path: Path):
+    """Entries of a JSON file in the barrier set's band format."""
+    from hopnet.data.barriers import read_band_records
+
+    try:
+        records = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise HopnetInputError(path, "file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HopnetInputError(path, f"not valid JSON ({exc})") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) and "atoms" in r for r in records):
+        raise HopnetInputError(path, "expected a JSON list of entries with an 'atoms' structure")
+    try:
+        return read_band_records(records, source=str(path))
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, HopnetInputError):
+            raise
+        raise HopnetInputError(path, f"malformed entry ({type(exc).__name__}: {exc})") from None
+
+
+def _print_prediction(pred) -> None:
+    verdict = "good conductor" if pred.good_conductor else "poor conductor"
+    spread = f" ± {pred.em_std:.3f}" if pred.em_std is not None else ""
+    print(f"{pred.label or 'path'}: {pred.ion} hop of {pred.hop_length:.2f} Å  Em = {pred.em:.3f}{spread} eV  ({verdict}, threshold 0.65 eV)")
+    for note in pred.domain_warnings:
+        print(f"  warning: outside the training domain: {note}")
+
+
+def cmd_predict(args) -> None:
+    from hopnet.predictor import load_model
+    from hopnet.structures import read_structure
+
+    if args.example:
+        args.initial, args.final = _example_paths()
+        args.ion = args.ion or "Li"
+    model = load_model(args.model)
+    if args.data:
+        if args.initial or args.final:
+            raise HopnetInputError(args.data, "give either DATA.json or --initial/--final, not both")
+        entries = _read_dataset(Path(args.data))
+        preds = model.predict_band([e.band for e in entries])
+        rows = [{"jid": e.jid, "sys_name": e.sys_name, "ion": p.ion, "em_pred": round(p.em, 4),
+                 **({"em_std": round(p.em_std, 4)} if p.em_std is not None else {}),
+                 **({"em_true": e.em} if e.em is not None else {}),
+                 "out_of_domain": "; ".join(p.domain_warnings)} for e, p in zip(entries, preds)]
+        _write_rows(rows, args.output)
+        return
+    if not (args.initial and args.final):
+        raise HopnetInputError("hopnet predict", "give DATA.json, or both --initial and --final, or --example")
+    initial, final = read_structure(args.initial), read_structure(args.final)
+    pred = model.predict(initial, final, ion=args.ion, label=f"{Path(args.initial).name} -> {Path(args.final).name}")
+    if args.json:
+        print(json.dumps(pred.as_dict()))
+    else:
+        _print_prediction(pred)
+
+
+def _write_rows(rows: list[dict], output: str | None) -> None:
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    if output and output.endswith(".json"):
+        Path(output).write_text(json.dumps(rows, indent=1))
+        return
+    fh = open(output, "w", newline="") if output else sys.stdout
+    writer = csv.DictWriter(fh, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    if output:
+        fh.close()
+        print(f"wrote {len(rows)} predictions to {output}", file=sys.stderr)
+
+
+def cmd_evaluate(args) -> None:
+    from hopnet.predictor import load_model
+    from hopnet.training.metrics import all_metrics
+    from hopnet.training.plots import parity_plot
+
+    entries = _read_dataset(Path(args.data))
+    if any(e.em is None for e in entries):
+        raise HopnetInputError(args.data, "every entry needs a 'target' (DFT Em) to evaluate")
+    preds = load_model(args.model).predict_band([e.band for e in entries])
+    y, p = [e.em for e in entries], [x.em for x in preds]
+    metrics = all_metrics(y, p)
+    for key in ("n", "r2", "mae", "rmse", "accuracy", "precision", "recall", "f1"):
+        print(f"{key:>10}: {metrics[key]:.3f}" if key != "n" else f"{key:>10}: {metrics[key]}")
+    plot = args.plot or str(Path(args.data).with_suffix("")) + "-parity.png"
+    parity_plot(y, p, plot, title=f"hopnet on {Path(args.data).name}")
+    print(f"parity plot: {plot}")
+
+
+def cmd_train(args) -> None:
+    from hopnet.training.config import TrainConfig
+    from hopnet.training.run import train_band_model
+
+    cfg = TrainConfig.from_toml(args.config)
+    card = train_band_model(cfg, Path(args.out), seeds=args.seeds)
+    print(f"model card: {card}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="hopnet", description="Ionic migration barriers from hop paths.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("predict", help="predict Em for initial/final structures or a band-format JSON file")
+    p.add_argument("data", nargs="?", help="JSON list in the barrier set's band format")
+    p.add_argument("--initial", help="CIF/POSCAR with the ion at its start site")
+    p.add_argument("--final", help="CIF/POSCAR with the ion at its end site (same atoms, same cell)")
+    p.add_argument("--ion", help="mobile ion species (default: the one atom that moves)")
+    p.add_argument("--example", action="store_true", help="run on the bundled LiFePO4 example")
+    p.add_argument("--model", help="model card (default: the shipped model)")
+    p.add_argument("-o", "--output", help="write predictions to CSV (or .json)")
+    p.add_argument("--json", action="store_true", help="print the prediction as JSON")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("evaluate", help="metrics and a parity plot on a labelled band-format JSON file")
+    p.add_argument("data")
+    p.add_argument("--model")
+    p.add_argument("--plot", help="parity plot PNG (default: next to DATA)")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("train", help="train a band model on the shipped training split")
+    p.add_argument("config", help="TOML training config")
+    p.add_argument("--out", default="hopnet-model/hopnet-band.json", help="model card to write")
+    p.add_argument("--seeds", type=int, nargs="+", default=None, help="one network per seed (ensemble)")
+    p.set_defaults(func=cmd_train)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except HopnetInputError as err:
+        print(f"hopnet: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Model files: safetensors weights + a JSON card, checksummed, never pickled."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from safetensors.torch import load_file, save_file
+
+from hopnet.errors import HopnetInputError
+from hopnet.models.alignn import ALIGNN
+from hopnet.models.config import ModelConfig
+
+CARD_FORMAT = "hopnet-model/1"
+
+
+@dataclass
+class Member:
+    """One trained network of a (possibly one-member) ensemble."""
+
+    model: ALIGNN
+    mean: float  # target scaler: Em = output * std + mean
+    std: float
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def save_model(card_path: Path, members: list[Member], card: dict) -> dict:
+    """Write ``<stem>.<i>.safetensors`` per member and the card that lists and checksums them."""
+    card_path = Path(card_path)
+    card_path.parent.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i, m in enumerate(members):
+        weights = card_path.with_name(f"{card_path.stem}.{i}.safetensors")
+        save_file({k: v.contiguous() for k, v in m.model.state_dict().items()}, str(weights))
+        entries.append({"file": weights.name, "sha256": sha256_file(weights), "target_mean": m.mean, "target_std": m.std})
+    card = {"format": CARD_FORMAT, **card, "config": members[0].model.cfg.model_dump(), "members": entries}
+    card_path.write_text(json.dumps(card, indent=1))
+    return card
+
+
+def load_model_files(card_path: Path) -> tuple[list[Member], dict]:
+    """Read a card and its weights; refuse anything unverified or malformed."""
+    card_path = Path(card_path)
+    try:
+        card = json.loads(card_path.read_text())
+    except FileNotFoundError:
+        raise HopnetInputError(card_path, "model card not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HopnetInputError(card_path, f"model card is not valid JSON ({exc})") from None
+    if not isinstance(card, dict) or card.get("format") != CARD_FORMAT:
+        raise HopnetInputError(card_path, f"not a {CARD_FORMAT} model card")
+    cfg = ModelConfig.model_validate(card["config"])
+    members = []
+    for entry in card["members"]:
+        weights = card_path.with_name(entry["file"])
+        if not weights.is_file():
+            raise HopnetInputError(weights, "weights file listed in the card is missing")
+        if sha256_file(weights) != entry["sha256"]:
+            raise HopnetInputError(weights, "checksum mismatch: the weights file is corrupted or was modified")
+        model = ALIGNN(cfg)
+        model.load_state_dict(load_file(str(weights)))
+        model.eval()
+        members.append(Member(model, float(entry["target_mean"]), float(entry["target_std"])))
+    return members, card

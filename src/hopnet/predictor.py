@@ -1,0 +1,95 @@
+"""The user-facing model: bands or endpoint structures in, barriers out."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import torch
+from pymatgen.core import Structure
+
+from hopnet.graphs.batch import collate
+from hopnet.graphs.builder import graph_from_band
+from hopnet.models.io import Member, load_model_files
+from hopnet.pathways.band import Band, band_from_endpoints
+from hopnet.training.metrics import GOOD_CONDUCTOR_EM
+
+
+@dataclass
+class Prediction:
+    em: float  # eV; ensemble mean
+    em_std: float | None  # ensemble spread (None for a single network)
+    good_conductor: bool  # em < 0.65 eV
+    ion: str
+    hop_length: float  # Å
+    label: str = ""
+    domain_warnings: list[str] = field(default_factory=list)  # why the input lies outside the training data
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class BarrierModel:
+    """A trained (ensemble of) ALIGNN band model(s) with its card."""
+
+    def __init__(self, members: list[Member], card: dict, threads: int | None = None):
+        self.members = members
+        self.card = card
+        self.graph_config = members[0].model.cfg.graph
+        self.threads = threads
+        domain = card.get("domain", {})
+        self._elements = set(domain.get("elements", []))
+        self._ions = set(domain.get("ions", []))
+        self._hop_range = domain.get("hop_length", [0.0, np.inf])
+
+    @classmethod
+    def from_file(cls, card_path: str | Path, threads: int | None = None) -> "BarrierModel":
+        members, card = load_model_files(Path(card_path))
+        return cls(members, card, threads)
+
+    def predict_band(self, bands: Band | list[Band], batch_size: int = 32) -> Prediction | list[Prediction]:
+        single = isinstance(bands, Band)
+        bands = [bands] if single else list(bands)
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        graphs = [graph_from_band(b, self.graph_config) for b in bands]
+        outputs = np.empty((len(self.members), len(bands)))
+        with torch.no_grad():
+            for i in range(0, len(graphs), batch_size):
+                batch = collate(graphs[i : i + batch_size])
+                for k, m in enumerate(self.members):
+                    outputs[k, i : i + batch_size] = m.model(batch).numpy() * m.std + m.mean
+        em = outputs.mean(axis=0)
+        std = outputs.std(axis=0, ddof=1) if len(self.members) > 1 else [None] * len(bands)
+        preds = [
+            Prediction(float(e), None if s is None else float(s), bool(e < GOOD_CONDUCTOR_EM), b.ion,
+                       b.hop_length, b.label, self.domain_warnings(b))
+            for b, e, s in zip(bands, em, std)
+        ]
+        return preds[0] if single else preds
+
+    def predict(self, initial: Structure, final: Structure, ion: str | None = None, label: str = "") -> Prediction:
+        """Barrier of the one-ion hop that turns ``initial`` into ``final``."""
+        return self.predict_band(band_from_endpoints(initial, final, ion=ion, label=label))
+
+    def domain_warnings(self, band: Band) -> list[str]:
+        notes = []
+        if self._ions and band.ion not in self._ions:
+            notes.append(f"mobile ion {band.ion} not among training ions {sorted(self._ions)}")
+        unseen = sorted({str(el) for el in band.host.composition.elements} - self._elements) if self._elements else []
+        if unseen:
+            notes.append(f"elements never seen in training: {', '.join(unseen)}")
+        lo, hi = self._hop_range
+        if not lo <= band.hop_length <= hi:
+            notes.append(f"hop length {band.hop_length:.2f} Å outside training range {lo:.2f}-{hi:.2f} Å")
+        return notes
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("hopnet") / "weights" / "hopnet-band.json"))
+
+
+def load_model(path: str | Path | None = None, threads: int | None = None) -> BarrierModel:
+    """The shipped model (default) or a model card written by ``hopnet train``."""
+    return BarrierModel.from_file(path or default_model_path(), threads)

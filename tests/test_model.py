@@ -1,0 +1,47 @@
+import numpy as np
+import torch
+
+from hopnet.graphs.batch import collate
+from hopnet.graphs.builder import graph_from_band
+from hopnet.models.alignn import ALIGNN
+from hopnet.models.config import ModelConfig
+from hopnet.pathways.band import Band
+
+from conftest import TINY
+
+
+def _predict(model, bands, cfg=TINY):
+    with torch.no_grad():
+        return model(collate([graph_from_band(b, cfg.graph) for b in bands])).numpy()
+
+
+def test_batched_equals_one_by_one(test_entries):
+    torch.manual_seed(0)
+    model = ALIGNN(TINY).eval()
+    bands = [e.band for e in test_entries[:4]]
+    together = _predict(model, bands)
+    alone = np.array([_predict(model, [b])[0] for b in bands])
+    np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-6)
+
+
+def test_prediction_is_invariant_to_host_atom_order(test_entries):
+    torch.manual_seed(0)
+    model = ALIGNN(TINY).eval()
+    band = test_entries[0].band
+    perm = np.random.default_rng(1).permutation(len(band.host))
+    shuffled = Band(band.host.copy().__class__.from_sites([band.host[i] for i in perm]), band.ion, band.frac_images)
+    assert abs(_predict(model, [band])[0] - _predict(model, [shuffled])[0]) < 1e-5
+
+
+def test_path_flag_and_readout_change_the_input():
+    assert ALIGNN(ModelConfig(path_flag=True)).atom_embed[0].in_features == \
+        ALIGNN(ModelConfig(path_flag=False)).atom_embed[0].in_features + 1
+    assert ALIGNN(ModelConfig(readout="mean+path")).head[0][0].in_features == 2 * ModelConfig().hidden
+
+
+def test_gradients_reach_every_parameter(test_entries):
+    model = ALIGNN(TINY)
+    out = model(collate([graph_from_band(e.band, TINY.graph) for e in test_entries[:2]]))
+    out.sum().backward()
+    missing = [n for n, p in model.named_parameters() if p.grad is None or not torch.any(p.grad != 0)]
+    assert not missing

@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+
+from hopnet.training.config import TrainConfig
+from hopnet.training.cv import group_kfold
+from hopnet.training.metrics import all_metrics, classification_metrics, regression_metrics
+from hopnet.training.trainer import fit, predict_scaled, split_validation
+
+from conftest import TINY
+
+
+def test_regression_metrics_by_hand():
+    m = regression_metrics([1.0, 2.0, 3.0], [1.5, 2.0, 2.0])
+    assert m["mae"] == pytest.approx(0.5)
+    assert m["rmse"] == pytest.approx(np.sqrt(1.25 / 3))
+    assert m["r2"] == pytest.approx(1 - 1.25 / 2.0)
+
+
+def test_classification_positive_class_is_low_barrier():
+    # true: good, good, bad, bad; predicted: good, bad, good, bad
+    m = classification_metrics([0.2, 0.3, 1.0, 2.0], [0.1, 0.9, 0.5, 1.5])
+    assert m["accuracy"] == 0.5 and m["precision"] == 0.5 and m["recall"] == 0.5 and m["f1"] == 0.5
+
+
+def test_group_kfold_never_splits_a_group():
+    groups = np.repeat(np.arange(30), np.random.default_rng(0).integers(1, 5, 30))
+    folds = group_kfold(groups, 5, seed=0)
+    assert sorted(np.concatenate(folds).tolist()) == list(range(len(groups)))
+    owners = [{int(g) for g in groups[f]} for f in folds]
+    assert all(not (a & b) for i, a in enumerate(owners) for b in owners[i + 1 :])
+    sizes = [len(f) for f in folds]
+    assert max(sizes) - min(sizes) <= 4
+
+
+def test_validation_split_respects_groups():
+    groups = np.repeat(np.arange(20), 3)
+    tr, va = split_validation(len(groups), 0.2, seed=0, groups=groups)
+    assert not set(groups[tr]) & set(groups[va]) and len(va) == 12
+
+
+def test_training_learns_and_is_reproducible(small_set):
+    _, graphs, em = small_set
+    cfg = TrainConfig(model=TINY, epochs=6, batch_size=8, lr=5e-3, val_fraction=0.0, seed=3)
+    a = fit(graphs, em, cfg, progress=False)
+    b = fit(graphs, em, cfg, progress=False)
+    losses = [h["train_l1"] for h in a.history]
+    assert losses[-1] < losses[0]
+    np.testing.assert_array_equal(predict_scaled(a.model, graphs), predict_scaled(b.model, graphs))
+
+
+def test_resume_after_interruption_matches_uninterrupted_run(small_set, tmp_path):
+    _, graphs, em = small_set
+    full = TrainConfig(model=TINY, epochs=4, batch_size=8, seed=1)
+    reference = fit(graphs, em, full, checkpoint_dir=tmp_path / "ref", progress=False)
+    # stop after 2 of 4 epochs by killing the schedule early, then resume with the full config
+    class Stop(Exception):
+        pass
+
+    import hopnet.training.trainer as trainer
+
+    original = trainer.save_checkpoint
+
+    def save_then_stop(directory, model, best, opt, meta):
+        original(directory, model, best, opt, meta)
+        if meta["epoch"] == 1:
+            raise Stop
+
+    trainer.save_checkpoint = save_then_stop
+    try:
+        with pytest.raises(Stop):
+            fit(graphs, em, full, checkpoint_dir=tmp_path / "run", progress=False)
+    finally:
+        trainer.save_checkpoint = original
+    resumed = fit(graphs, em, full, checkpoint_dir=tmp_path / "run", progress=False)
+    assert [h["epoch"] for h in resumed.history] == [0, 1, 2, 3]
+    np.testing.assert_allclose(predict_scaled(resumed.model, graphs), predict_scaled(reference.model, graphs),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_resume_refuses_another_config(small_set, tmp_path):
+    _, graphs, em = small_set
+    fit(graphs, em, TrainConfig(model=TINY, epochs=1, batch_size=8), checkpoint_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match="different config"):
+        fit(graphs, em, TrainConfig(model=TINY, epochs=1, batch_size=8, lr=1e-2), checkpoint_dir=tmp_path,
+            progress=False)
+
+
+def test_all_metrics_counts():
+    assert all_metrics([0.1, 1.0], [0.2, 0.9])["n"] == 2
