@@ -50,7 +50,7 @@ def validate_structure(structure: Structure, source: str | Path) -> None:
     for site in structure:
         for specie in site.species:
             if not 1 <= getattr(specie, "Z", 0) <= 94:
-                raise HopnetInputError(source, f"unknown element {specie}")
+                raise HopnetInputError(source, f"unknown element {getattr(specie, 'symbol', specie)}")
     if not site_is_ordered(structure):
         raise HopnetInputError(source, "partially occupied sites are not supported; order the structure first")
     matrix = structure.lattice.matrix

@@ -50,18 +50,18 @@ def _print_prediction(pred) -> None:
 
 
 def cmd_predict(args) -> None:
+    from hopnet.pathways.band import band_from_endpoints
     from hopnet.predictor import load_model
     from hopnet.structures import read_structure
 
     if args.example:
         args.initial, args.final = _example_paths()
         args.ion = args.ion or "Li"
-    model = load_model(args.model)
     if args.data:
         if args.initial or args.final:
             raise HopnetInputError(args.data, "give either DATA.json or --initial/--final, not both")
         entries = _read_dataset(Path(args.data))
-        preds = model.predict_band([e.band for e in entries])
+        preds = load_model(args.model).predict_band([e.band for e in entries])
         rows = [{"jid": e.jid, "sys_name": e.sys_name, "ion": p.ion, "em_pred": round(p.em, 4),
                  **({"em_std": round(p.em_std, 4)} if p.em_std is not None else {}),
                  **({"em_true": e.em} if e.em is not None else {}),
@@ -71,7 +71,8 @@ def cmd_predict(args) -> None:
     if not (args.initial and args.final):
         raise HopnetInputError("hopnet predict", "give DATA.json, or both --initial and --final, or --example")
     initial, final = read_structure(args.initial), read_structure(args.final)
-    pred = model.predict(initial, final, ion=args.ion, label=f"{Path(args.initial).name} -> {Path(args.final).name}")
+    band = band_from_endpoints(initial, final, ion=args.ion, label=f"{Path(args.initial).name} -> {Path(args.final).name}")
+    pred = load_model(args.model).predict_band(band)
     if args.json:
         print(json.dumps(pred.as_dict()))
     else:

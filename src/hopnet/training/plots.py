@@ -26,3 +26,24 @@ def parity_plot(y_true, y_pred, path, title: str = "") -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def confusion_plot(y_true, y_pred, path, title: str = "", threshold: float = GOOD_CONDUCTOR_EM) -> None:
+    """2x2 good/poor-conductor confusion matrix at ``threshold``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t, p = np.asarray(y_true) < threshold, np.asarray(y_pred) < threshold
+    counts = np.array([[np.sum(t & p), np.sum(t & ~p)], [np.sum(~t & p), np.sum(~t & ~p)]])
+    labels = [f"good (<{threshold} eV)", "poor"]
+    fig, ax = plt.subplots(figsize=(3.8, 3.4), dpi=120)
+    ax.imshow(counts, cmap="Blues")
+    for (i, j), c in np.ndenumerate(counts):
+        ax.text(j, i, str(c), ha="center", va="center", color="white" if c > counts.max() / 2 else "black")
+    ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=labels, yticklabels=labels,
+           xlabel="predicted", ylabel="DFT-NEB", title=title)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

@@ -1,0 +1,57 @@
+"""Evaluate a trained model ONCE on the paper's 60-path test split, beside the paper's own results.
+
+    python benchmarks/evaluate_test.py --model src/hopnet/weights/hopnet-band.json --name scratch
+
+Writes benchmarks/results/test_<name>.json and parity / confusion PNGs. The
+model must have been chosen without this split (see cv_scratch.py).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from paper import paper_test_rows  # noqa: E402
+
+from hopnet.data.barriers import host_key, load_barriers  # noqa: E402
+from hopnet.predictor import default_model_path, load_model  # noqa: E402
+from hopnet.training.metrics import all_metrics  # noqa: E402
+from hopnet.training.plots import confusion_plot, parity_plot  # noqa: E402
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", type=Path, default=default_model_path())
+    ap.add_argument("--name", default="scratch")
+    ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    args = ap.parse_args()
+
+    test, train = load_barriers("test"), load_barriers("train")
+    model = load_model(args.model, threads=2)
+    preds = model.predict_band([e.band for e in test])
+    y, p = np.array([e.em for e in test]), np.array([x.em for x in preds])
+    seen_hosts = {host_key(e.band) for e in train}
+    new_host = np.array([host_key(e.band) not in seen_hosts for e in test])
+    result = {
+        "model": str(args.model),
+        "card_name": model.card.get("name"),
+        "command": f"python benchmarks/evaluate_test.py --model {args.model} --name {args.name}",
+        "split": "paper test split (60 paths)",
+        "machine": f"{platform.machine()}, 2 torch threads",
+        "metrics": all_metrics(y, p),
+        "metrics_unseen_hosts": all_metrics(y[new_host], p[new_host]),
+        "paper": paper_test_rows([e.sys_name for e in test]),
+        "per_path": [{"sys_name": e.sys_name, "ion": e.ion, "em_true": e.em, "em_pred": float(q.em),
+                      "out_of_domain": q.domain_warnings} for e, q in zip(test, preds)],
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"test_{args.name}.json").write_text(json.dumps(result, indent=1))
+    parity_plot(y, p, args.out / f"parity_{args.name}.png", title=f"hopnet {args.name}, paper test split")
+    confusion_plot(y, p, args.out / f"confusion_{args.name}.png", title=f"hopnet {args.name}")
+    m = result["metrics"]
+    print(f"{args.name}: R2 {m['r2']:.3f}  MAE {m['mae']:.3f}  RMSE {m['rmse']:.3f}  acc {m['accuracy']:.3f}  "
+          f"prec {m['precision']:.3f}  rec {m['recall']:.3f}  F1 {m['f1']:.3f}")

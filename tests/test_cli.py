@@ -1,0 +1,135 @@
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from pymatgen.core import Lattice, Structure
+
+from hopnet.cli.main import EXIT_BAD_INPUT, _example_paths, main
+
+EXAMPLE_INI, EXAMPLE_FIN = _example_paths()
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_predict_example_with_a_given_model(capsys, tiny_model_card):
+    code, out, err = run(capsys, "predict", "--example", "--model", tiny_model_card)
+    assert code == 0, err
+    assert "Li hop of 2.99 Å" in out and "Em =" in out and "±" in out
+
+
+def test_predict_json_output(capsys, tiny_model_card):
+    code, out, _ = run(capsys, "predict", "--initial", EXAMPLE_INI, "--final", EXAMPLE_FIN, "--ion", "Li",
+                       "--model", tiny_model_card, "--json")
+    pred = json.loads(out)
+    assert code == 0 and pred["ion"] == "Li" and np.isfinite(pred["em"])
+    assert pred["good_conductor"] == (pred["em"] < 0.65)
+
+
+def test_predict_dataset_to_csv_and_evaluate(tmp_path, capsys, tiny_model_card):
+    from hopnet.data.barriers import _open
+
+    with _open("barriers_band_test.json.gz") as fh:
+        records = json.load(fh)[:5]
+    data = tmp_path / "five.json"
+    data.write_text(json.dumps(records))
+    code, _, err = run(capsys, "predict", data, "-o", tmp_path / "p.csv", "--model", tiny_model_card)
+    assert code == 0, err
+    rows = list(csv.DictReader(open(tmp_path / "p.csv")))
+    assert [r["sys_name"] for r in rows] == [r["sys_name"] for r in records]
+    assert {"jid", "sys_name", "em_pred", "em_true"} <= set(rows[0])
+    code, out, _ = run(capsys, "evaluate", data, "--model", tiny_model_card, "--plot", tmp_path / "parity.png")
+    assert code == 0 and "mae" in out and "precision" in out
+    assert (tmp_path / "parity.png").stat().st_size > 1000
+
+
+def _write(path, text: str | bytes):
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def _rocksalt_pair(tmp_path):
+    s = Structure(Lattice.cubic(5.6), ["Na"] * 3 + ["Cl"] * 4,
+                  [[0, 0, 0], [0.5, 0, 0.5], [0, 0.5, 0.5], [0.5, 0, 0], [0, 0.5, 0], [0, 0, 0.5], [0.5, 0.5, 0.5]])
+    f = s.copy()
+    f.replace(0, "Na", [0.5, 0.5, 0.0])
+    s.to(filename=str(tmp_path / "ini.cif"))
+    f.to(filename=str(tmp_path / "fin.cif"))
+    return s, f
+
+
+BAD_FILES = {
+    "empty.cif": ("", "file is empty"),
+    "binary.cif": (b"\x00\x01\x02garbage" * 10, "binary file"),
+    "garbage.cif": ("this is not a crystal\n", "cannot parse"),
+    "truncated.cif": ("data_x\n_cell_length_a 5.0\n_cell_length_b\n", "cannot parse"),
+    "POSCAR_truncated": ("Na\n1.0\n5 0 0\n0 5 0\n", "cannot parse"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_unreadable_files_give_one_line_and_exit_2(name, tmp_path, capsys, tiny_model_card):
+    content, message = BAD_FILES[name]
+    bad = _write(tmp_path / name, content)
+    _rocksalt_pair(tmp_path)
+    code, out, err = run(capsys, "predict", "--initial", bad, "--final", tmp_path / "fin.cif", "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT
+    assert err.count("\n") == 1 and message in err and name in err
+
+
+def _poscar(tmp_path, name, lattice, species, counts, coords):
+    lines = ["test", "1.0", *[" ".join(map(str, v)) for v in lattice], " ".join(species),
+             " ".join(map(str, counts)), "Direct", *[" ".join(map(str, c)) for c in coords]]
+    return _write(tmp_path / name, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    "lattice, species, coords, message",
+    [
+        ([[0, 0, 0], [0, 5, 0], [0, 0, 5]], ["Na", "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]], "absurd cell"),
+        ([[5, 0, 0], [0, 5, 0], [0, 0, 5]], ["Na", "Cl"], [[0, 0, 0], [0.01, 0, 0]], "overlapping atoms"),
+        ([[5, 0, 0], [0, 5, 0], [0, 0, 5]], ["Na", "Cl"], [[0, 0, 0], ["nan", 0.5, 0.5]], "NaN"),
+        ([[5, 0, 0], [0, 5, 0], [0, 0, 5]], ["Na", "Xx"], [[0, 0, 0], [0.5, 0.5, 0.5]], "unknown element Xx"),
+    ],
+)
+def test_absurd_structures_give_one_line_and_exit_2(lattice, species, coords, message, tmp_path, capsys, tiny_model_card):
+    bad = _poscar(tmp_path, "POSCAR", lattice, species, [1, 1], coords)
+    code, _, err = run(capsys, "predict", "--initial", bad, "--final", bad, "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "POSCAR" in err and message in err
+
+
+def test_endpoint_problems_give_one_line_and_exit_2(tmp_path, capsys, tiny_model_card):
+    s, f = _rocksalt_pair(tmp_path)
+    cases = {
+        "same.cif": (s, "no moving ion"),
+        "other.cif": (Structure(s.lattice, ["K"] + s.species[1:], s.frac_coords), "same atoms"),
+    }
+    for name, (structure, message) in cases.items():
+        structure.to(filename=str(tmp_path / name))
+        code, _, err = run(capsys, "predict", "--initial", tmp_path / "ini.cif", "--final", tmp_path / name,
+                           "--model", tiny_model_card)
+        assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and message in err, err
+    code, _, err = run(capsys, "predict", "--initial", tmp_path / "ini.cif", "--final", tmp_path / "fin.cif",
+                       "--ion", "Li", "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and "Li is not in the structure" in err
+
+
+def test_bad_dataset_json_gives_one_line(tmp_path, capsys, tiny_model_card):
+    for content in ["{not json", "[1, 2]", '[{"atoms": {"lattice_mat": 1}}]']:
+        data = _write(tmp_path / "d.json", content)
+        code, _, err = run(capsys, "predict", data, "--model", tiny_model_card)
+        assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "d.json" in err, err
+
+
+def test_console_script_reports_without_traceback(tmp_path):
+    bad = _write(tmp_path / "bad.cif", "nonsense")
+    proc = subprocess.run([sys.executable, "-m", "hopnet.cli.main", "predict", "--initial", bad, "--final", bad],
+                          capture_output=True, text=True)
+    assert proc.returncode == EXIT_BAD_INPUT
+    assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0
