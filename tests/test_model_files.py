@@ -45,3 +45,13 @@ def test_out_of_domain_inputs_are_flagged(tiny_model_card, test_entries):
     assert flagged, "the tiny model saw 40 paths; some test elements must be new to it"
     assert any("never seen" in w for p in flagged for w in p.domain_warnings)
     assert np.all(np.isfinite([p.em for p in preds]))
+
+
+def test_weights_of_another_architecture_are_refused(tiny_model_card, tmp_path):
+    card = json.loads(tiny_model_card.read_text())
+    card["config"]["hidden"] = 24
+    for entry in card["members"]:
+        (tmp_path / entry["file"]).write_bytes((tiny_model_card.parent / entry["file"]).read_bytes())
+    (tmp_path / "m.json").write_text(json.dumps(card))
+    with pytest.raises(HopnetInputError, match="do not fit the card's architecture"):
+        load_model(tmp_path / "m.json")

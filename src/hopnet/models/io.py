@@ -62,7 +62,13 @@ def load_model_files(card_path: Path) -> tuple[list[Member], dict]:
         if sha256_file(weights) != entry["sha256"]:
             raise HopnetInputError(weights, "checksum mismatch: the weights file is corrupted or was modified")
         model = ALIGNN(cfg)
-        model.load_state_dict(load_file(str(weights)))
+        try:
+            missing, unexpected = model.load_state_dict(load_file(str(weights)), strict=False)
+        except RuntimeError:  # shape mismatch
+            missing, unexpected = ["tensors of another shape"], []
+        if missing or unexpected:
+            detail = ", ".join([*(f"missing {k}" for k in missing[:2]), *(f"unexpected {k}" for k in unexpected[:2])])
+            raise HopnetInputError(weights, f"weights do not fit the card's architecture ({detail})")
         model.eval()
         members.append(Member(model, float(entry["target_mean"]), float(entry["target_std"])))
     return members, card

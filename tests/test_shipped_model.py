@@ -1,0 +1,79 @@
+"""The model that ships in the wheel: loads offline, reproduces its card, respects symmetry."""
+import numpy as np
+import pytest
+from pymatgen.core import Lattice, Structure
+from pymatgen.core.operations import SymmOp
+
+from hopnet.pathways.band import Band
+from hopnet.predictor import default_model_path, load_model
+from hopnet.training.metrics import all_metrics
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def test_card_metrics_are_what_the_weights_give(model, test_entries):
+    card_test = model.card["metrics"]["test"]
+    preds = model.predict_band([e.band for e in test_entries])
+    again = all_metrics([e.em for e in test_entries], [p.em for p in preds])
+    for key in ("mae", "r2", "accuracy", "precision"):
+        assert again[key] == pytest.approx(card_test[key], abs=1e-6)
+
+
+def test_card_names_its_data_and_seed(model):
+    training = model.card["training"]
+    assert len(training["data_sha256"]) == 64 and training["runs"][0]["seed"] == 0
+    assert default_model_path().with_name(model.card["members"][0]["file"]).stat().st_size > 10_000
+
+
+def _rotated(band: Band, angle_deg: float) -> Band:
+    op = SymmOp.from_axis_angle_and_translation([1, 2, 3], angle_deg)
+    lattice = Lattice(op.apply_rotation_only(band.host.lattice.matrix.T).T)
+    host = Structure(lattice, band.host.species, band.host.frac_coords)
+    return Band(host, band.ion, band.frac_images, band.label)
+
+
+def _translated(band: Band, shift) -> Band:
+    host = band.host.copy()
+    host.translate_sites(range(len(host)), shift, frac_coords=True, to_unit_cell=True)
+    return Band(host, band.ion, band.frac_images + shift, band.label)
+
+
+def _other_basis(band: Band) -> Band:
+    """The same crystal in the basis (a + b, b, c)."""
+    m = band.host.lattice.matrix
+    basis = np.array([[1, 1, 0], [0, 1, 0], [0, 0, 1]])
+    lattice = Lattice(basis @ m)
+    host = Structure(lattice, band.host.species, band.host.cart_coords, coords_are_cartesian=True, to_unit_cell=True)
+    images = lattice.get_fractional_coords(band.host.lattice.get_cartesian_coords(band.frac_images))
+    return Band(host, band.ion, images, band.label)
+
+
+def _reordered(band: Band) -> Band:
+    perm = np.random.default_rng(0).permutation(len(band.host))
+    return Band(Structure.from_sites([band.host[i] for i in perm]), band.ion, band.frac_images, band.label)
+
+
+def _reversed(band: Band) -> Band:
+    return Band(band.host, band.ion, band.frac_images[::-1], band.label)
+
+
+@pytest.mark.parametrize("transform", [lambda b: _rotated(b, 37.0), lambda b: _translated(b, np.array([0.3, 0.1, 0.7])),
+                                       _other_basis, _reordered, _reversed],
+                         ids=["rotation", "translation", "cell_basis", "atom_order", "reversed_hop"])
+def test_prediction_is_invariant(model, test_entries, transform):
+    bands = [e.band for e in test_entries[:6]]
+    before = [p.em for p in model.predict_band(bands)]
+    after = [p.em for p in model.predict_band([transform(b) for b in bands])]
+    np.testing.assert_allclose(after, before, atol=1e-4)
+
+
+def test_example_prediction(model):
+    from hopnet.cli.main import _example_paths
+    from hopnet.structures import read_structure
+
+    ini, fin = (read_structure(p) for p in _example_paths())
+    pred = model.predict(ini, fin, ion="Li")
+    assert pred.ion == "Li" and pred.domain_warnings == [] and 0 < pred.em < 9
