@@ -28,6 +28,8 @@ if __name__ == "__main__":
     ap.add_argument("--model", type=Path, default=default_model_path())
     ap.add_argument("--name", default="scratch")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    ap.add_argument("--write-card", action="store_true",
+                    help="record the test metrics (and the CV metrics of the same config) in the model card")
     args = ap.parse_args()
 
     test, train = load_barriers("test"), load_barriers("train")
@@ -52,6 +54,15 @@ if __name__ == "__main__":
     (args.out / f"test_{args.name}.json").write_text(json.dumps(result, indent=1))
     parity_plot(y, p, args.out / f"parity_{args.name}.png", title=f"hopnet {args.name}, paper test split")
     confusion_plot(y, p, args.out / f"confusion_{args.name}.png", title=f"hopnet {args.name}")
+    if args.write_card:
+        card = json.loads(args.model.read_text())
+        card["metrics"] = {"test": result["metrics"], "test_command": result["command"]}
+        for cv_file in sorted((args.out / "cv").glob("*.json")):
+            cv = json.loads(cv_file.read_text())
+            if cv["config"] == card["config"]:
+                card["metrics"]["cv"] = {**cv["metrics"], "folds": cv["folds_k"], "grouped_by": "host",
+                                         "command": cv["command"]}
+        args.model.write_text(json.dumps(card, indent=1))
     m = result["metrics"]
     print(f"{args.name}: R2 {m['r2']:.3f}  MAE {m['mae']:.3f}  RMSE {m['rmse']:.3f}  acc {m['accuracy']:.3f}  "
           f"prec {m['precision']:.3f}  rec {m['recall']:.3f}  F1 {m['f1']:.3f}")
