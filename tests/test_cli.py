@@ -133,3 +133,9 @@ def test_console_script_reports_without_traceback(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == EXIT_BAD_INPUT
     assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0
+
+
+def test_prediction_is_bit_identical_across_processes(tiny_model_card):
+    cmd = [sys.executable, "-m", "hopnet.cli.main", "predict", "--example", "--json", "--model", str(tiny_model_card)]
+    first, second = (subprocess.run(cmd, capture_output=True, text=True, check=True).stdout for _ in range(2))
+    assert first == second and json.loads(first)["em"] > 0

@@ -13,13 +13,13 @@ class ModelConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    graph: GraphConfig = GraphConfig()
+    graph: GraphConfig = GraphConfig(scope="local", local_radius=6.0, angle_neighbors=8)
     hidden: int = Field(64, ge=4)
     edge_rbf: int = Field(40, ge=2, description="Gaussian basis size for bond lengths")
     angle_rbf: int = Field(20, ge=2, description="Gaussian basis size for bond-angle cosines")
     alignn_layers: int = Field(2, ge=0)
     gcn_layers: int = Field(2, ge=0)
-    path_flag: bool = Field(True, description="mark path-image atoms in the node features")
+    path_flag: bool = Field(False, description="mark path-image atoms in the node features (no CV gain measured)")
     readout: Literal["mean", "mean+path"] = Field(
         "mean+path", description="pool all atoms, or all atoms concatenated with the path images"
     )
