@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ if __name__ == "__main__":
     ap.add_argument("--write-card", action="store_true",
                     help="record the test metrics (and the CV metrics of the same config) in the model card")
     args = ap.parse_args()
+    args.model = Path(os.path.relpath(args.model))
 
     test, train = load_barriers("test"), load_barriers("train")
     model = load_model(args.model, threads=2)
@@ -59,7 +61,7 @@ if __name__ == "__main__":
         card["metrics"] = {"test": result["metrics"], "test_command": result["command"]}
         for cv_file in sorted((args.out / "cv").glob("*.json")):
             cv = json.loads(cv_file.read_text())
-            if cv["config"] == card["config"]:
+            if cv["config"]["model"] == card["config"]:
                 card["metrics"]["cv"] = {**cv["metrics"], "folds": cv["folds_k"], "grouped_by": "host",
                                          "command": cv["command"]}
         args.model.write_text(json.dumps(card, indent=1))

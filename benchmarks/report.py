@@ -43,7 +43,7 @@ def cv_table() -> list[str]:
     lines = ["| variant | scope | angles | path flag | readout | hidden | CV MAE (eV) | CV R² | CV accuracy | train s (all folds) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        c, m = r["config"], r["metrics"]
+        c, m = r["config"]["model"], r["metrics"]
         lines.append(f"| {r['variant']} | {c['graph']['scope']} | {c['graph']['angle_neighbors']} | {c['path_flag']} | "
                      f"{c['readout']} | {c['hidden']} | {m['mae']:.3f} | {m['r2']:.3f} | {m['accuracy']:.3f} | "
                      f"{r['train_seconds']:.0f} |")
