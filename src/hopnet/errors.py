@@ -1,6 +1,9 @@
 """The one exception type users see for bad input."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 
 class HopnetInputError(ValueError):
     """Input that hopnet refuses, with a one-line message naming its source.
@@ -13,3 +16,13 @@ class HopnetInputError(ValueError):
         self.source = str(source)
         self.problem = " ".join(str(problem).split())  # keep it on one line
         super().__init__(f"{self.source}: {self.problem}")
+
+
+def read_json(path: Path, not_found: str = "file not found", invalid: str = "not valid JSON"):
+    """Parse a JSON file, turning a missing or malformed file into a one-line HopnetInputError."""
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise HopnetInputError(path, not_found) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HopnetInputError(path, f"{invalid} ({exc})") from None

@@ -11,7 +11,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from hopnet.errors import HopnetInputError
+from hopnet.errors import HopnetInputError, read_json
 
 EXIT_BAD_INPUT = 2
 
@@ -25,19 +25,14 @@ def _read_dataset(path: Path):
     """Entries of a JSON file in the barrier set's band format."""
     from hopnet.data.barriers import read_band_records
 
-    try:
-        records = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise HopnetInputError(path, "file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HopnetInputError(path, f"not valid JSON ({exc})") from None
+    records = read_json(path)
     if not isinstance(records, list) or not all(isinstance(r, dict) and "atoms" in r for r in records):
         raise HopnetInputError(path, "expected a JSON list of entries with an 'atoms' structure")
     try:
         return read_band_records(records, source=str(path))
+    except HopnetInputError:
+        raise
     except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, HopnetInputError):
-            raise
         raise HopnetInputError(path, f"malformed entry ({type(exc).__name__}: {exc})") from None
 
 

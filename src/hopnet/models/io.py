@@ -8,7 +8,7 @@ from pathlib import Path
 
 from safetensors.torch import load_file, save_file
 
-from hopnet.errors import HopnetInputError
+from hopnet.errors import HopnetInputError, read_json
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.config import ModelConfig
 
@@ -45,12 +45,7 @@ def save_model(card_path: Path, members: list[Member], card: dict) -> dict:
 def load_model_files(card_path: Path) -> tuple[list[Member], dict]:
     """Read a card and its weights; refuse anything unverified or malformed."""
     card_path = Path(card_path)
-    try:
-        card = json.loads(card_path.read_text())
-    except FileNotFoundError:
-        raise HopnetInputError(card_path, "model card not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HopnetInputError(card_path, f"model card is not valid JSON ({exc})") from None
+    card = read_json(card_path, not_found="model card not found", invalid="model card is not valid JSON")
     if not isinstance(card, dict) or card.get("format") != CARD_FORMAT:
         raise HopnetInputError(card_path, f"not a {CARD_FORMAT} model card")
     cfg = ModelConfig.model_validate(card["config"])
