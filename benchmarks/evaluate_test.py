@@ -3,7 +3,7 @@
     python benchmarks/evaluate_test.py --model src/hopnet/weights/hopnet-band.json --name scratch
 
 Writes benchmarks/results/test_<name>.json and parity / confusion PNGs. The
-model must have been chosen without this split (see cv_scratch.py).
+model must have been chosen without this split (see cv_band.py).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from paper import paper_test_rows  # noqa: E402
 from hopnet.data.barriers import host_key, load_barriers  # noqa: E402
 from hopnet.predictor import default_model_path, load_model  # noqa: E402
 from hopnet.training.metrics import all_metrics  # noqa: E402
-from hopnet.training.plots import confusion_plot, parity_plot  # noqa: E402
+from hopnet.plots import confusion_plot, parity_plot  # noqa: E402
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()

@@ -40,7 +40,10 @@ def test_validation_split_respects_groups():
 
 def test_training_learns_and_is_reproducible(small_set):
     _, graphs, em = small_set
-    cfg = TrainConfig(model=TINY, epochs=6, batch_size=8, lr=5e-3, val_fraction=0.0, seed=3)
+    # Single-threaded: with two threads on a busy machine the BLAS kernels were seen
+    # to split work differently and differ at 1e-7 after training, so bitwise
+    # equality is promised for one thread only.
+    cfg = TrainConfig(model=TINY, epochs=6, batch_size=8, lr=5e-3, val_fraction=0.0, seed=3, threads=1)
     a = fit(graphs, em, cfg, progress=False)
     b = fit(graphs, em, cfg, progress=False)
     losses = [h["train_l1"] for h in a.history]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ from pymatgen.core import Structure
 
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
-from hopnet.models.io import Member, load_model_files
+from hopnet.models.io import Member, load_model_files, resolve_weights
 from hopnet.pathways.band import Band, band_from_endpoints
 from hopnet.training.metrics import GOOD_CONDUCTOR_EM
 
@@ -86,10 +85,13 @@ class BarrierModel:
         return notes
 
 
+DEFAULT_MODEL = "hopnet-band"
+
+
 def default_model_path() -> Path:
-    return Path(str(resources.files("hopnet") / "weights" / "hopnet-band.json"))
+    return resolve_weights(DEFAULT_MODEL)
 
 
 def load_model(path: str | Path | None = None, threads: int | None = None) -> BarrierModel:
-    """The shipped model (default) or a model card written by ``hopnet train``."""
-    return BarrierModel.from_file(path or default_model_path(), threads)
+    """The shipped default model, a shipped model by name, or a model card written by ``hopnet train``."""
+    return BarrierModel.from_file(resolve_weights(path or DEFAULT_MODEL), threads)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -16,9 +17,27 @@ from hopnet.errors import HopnetInputError, read_json
 EXIT_BAD_INPUT = 2
 
 
+def _example(name: str) -> Path:
+    return Path(str(resources.files("hopnet") / "examples" / name))
+
+
 def _example_paths() -> tuple[Path, Path]:
-    root = Path(str(resources.files("hopnet") / "examples"))
-    return root / "LiFePO4_initial.cif", root / "LiFePO4_final.cif"
+    return _example("LiFePO4_initial.cif"), _example("LiFePO4_final.cif")
+
+
+def _parse_sites(values: list[str] | None, source: str):
+    """``--site 0.5,0.5,0`` (fractional), repeatable."""
+    import numpy as np
+
+    if not values:
+        return None
+    try:
+        sites = np.array([[float(x) for x in v.replace(" ", ",").split(",") if x] for v in values])
+    except ValueError:
+        sites = np.zeros((0, 0))
+    if sites.ndim != 2 or sites.shape[1] != 3 or not np.all(np.isfinite(sites)):
+        raise HopnetInputError(source, "--site takes three fractional coordinates, e.g. --site 0.5,0.5,0")
+    return sites
 
 
 def _read_dataset(path: Path):
@@ -91,7 +110,7 @@ def _write_rows(rows: list[dict], output: str | None) -> None:
 def cmd_evaluate(args) -> None:
     from hopnet.predictor import load_model
     from hopnet.training.metrics import all_metrics
-    from hopnet.training.plots import parity_plot
+    from hopnet.plots import parity_plot
 
     entries = _read_dataset(Path(args.data))
     if any(e.em is None for e in entries):
@@ -111,8 +130,77 @@ def cmd_train(args) -> None:
     from hopnet.training.run import train_band_model
 
     cfg = TrainConfig.from_toml(args.config)
+    if getattr(args, "encoder", None):
+        cfg = cfg.model_copy(update={"init": args.encoder})
     card = train_band_model(cfg, Path(args.out), seeds=args.seeds)
     print(f"model card: {card}")
+
+
+def _print_report(report) -> None:
+    print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism}, supercell "
+          f"{'x'.join(map(str, report.supercell))})")
+    print(f"{'hop':>4} {'sites':>9} {'length/Å':>9} {'mult':>5} {'Em/eV':>13}  verdict")
+    for h in sorted(report.hops, key=lambda h: h.em):
+        spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
+        verdict = "good" if h.good_conductor else "poor"
+        print(f"{h.hop:>4} {h.start_site:>4}-{h.end_site:<4} {h.length:>9.2f} {h.multiplicity:>5} "
+              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if h.warnings else ''}")
+    for dim, em in report.percolation.items():
+        print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV" if em is not None else "not formed by these hops"))
+    warnings = sorted({w for h in report.hops for w in h.warnings})
+    for note in warnings:
+        print(f"  warning: outside the training domain: {note}")
+
+
+def cmd_paths(args) -> None:
+    from hopnet.pathways.analysis import analyse_host
+    from hopnet.plots import pathway_plot
+    from hopnet.predictor import load_model
+    from hopnet.structures import read_structure
+
+    if args.example:
+        args.host, args.ion = str(_example("LiFePO4_host.cif")), args.ion or "Li"
+    if not args.host or not args.ion:
+        raise HopnetInputError("hopnet paths", "give a host structure and --ion (or --example)")
+    structure = read_structure(args.host)
+    report = analyse_host(structure, args.ion, load_model(args.model), max_hop=args.max_hop,
+                          sites=_parse_sites(args.site, args.host), mechanism=args.mechanism,
+                          source=Path(args.host).name)
+    if args.json:
+        print(json.dumps(report.as_dict()))
+    else:
+        _print_report(report)
+    if args.output:
+        if args.output.endswith(".json"):
+            Path(args.output).write_text(json.dumps(report.as_dict(), indent=1))
+        else:
+            _write_rows(report.rows(), args.output)
+    if args.plot:
+        pathway_plot(report, args.plot)
+        print(f"plot: {args.plot}", file=sys.stderr)
+
+
+def cmd_screen(args) -> None:
+    from hopnet.screening import ScreenSettings, screen
+
+    if args.workers < 1:
+        raise HopnetInputError("hopnet screen", "--workers must be at least 1")
+    settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism)
+    counts = screen(args.inputs, Path(args.output), settings, workers=args.workers)
+    print(f"{counts['ok']} screened, {counts['error']} failed (reasons in the 'error' column), "
+          f"{counts['skipped']} already in {args.output}", file=sys.stderr)
+
+
+def cmd_pretrain(args) -> None:
+    from hopnet.data.pretraining import PROPERTIES
+    from hopnet.training.pretrain import PretrainConfig, pretrain
+
+    properties = tuple(args.properties or PROPERTIES)
+    unknown = set(properties) - set(PROPERTIES)
+    if unknown:
+        raise HopnetInputError("hopnet pretrain", f"unknown properties {sorted(unknown)}; choose from {list(PROPERTIES)}")
+    card = pretrain(PretrainConfig.from_toml(args.config), Path(args.out), properties=properties)
+    print(f"encoder card: {card}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,6 +229,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="hopnet-model/hopnet-band.json", help="model card to write")
     p.add_argument("--seeds", type=int, nargs="+", default=None, help="one network per seed (ensemble)")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("finetune", help="train a band model starting from a pre-trained encoder (MODEL-3)")
+    p.add_argument("config", help="TOML training config (configs/mpt-finetune.toml)")
+    p.add_argument("--encoder", default="hopnet-mpt-encoder", help="encoder card or shipped name")
+    p.add_argument("--out", default="hopnet-model/hopnet-band-mpt.json", help="model card to write")
+    p.add_argument("--seeds", type=int, nargs="+", default=None, help="one network per seed (ensemble)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("paths", help="find every distinct hop of an ion in a host, predict each, percolate")
+    p.add_argument("host", nargs="?", help="CIF/POSCAR of the host with its ion sites filled")
+    p.add_argument("--ion", help="mobile ion species, e.g. Li")
+    p.add_argument("--max-hop", type=float, default=5.0, help="longest hop considered (Å, default 5)")
+    p.add_argument("--site", action="append", help="insert the ion at x,y,z (fractional) first; repeatable")
+    p.add_argument("--mechanism", choices=("vacancy", "interstitial"),
+                   help="other ion sites filled (vacancy, default) or empty (interstitial, default with --site)")
+    p.add_argument("--example", action="store_true", help="run on the bundled LiFePO4 host")
+    p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
+    p.add_argument("-o", "--output", help="write the hops to CSV (or the whole report to .json)")
+    p.add_argument("--plot", help="PNG of the hop barriers and percolation thresholds")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_paths)
+
+    p = sub.add_parser("screen", help="run `paths` on many hosts: one CSV row each, resumable, parallel")
+    p.add_argument("inputs", nargs="+", help="structure files, folders or quoted globs")
+    p.add_argument("--ion", required=True, help="mobile ion species")
+    p.add_argument("-o", "--output", required=True, help="results CSV; re-running skips sources already in it")
+    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="processes (default: 2)")
+    p.add_argument("--max-hop", type=float, default=5.0, help="longest hop considered (Å)")
+    p.add_argument("--mechanism", choices=("vacancy", "interstitial"))
+    p.add_argument("--model", help="model card or shipped model name")
+    p.set_defaults(func=cmd_screen)
+
+    p = sub.add_parser("pretrain", help="multi-property pre-training of the encoder on the seven bulk properties")
+    p.add_argument("config", help="TOML pre-training config (configs/mpt.toml)")
+    p.add_argument("--out", default="hopnet-model/hopnet-mpt-encoder.json", help="encoder card to write")
+    p.add_argument("--properties", nargs="+", help="train on these labels only (default: all seven)")
+    p.set_defaults(func=cmd_pretrain)
     return ap
 
 

@@ -26,7 +26,7 @@ class ALIGNN(nn.Module):
         )
         self.gcn = nn.ModuleList(EdgeGatedGraphConv(h, update_edges=i < n_g - 1) for i in range(n_g))
         n_pool = 2 * h if cfg.readout == "mean+path" else h
-        self.head = nn.Sequential(mlp(n_pool, h), nn.Linear(h, 1))
+        self.head = nn.Sequential(mlp(n_pool, h), nn.Linear(h, cfg.outputs))
 
     def encode(self, g: GraphBatch) -> torch.Tensor:
         """Pooled graph vector, (num_graphs, n_pool)."""
@@ -47,7 +47,13 @@ class ALIGNN(nn.Module):
         return torch.cat(pooled, dim=-1)
 
     def forward(self, g: GraphBatch) -> torch.Tensor:
-        return self.head(self.encode(g)).squeeze(-1)
+        """(num_graphs,) for one target, (num_graphs, outputs) for several."""
+        out = self.head(self.encode(g))
+        return out.squeeze(-1) if self.cfg.outputs == 1 else out
+
+    def encoder_state(self) -> dict[str, torch.Tensor]:
+        """Every weight except the output head: what transfer learning carries over."""
+        return {k: v for k, v in self.state_dict().items() if not k.startswith("head.")}
 
 
 def _mean(x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:

@@ -23,6 +23,7 @@ class ModelConfig(BaseModel):
     readout: Literal["mean", "mean+path"] = Field(
         "mean+path", description="pool all atoms, or all atoms concatenated with the path images"
     )
+    outputs: int = Field(1, ge=1, description="targets predicted at once (7 for multi-property pre-training)")
 
     @classmethod
     def paper(cls) -> "ModelConfig":

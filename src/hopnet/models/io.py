@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from safetensors.torch import load_file, save_file
@@ -22,6 +23,19 @@ class Member:
     model: ALIGNN
     mean: float  # target scaler: Em = output * std + mean
     std: float
+
+
+def shipped_weights_dir() -> Path:
+    return Path(str(resources.files("hopnet") / "weights"))
+
+
+def resolve_weights(name_or_path: str | Path) -> Path:
+    """A card path as given, or the name of a card shipped in the package (``hopnet-band``)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    shipped = shipped_weights_dir() / (path.name if path.suffix == ".json" else f"{path.name}.json")
+    return shipped if shipped.exists() else path
 
 
 def sha256_file(path: Path) -> str:
@@ -67,3 +81,20 @@ def load_model_files(card_path: Path) -> tuple[list[Member], dict]:
         model.eval()
         members.append(Member(model, float(entry["target_mean"]), float(entry["target_std"])))
     return members, card
+
+
+def transfer_encoder(model: ALIGNN, encoder_card: Path) -> int:
+    """Copy a pre-trained encoder (every weight but the head) into ``model``; return tensors copied.
+
+    The head is left fresh: pre-training predicts seven bulk properties from a
+    whole-cell mean, fine-tuning one barrier from a different readout.
+    """
+    members, _ = load_model_files(encoder_card)
+    state = members[0].model.encoder_state()
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError:
+        raise HopnetInputError(encoder_card, "encoder weights do not fit this model's width or depth") from None
+    if unexpected or any(not k.startswith("head.") for k in missing):
+        raise HopnetInputError(encoder_card, "encoder does not match this model's layers")
+    return len(state)

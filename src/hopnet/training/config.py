@@ -20,6 +20,7 @@ class TrainConfig(BaseModel):
     val_fraction: float = Field(0.1, ge=0, lt=1, description="carved from the training split for model selection")
     seed: int = 0
     threads: int = Field(2, ge=1, description="torch intra-op threads")
+    init: str | None = Field(None, description="pre-trained encoder card to start from (None: SCRATCH)")
 
     @classmethod
     def from_toml(cls, path: str | Path) -> "TrainConfig":

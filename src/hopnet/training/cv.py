@@ -31,15 +31,20 @@ def cross_validate(
     targets: np.ndarray,
     groups: np.ndarray,
     cfg: TrainConfig,
-    folds: int = 5,
+    folds: int | list[np.ndarray] = 5,
     checkpoint_root: Path | None = None,
     progress: bool = True,
 ) -> dict:
-    """Out-of-fold predictions and metrics; no sample is ever predicted by a model that saw its host."""
+    """Out-of-fold predictions and metrics; no sample is ever predicted by a model that saw its host.
+
+    ``folds`` is a number of host-grouped folds, or the held-out indices of each fold
+    (leave-one-ion-out); samples in no fold are always trained on.
+    """
     targets = np.asarray(targets, float)
     oof = np.full(len(graphs), np.nan)
+    held_out = group_kfold(groups, folds, cfg.seed) if isinstance(folds, int) else folds
     per_fold, seconds = [], 0.0
-    for k, test_idx in enumerate(group_kfold(groups, folds, cfg.seed)):
+    for k, test_idx in enumerate(held_out):
         train_idx = np.setdiff1d(np.arange(len(graphs)), test_idx)
         result = fit(
             [graphs[i] for i in train_idx], targets[train_idx], cfg, groups=groups[train_idx],
@@ -48,4 +53,6 @@ def cross_validate(
         oof[test_idx] = result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
         per_fold.append(all_metrics(targets[test_idx], oof[test_idx]))
         seconds += result.seconds
-    return {"oof": oof.tolist(), "folds": per_fold, "metrics": all_metrics(targets, oof), "train_seconds": seconds}
+    scored = ~np.isnan(oof)
+    return {"oof": oof.tolist(), "folds": per_fold, "metrics": all_metrics(targets[scored], oof[scored]),
+            "train_seconds": seconds}

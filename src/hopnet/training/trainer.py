@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import CrystalGraph
 from hopnet.models.alignn import ALIGNN
+from hopnet.models.io import resolve_weights, transfer_encoder
 from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
 from hopnet.training.config import TrainConfig
 
@@ -59,6 +60,14 @@ def split_validation(n: int, fraction: float, seed: int, groups: np.ndarray | No
     return np.flatnonzero(~val_mask), np.flatnonzero(val_mask)
 
 
+def replay_schedule(scheduler, steps: int) -> None:
+    """Bring a freshly built LR scheduler to where a resumed run left it."""
+    with warnings.catch_warnings():  # no optimiser step is owed, so silence the order warning
+        warnings.simplefilter("ignore")
+        for _ in range(steps):
+            scheduler.step()
+
+
 @torch.no_grad()
 def predict_scaled(model: ALIGNN, graphs: list[CrystalGraph], batch_size: int = 32) -> np.ndarray:
     model.eval()
@@ -83,6 +92,8 @@ def fit(
     y_scaled = torch.from_numpy(scaler.scale(targets).astype(np.float32))
 
     model = ALIGNN(cfg.model)
+    if cfg.init:
+        transfer_encoder(model, resolve_weights(cfg.init))
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = int(np.ceil(len(train_idx) / cfg.batch_size))
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.lr, total_steps=cfg.epochs * steps_per_epoch)
@@ -95,10 +106,7 @@ def fit(
         if meta["config"] != cfg.model_dump():
             raise ValueError(f"{checkpoint_dir}: checkpoint was written by a different config")
         start_epoch, best_mae, best_epoch, history = meta["epoch"] + 1, meta["best_mae"], meta["best_epoch"], meta["history"]
-        with warnings.catch_warnings():  # replay the schedule; no optimiser step is owed
-            warnings.simplefilter("ignore")
-            for _ in range(start_epoch * steps_per_epoch):
-                scheduler.step()
+        replay_schedule(scheduler, start_epoch * steps_per_epoch)
 
     t0 = time.perf_counter()
     bar = tqdm(range(start_epoch, cfg.epochs), desc="train", disable=not progress, initial=start_epoch, total=cfg.epochs)

@@ -1,4 +1,4 @@
-"""Parity and confusion plots (matplotlib, headless)."""
+"""Parity, confusion and pathway plots (matplotlib, headless)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,12 +6,17 @@ import numpy as np
 from hopnet.training.metrics import GOOD_CONDUCTOR_EM, all_metrics
 
 
-def parity_plot(y_true, y_pred, path, title: str = "") -> None:
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def parity_plot(y_true, y_pred, path, title: str = "") -> None:
+    plt = _pyplot()
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     m = all_metrics(y_true, y_pred)
     hi = max(y_true.max(), y_pred.max()) * 1.05
@@ -30,11 +35,7 @@ def parity_plot(y_true, y_pred, path, title: str = "") -> None:
 
 def confusion_plot(y_true, y_pred, path, title: str = "", threshold: float = GOOD_CONDUCTOR_EM) -> None:
     """2x2 good/poor-conductor confusion matrix at ``threshold``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     t, p = np.asarray(y_true) < threshold, np.asarray(y_pred) < threshold
     counts = np.array([[np.sum(t & p), np.sum(t & ~p)], [np.sum(~t & p), np.sum(~t & ~p)]])
     labels = [f"good (<{threshold} eV)", "poor"]
@@ -44,6 +45,27 @@ def confusion_plot(y_true, y_pred, path, title: str = "", threshold: float = GOO
         ax.text(j, i, str(c), ha="center", va="center", color="white" if c > counts.max() / 2 else "black")
     ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=labels, yticklabels=labels,
            xlabel="predicted", ylabel="DFT-NEB", title=title)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def pathway_plot(report, path) -> None:
+    """Barrier of every distinct hop, with the thresholds at which the network percolates in 1/2/3D."""
+    plt = _pyplot()
+    hops = sorted(report.hops, key=lambda h: h.em)
+    fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.28 * len(hops)), dpi=120)
+    y = np.arange(len(hops))
+    err = [h.em_std or 0.0 for h in hops]
+    ax.barh(y, [h.em for h in hops], xerr=err, color=["tab:green" if h.good_conductor else "tab:grey" for h in hops])
+    ax.set_yticks(y, [f"hop {h.hop}: {h.length:.2f} Å ×{h.multiplicity}" for h in hops], fontsize=7)
+    for (dim, em), style in zip(report.percolation.items(), (":", "--", "-")):
+        if em is not None:
+            ax.axvline(em, color="tab:red", ls=style, lw=1, label=f"{dim} network at {em:.2f} eV")
+    ax.axvline(GOOD_CONDUCTOR_EM, color="black", lw=0.6, alpha=0.4)
+    ax.set(xlabel="predicted Em (eV)", title=f"{report.formula}: {report.ion} hops")
+    if any(v is not None for v in report.percolation.values()):
+        ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

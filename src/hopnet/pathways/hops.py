@@ -1,0 +1,187 @@
+"""From a host structure to its ion hops: enumerate, reduce by symmetry, percolate.
+
+The band model needs one hop at a time, drawn as in the training data: a
+supercell (training hosts are ~10 Å across) with the ion at 5 images of its
+straight path. Here we find every ion-ion hop up to ``max_hop``, group hops
+that are the same by symmetry so each distinct hop is predicted once, and
+answer the screening question: the lowest barrier at which hops connect into
+an infinite 1D, 2D or 3D network.
+"""
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pymatgen.core import Structure
+from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+
+from hopnet.errors import HopnetInputError
+from hopnet.pathways.band import MIN_HOP, Band, band_from_sites
+
+MIN_CELL_LENGTH = 9.0  # Å; the median training host is 9.8 Å along its shortest axis
+SYMPREC = 0.1  # Å; loose enough for relaxed DFT cells
+
+Mechanism = Literal["vacancy", "interstitial"]
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One ion hop from site ``start`` to site ``end`` shifted by the lattice vector ``image``."""
+
+    start: int  # index into the host cell
+    end: int
+    image: tuple[int, int, int]
+    length: float  # Å
+
+
+@dataclass
+class DistinctHop:
+    """Symmetry-equivalent hops; ``members`` lists them all, the first one is predicted."""
+
+    index: int
+    members: list[Hop]
+
+    @property
+    def representative(self) -> Hop:
+        return self.members[0]
+
+    @property
+    def length(self) -> float:
+        return self.representative.length
+
+
+def insert_sites(host: Structure, ion: str, frac_sites: np.ndarray) -> Structure:
+    """The host with the ion placed at ``frac_sites`` (for charged hosts whose ion sites are empty)."""
+    with_ions = host.copy()
+    for frac in np.atleast_2d(frac_sites):
+        with_ions.append(ion, frac)
+    return with_ions
+
+
+def ion_sites(structure: Structure, ion: str, source: str = "host") -> np.ndarray:
+    idx = np.array([i for i, s in enumerate(structure) if s.specie.symbol == ion], dtype=int)
+    if idx.size == 0:
+        raise HopnetInputError(source, f"no {ion} sites in the structure; give them with --site x,y,z")
+    return idx
+
+
+def enumerate_hops(structure: Structure, ion: str, max_hop: float, source: str = "host") -> list[Hop]:
+    """Every ion-ion pair closer than ``max_hop``, each undirected hop once."""
+    sites = ion_sites(structure, ion, source)
+    centres, neighbours, images, dist = structure.get_neighbor_list(max_hop, sites=[structure[i] for i in sites])
+    centres = sites[centres]
+    hops = []
+    for c, n, img, d in zip(centres, neighbours, images.astype(int), dist):
+        if structure[n].specie.symbol != ion or d < MIN_HOP:
+            continue
+        image = tuple(int(x) for x in img)
+        if (n, c) < (c, n) or (n == c and tuple(-img) < image):  # keep one direction of each pair
+            continue
+        hops.append(Hop(int(c), int(n), image, float(d)))
+    return sorted(hops, key=lambda h: (h.length, h.start, h.end, h.image))
+
+
+def _environment(structure: Structure, point_frac: np.ndarray, ion: str, n: int = 6) -> tuple:
+    """Rounded distances from a point to its nearest non-ion atoms: a symmetry fingerprint."""
+    host_idx = [i for i, s in enumerate(structure) if s.specie.symbol != ion]
+    if not host_idx:
+        return ()
+    d = structure.lattice.get_all_distances(point_frac, structure.frac_coords[host_idx])[0]
+    order = np.argsort(d)[:n]
+    return tuple((structure[host_idx[i]].specie.symbol, round(float(d[i]) / 0.05)) for i in order)
+
+
+def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[DistinctHop]:
+    """Group hops equal under the space group (site classes, length, midpoint surroundings)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            classes = SpacegroupAnalyzer(structure, symprec=SYMPREC).get_symmetry_dataset().equivalent_atoms
+    except Exception:  # spglib gives up on some distorted cells: then every site is its own class
+        classes = np.arange(len(structure))
+    groups: dict[tuple, list[Hop]] = defaultdict(list)
+    for hop in hops:
+        start = structure.frac_coords[hop.start]
+        mid = (start + structure.frac_coords[hop.end] + np.array(hop.image)) / 2
+        key = (tuple(sorted((int(classes[hop.start]), int(classes[hop.end])))), round(hop.length / 0.02),
+               _environment(structure, mid, ion))
+        groups[key].append(hop)
+    ordered = sorted(groups.values(), key=lambda g: g[0].length)
+    return [DistinctHop(i, members) for i, members in enumerate(ordered)]
+
+
+def supercell_scaling(structure: Structure, max_hop: float) -> np.ndarray:
+    """Repeats per axis so every axis is >= MIN_CELL_LENGTH and the hop is shorter than half of it."""
+    target = max(MIN_CELL_LENGTH, 2 * max_hop + 0.5)
+    return np.maximum(1, np.ceil(target / np.array(structure.lattice.abc))).astype(int)
+
+
+def hop_band(structure: Structure, ion: str, hop: Hop, scaling: np.ndarray, mechanism: Mechanism,
+             label: str = "") -> Band:
+    """The band input of one hop in a supercell.
+
+    ``vacancy``: the other ion sites stay filled (a dilute vacancy, as in most
+    of the training set); ``interstitial``: the hopping ion is alone in the
+    framework (a charged host with a single inserted ion).
+    """
+    supercell = structure * scaling
+    frac = supercell.frac_coords
+    start = structure.frac_coords[hop.start] / scaling
+    end = (structure.frac_coords[hop.end] + np.array(hop.image)) / scaling
+    is_ion = np.array([s.specie.symbol == ion for s in supercell])
+    drop = np.zeros(len(supercell), bool)
+    for point in (start, end):
+        d = supercell.lattice.get_all_distances(point, frac)[0]
+        drop[int(np.argmin(d))] = True
+    if mechanism == "interstitial":
+        drop |= is_ion
+    host = Structure.from_sites([s for s, gone in zip(supercell, drop) if not gone])
+    return band_from_sites(host, ion, start, end, label=label)
+
+
+def periodic_dimensionality(n_sites: int, edges: list[Hop]) -> int:
+    """Dimension (0-3) of the largest infinite network the edges form, counting lattice images.
+
+    A walk that returns to its starting site in another cell closes a cycle
+    whose lattice vector is a direction of infinite connection; the rank of
+    all such vectors in a connected component is its dimensionality.
+    """
+    adjacency: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
+    for h in edges:
+        adjacency[h.start].append((h.end, np.array(h.image)))
+        adjacency[h.end].append((h.start, -np.array(h.image)))
+    offset: dict[int, np.ndarray] = {}
+    best = 0
+    for root in range(n_sites):
+        if root in offset or root not in adjacency:
+            continue
+        offset[root], stack, cycles = np.zeros(3, int), [root], []
+        while stack:
+            u = stack.pop()
+            for v, img in adjacency[u]:
+                reached = offset[u] + img
+                if v not in offset:
+                    offset[v] = reached
+                    stack.append(v)
+                elif np.any(reached != offset[v]):
+                    cycles.append(reached - offset[v])
+        if cycles:
+            best = max(best, int(np.linalg.matrix_rank(np.array(cycles, dtype=float))))
+    return best
+
+
+def percolation_barriers(n_sites: int, distinct: list[DistinctHop], em: np.ndarray) -> dict[int, float | None]:
+    """Lowest barrier at which the hops at or below it percolate in 1, 2 and 3 dimensions (None: never)."""
+    result: dict[int, float | None] = {1: None, 2: None, 3: None}
+    for threshold in np.unique(em):
+        edges = [h for d, e in zip(distinct, em) if e <= threshold for h in d.members]
+        dim = periodic_dimensionality(n_sites, edges)
+        for k in range(1, dim + 1):
+            if result[k] is None:
+                result[k] = float(threshold)
+        if dim == 3:
+            break
+    return result

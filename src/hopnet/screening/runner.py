@@ -1,0 +1,138 @@
+"""``hopnet screen``: many host structures -> one CSV row each, streamed, parallel, resumable.
+
+Crash safety comes from the output file itself: a row is appended and flushed
+only when its structure is finished, a re-run skips every source already in
+the file, and a row cut short by a kill (no trailing newline) is dropped
+before appending resumes. One bad structure becomes a row with
+``status=error`` and its reason; it never stops the batch.
+"""
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from hopnet.errors import HopnetInputError
+
+FIELDS = ("source", "status", "formula", "ion", "n_sites", "distinct_hops", "min_em", "em_1d", "em_2d", "em_3d",
+          "max_em_std", "out_of_domain", "error")
+STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
+
+
+@dataclass(frozen=True)
+class ScreenSettings:
+    ion: str
+    model: str | None = None
+    max_hop: float = 5.0
+    mechanism: str | None = None
+
+
+def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
+    """Files, folders (their structure files, sorted) and globs, lazily, each source once."""
+    seen: set[str] = set()
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            candidates = sorted({str(p) for pat in STRUCTURE_PATTERNS for p in path.glob(pat) if p.is_file()})
+        elif any(ch in item for ch in "*?["):
+            candidates = sorted(glob.glob(item))
+        else:
+            candidates = [item]
+        for c in candidates:
+            if c not in seen:
+                seen.add(c)
+                yield c
+
+
+def finished_sources(output: Path) -> set[str]:
+    """Sources already in ``output``; a partial last line left by a kill is cut off first."""
+    if not output.exists():
+        return set()
+    with open(output, "rb+") as fh:
+        data = fh.read()
+        if data and not data.endswith(b"\n"):
+            fh.truncate(data.rfind(b"\n") + 1)
+            data = data[: data.rfind(b"\n") + 1]
+    rows = csv.DictReader(io.StringIO(data.decode()))
+    if rows.fieldnames and tuple(rows.fieldnames) != FIELDS:
+        raise HopnetInputError(output, "exists but is not a hopnet screen result (different columns); choose another -o")
+    return {r["source"] for r in rows}
+
+
+_worker_model = None
+
+
+def _init_worker(model_name: str | None, threads: int) -> None:
+    global _worker_model
+    from hopnet.predictor import load_model
+
+    _worker_model = load_model(model_name, threads=threads)
+
+
+def screen_one(source: str, settings: ScreenSettings) -> dict:
+    """One structure to one row; every failure is caught and recorded as the row's reason."""
+    from hopnet.pathways.analysis import analyse_host
+    from hopnet.structures import read_structure
+
+    row = dict.fromkeys(FIELDS, "")
+    row.update(source=source, ion=settings.ion)
+    try:
+        structure = read_structure(source)
+        report = analyse_host(structure, settings.ion, _worker_model, settings.max_hop,
+                              mechanism=settings.mechanism, source=Path(source).name)
+        ems = [h.em for h in report.hops]
+        stds = [h.em_std for h in report.hops if h.em_std is not None]
+        row.update(status="ok", formula=report.formula, n_sites=len(structure), distinct_hops=len(report.hops),
+                   min_em=round(min(ems), 4), max_em_std=round(max(stds), 4) if stds else "",
+                   out_of_domain="; ".join(sorted({w for h in report.hops for w in h.warnings})),
+                   **{f"em_{k.lower()}": "" if v is None else round(v, 4) for k, v in report.percolation.items()})
+    except HopnetInputError as err:
+        row.update(status="error", error=str(err))
+    except Exception as exc:  # noqa: BLE001 - a screening batch must survive any one structure
+        row.update(status="error", error=f"{source}: {type(exc).__name__}: {exc}".splitlines()[0])
+    return row
+
+
+def _screen_star(args: tuple[str, ScreenSettings]) -> dict:
+    return screen_one(*args)
+
+
+def screen(inputs: Iterable[str], output: Path, settings: ScreenSettings, workers: int = 1,
+           progress: bool = True) -> dict:
+    """Screen every input not yet in ``output``; return counts of this run."""
+    from tqdm.auto import tqdm
+
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    done = finished_sources(output)
+    todo = (s for s in expand_inputs(inputs) if s not in done)
+    counts = {"skipped": len(done), "ok": 0, "error": 0}
+    new_file = not output.exists() or output.stat().st_size == 0
+    with open(output, "a", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIELDS)
+        if new_file:
+            writer.writeheader()
+        tasks = ((s, settings) for s in todo)
+        if workers == 1:
+            _init_worker(settings.model, threads=1)
+            results: Iterable[dict] = map(_screen_star, tasks)
+            pool = None
+        else:
+            import multiprocessing as mp
+
+            pool = mp.get_context("spawn").Pool(workers, _init_worker, (settings.model, 1))
+            results = pool.imap_unordered(_screen_star, tasks, chunksize=4)
+        try:
+            for row in tqdm(results, desc="screen", unit="structure", disable=not progress):
+                writer.writerow(row)
+                fh.flush()
+                os.fsync(fh.fileno())
+                counts[row["status"]] += 1
+        finally:
+            if pool is not None:
+                pool.terminate()
+    return counts

@@ -1,0 +1,191 @@
+"""Multi-property pre-training (MPT): one ALIGNN encoder, one output per bulk property.
+
+Each structure carries the labels it has (NaN elsewhere) and the L1 loss is
+masked to them. Properties differ 10x in size (band gap 9,395 vs piezo 940),
+so every epoch draws structures per property with probability proportional
+to ``count ** sampling_power``: 1 would let band gap and formation energy
+dominate, 0 would repeat the small sets tenfold; 0.5 sits between.
+"""
+from __future__ import annotations
+
+import platform
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+from tqdm.auto import tqdm
+
+from hopnet import __version__
+from hopnet.data.pretraining import PROPERTIES, PROPERTY_NAMES, data_hash, load_pretraining
+from hopnet.errors import HopnetInputError
+from hopnet.graphs.batch import collate
+from hopnet.graphs.builder import CrystalGraph, GraphConfig, build_graph
+from hopnet.graphs.cache import cached_graphs
+from hopnet.models.alignn import ALIGNN
+from hopnet.models.config import ModelConfig
+from hopnet.models.io import Member, save_model
+from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
+from hopnet.training.trainer import replay_schedule, seed_everything
+
+# Bulk crystals have no path, so the graph is the whole cell; cutoff, k and
+# angle neighbours match the band model so the encoder transfers unchanged.
+PRETRAIN_MODEL = ModelConfig(graph=GraphConfig(scope="full", angle_neighbors=8), readout="mean", outputs=len(PROPERTIES))
+
+
+class PretrainConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: ModelConfig = PRETRAIN_MODEL
+    epochs: int = Field(12, ge=1)
+    batch_size: int = Field(32, ge=1)
+    lr: float = Field(2e-3, gt=0, description="peak learning rate of the one-cycle schedule")
+    weight_decay: float = Field(1e-4, ge=0)
+    sampling_power: float = Field(0.5, ge=0, le=1, description="draws per property ~ count**power")
+    seed: int = 0
+    threads: int = Field(2, ge=1)
+    limit: int | None = Field(None, ge=1, description="use only the first N structures (tests, timing)")
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "PretrainConfig":
+        with open(path, "rb") as fh:
+            return cls.model_validate(tomllib.load(fh))
+
+
+def _graph_or_empty(structure, cfg: GraphConfig, source: str) -> CrystalGraph:
+    """A few entries are isolated molecules in big boxes (an atom with no neighbour within the cutoff):
+    they get an empty graph, and their labels are dropped."""
+    try:
+        return build_graph(structure, cfg, source=source)
+    except HopnetInputError:
+        i, f = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return CrystalGraph(i, i, i, i, f, i, i, f)
+
+
+def pretraining_graphs(cfg: PretrainConfig, progress: bool = True) -> tuple[list[CrystalGraph], np.ndarray, np.ndarray]:
+    """(graphs, targets (N, 7) with NaN, is_val) of the pre-training set, graphs cached on disk."""
+    entries = load_pretraining(cfg.limit)
+
+    def build():
+        return [_graph_or_empty(e.structure, cfg.model.graph, f"pretraining[{i}]")
+                for i, e in enumerate(tqdm(entries, desc="graphs", disable=not progress))]
+
+    graphs = cached_graphs(cfg.model.graph, f"pretraining:{data_hash()}:{cfg.limit}", build)
+    targets = np.stack([e.targets for e in entries])
+    targets[[g.num_atoms == 0 for g in graphs]] = np.nan
+    return graphs, targets, np.array([e.is_val for e in entries])
+
+
+def epoch_draws(labelled: np.ndarray, power: float, rng: np.random.Generator) -> np.ndarray:
+    """Structure indices for one epoch: as many draws as labels, shared out by ``count ** power``."""
+    counts = labelled.sum(axis=0)
+    share = counts.astype(float) ** power
+    share /= share.sum()
+    per_prop = np.round(share * counts.sum()).astype(int)
+    draws = []
+    for p, n in enumerate(per_prop):
+        pool = np.flatnonzero(labelled[:, p])
+        draws.append(rng.choice(pool, size=n, replace=n > len(pool)))
+    return rng.permutation(np.concatenate(draws))
+
+
+def masked_l1(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    mask = ~torch.isnan(target)
+    return (pred[mask] - target[mask]).abs().mean()
+
+
+@torch.no_grad()
+def property_mae(model: ALIGNN, graphs: list[CrystalGraph], targets: np.ndarray, batch_size: int = 64) -> dict:
+    """Validation MAE per property, in the published [-1, 1] scaled units."""
+    model.eval()
+    pred = np.concatenate([model(collate(graphs[i : i + batch_size])).numpy() for i in range(0, len(graphs), batch_size)])
+    err = np.abs(pred - targets)
+    return {p: float(np.nanmean(err[:, k])) for k, p in enumerate(PROPERTIES) if np.any(~np.isnan(targets[:, k]))}
+
+
+def pretrain(cfg: PretrainConfig, card_path: Path, progress: bool = True, properties: tuple[str, ...] = PROPERTIES) -> Path:
+    """Train the encoder; checkpoint every epoch beside the card, resume if one is there.
+
+    ``properties`` restricts the labels used (single-property baselines) while
+    keeping the 7-output architecture, so every run is comparable.
+    """
+    torch.set_num_threads(cfg.threads)
+    seed_everything(cfg.seed)
+    graphs, targets, is_val = pretraining_graphs(cfg, progress)
+    unused = [k for k, p in enumerate(PROPERTIES) if p not in properties]
+    targets[:, unused] = np.nan
+    has_label = ~np.all(np.isnan(targets), axis=1)
+    train_idx, val_idx = np.flatnonzero(~is_val & has_label), np.flatnonzero(is_val & has_label)
+    y = torch.from_numpy(targets)
+    val_graphs = [graphs[i] for i in val_idx]
+    labelled = ~np.isnan(targets[train_idx])
+    steps_per_epoch = int(np.ceil(labelled.sum() / cfg.batch_size))
+
+    model = ALIGNN(cfg.model)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.lr, total_steps=cfg.epochs * steps_per_epoch)
+    ckpt_dir = card_path.parent / "checkpoints" / card_path.stem
+    start, best, best_epoch, history = 0, np.inf, -1, []
+    best_state = {k: v.clone() for k, v in model.state_dict().items()}
+    resumed = load_checkpoint(ckpt_dir, model, optimizer)
+    if resumed:
+        best_state, meta = resumed
+        if meta["config"] != cfg.model_dump():
+            raise HopnetInputError(ckpt_dir, "checkpoint was written by a different pre-training config")
+        start, best, best_epoch, history = meta["epoch"] + 1, meta["best"], meta["best_epoch"], meta["history"]
+        replay_schedule(scheduler, start * steps_per_epoch)
+
+    t0 = time.time() - sum(h["seconds"] for h in history)
+    for epoch in range(start, cfg.epochs):
+        model.train()
+        tic = time.time()
+        draws = train_idx[epoch_draws(labelled, cfg.sampling_power, np.random.default_rng(cfg.seed * 7919 + epoch))]
+        bar = tqdm(range(0, len(draws), cfg.batch_size), desc=f"pretrain {epoch + 1}/{cfg.epochs}", disable=not progress)
+        running = []
+        for i in bar:
+            idx = draws[i : i + cfg.batch_size]
+            loss = masked_l1(model(collate([graphs[j] for j in idx])), y[idx])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            running.append(loss.item())
+            if len(running) % 50 == 0:
+                bar.set_postfix(l1=f"{np.mean(running[-50:]):.4f}")
+        val = property_mae(model, val_graphs, targets[val_idx])
+        score = float(np.mean(list(val.values())))
+        if score < best:
+            best, best_epoch = score, epoch
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        history.append({"epoch": epoch, "train_l1": float(np.mean(running)), "val_mae": val,
+                        "val_mae_mean": score, "seconds": round(time.time() - tic, 1)})
+        if progress:
+            print(f"epoch {epoch + 1}: train L1 {np.mean(running):.4f}  val MAE "
+                  + " ".join(f"{p} {v:.4f}" for p, v in val.items()), flush=True)
+        save_checkpoint(ckpt_dir, model, best_state, optimizer,
+                        {"epoch": epoch, "best": best, "best_epoch": best_epoch, "history": history,
+                         "config": cfg.model_dump()})
+
+    model.load_state_dict(best_state)
+    card = {
+        "name": card_path.stem,
+        "hopnet_version": __version__,
+        "task": "multi-property pre-trained ALIGNN encoder; outputs in PROPERTIES order, scaled to [-1, 1]",
+        "properties": {p: PROPERTY_NAMES[p] for p in properties},
+        "training": {
+            "data": "MPT pre-training set (npj Comput Mater 2024, doi 10.1038/s41524-024-01486-1), MIT licence",
+            "data_sha256": data_hash(),
+            "pretrain_config": cfg.model_dump(),
+            "n_train_structures": int(len(train_idx)),
+            "n_val_structures": int(len(val_idx)),
+            "best_epoch": best_epoch,
+            "val_mae": history[best_epoch]["val_mae"],
+            "history": history,
+            "wall_seconds": round(time.time() - t0, 1),
+            "machine": f"{platform.processor() or platform.machine()}, {cfg.threads} torch threads",
+        },
+    }
+    save_model(card_path, [Member(model, 0.0, 1.0)], card)
+    return card_path

@@ -1,0 +1,88 @@
+"""Hop discovery, symmetry reduction, percolation and the `paths` command."""
+import json
+
+import numpy as np
+import pytest
+from pymatgen.core import Lattice, Structure
+
+from hopnet.cli.main import EXIT_BAD_INPUT, _example, main
+from hopnet.errors import HopnetInputError
+from hopnet.pathways.hops import (
+    Hop, distinct_hops, enumerate_hops, hop_band, periodic_dimensionality, supercell_scaling,
+)
+
+LFP = _example("LiFePO4_host.cif")
+
+
+def simple_cubic_li(a=3.0):
+    """Li on a simple cubic lattice inside a sparse F framework: 6 equivalent hops of length a."""
+    return Structure(Lattice.cubic(a), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+
+
+def test_hops_of_simple_cubic_lattice_are_one_class_and_percolate_in_3d():
+    s = simple_cubic_li()
+    hops = enumerate_hops(s, "Li", max_hop=3.2)
+    assert len(hops) == 3 and all(h.length == pytest.approx(3.0) for h in hops)  # +x, +y, +z (undirected)
+    assert len(distinct_hops(s, hops, "Li")) == 1
+    assert periodic_dimensionality(len(s), hops) == 3
+    assert periodic_dimensionality(len(s), hops[:1]) == 1
+    assert periodic_dimensionality(len(s), hops[:2]) == 2
+
+
+def test_dimensionality_of_a_closed_ring_is_zero():
+    ring = [Hop(0, 1, (0, 0, 0), 1.0), Hop(1, 2, (0, 0, 0), 1.0), Hop(2, 0, (0, 0, 0), 1.0)]
+    assert periodic_dimensionality(3, ring) == 0
+    chain = ring[:2] + [Hop(2, 0, (0, 0, 1), 1.0)]
+    assert periodic_dimensionality(3, chain) == 1
+
+
+def test_lifepo4_hops_reduce_by_symmetry_and_bands_look_like_training_bands():
+    s = Structure.from_file(LFP)
+    hops = enumerate_hops(s, "Li", 5.0)
+    distinct = distinct_hops(s, hops, "Li")
+    assert sum(len(d.members) for d in distinct) == len(hops)
+    assert distinct[0].length == pytest.approx(2.985, abs=0.01)  # the b-axis channel hop
+    scaling = supercell_scaling(s, 5.0)
+    assert np.all(np.array(s.lattice.abc) * scaling >= 9.0)
+    band = hop_band(s, "Li", distinct[0].representative, scaling, "vacancy")
+    assert band.hop_length == pytest.approx(distinct[0].length, abs=1e-6)
+    n_li = sum(site.specie.symbol == "Li" for site in band.host)
+    assert len(band.host) == len(s) * np.prod(scaling) - 2 and n_li == 4 * np.prod(scaling) - 2
+    empty = hop_band(s, "Li", distinct[0].representative, scaling, "interstitial")
+    assert not any(site.specie.symbol == "Li" for site in empty.host)
+
+
+def test_paths_command_reports_hops_and_percolation(tmp_path, capsys, tiny_model_card):
+    out_json = tmp_path / "lfp.json"
+    code = main(["paths", str(LFP), "--ion", "Li", "--model", str(tiny_model_card), "-o", str(out_json),
+                 "--plot", str(tmp_path / "lfp.png")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    report = json.loads(out_json.read_text())
+    assert report["ion"] == "Li" and len(report["hops"]) >= 2
+    lowest = min(h["em"] for h in report["hops"])
+    assert report["percolation"]["1D"] is not None and report["percolation"]["1D"] >= lowest
+    assert all(h["em_std"] is not None for h in report["hops"])  # the tiny card is a 2-member ensemble
+    assert (tmp_path / "lfp.png").stat().st_size > 1000 and "1D network" in out
+
+
+def test_paths_with_user_sites_in_an_empty_host(tmp_path, capsys, tiny_model_card):
+    s = Structure.from_file(LFP)
+    li = [site.frac_coords for site in s if site.specie.symbol == "Li"]
+    s.remove_species(["Li"])
+    host = tmp_path / "FePO4.cif"
+    s.to(filename=str(host))
+    args = ["paths", str(host), "--ion", "Li", "--model", str(tiny_model_card), "--json"]
+    assert main(args) == EXIT_BAD_INPUT and "no Li sites" in capsys.readouterr().err
+    code = main(args + [arg for x in li for arg in ("--site", ",".join(map(str, x)))])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["mechanism"] == "interstitial"
+    assert main(args + ["--site", "0.1,nan"]) == EXIT_BAD_INPUT
+
+
+def test_too_short_max_hop_is_a_clear_error():
+    with pytest.raises(HopnetInputError, match="raise --max-hop"):
+        from hopnet.pathways.analysis import analyse_host
+
+        analyse_host(simple_cubic_li(), "Li", model=None, max_hop=2.0)

@@ -1,0 +1,84 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+import hopnet.training.pretrain as pretrain_mod
+from hopnet.data.pretraining import PROPERTIES, load_pretraining
+from hopnet.errors import HopnetInputError
+from hopnet.models.alignn import ALIGNN
+from hopnet.models.io import load_model_files, transfer_encoder
+from hopnet.training.pretrain import PretrainConfig, epoch_draws, masked_l1, pretrain
+
+from conftest import TINY
+
+TINY_PRE = TINY.model_copy(update={"graph": TINY.graph.model_copy(update={"scope": "full"}),
+                                   "readout": "mean", "outputs": len(PROPERTIES)})
+CFG = PretrainConfig(model=TINY_PRE, epochs=3, batch_size=16, threads=1, limit=120)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("HOPNET_CACHE", str(tmp_path_factory.getbasetemp() / "graph-cache"))
+
+
+def test_shipped_pretraining_set_has_every_property_and_a_fixed_split():
+    entries = load_pretraining()
+    labels = np.stack([e.targets for e in entries])
+    counts = dict(zip(PROPERTIES, (~np.isnan(labels)).sum(axis=0)))
+    assert sum(counts.values()) == 30_530 and counts["bg"] == 9_395 and counts["pz"] == 940
+    assert np.nanmin(labels) >= -1 and np.nanmax(labels) <= 1
+    val = np.array([e.is_val for e in entries])
+    assert 0.08 < val.mean() < 0.12
+    assert [e.is_val for e in load_pretraining(limit=50)] == val[:50].tolist()
+
+
+def test_masked_l1_ignores_missing_labels():
+    pred = torch.tensor([[1.0, 5.0], [0.0, 2.0]])
+    target = torch.tensor([[0.0, float("nan")], [float("nan"), 1.0]])
+    assert masked_l1(pred, target).item() == pytest.approx(1.0)
+
+
+def test_epoch_draws_balance_properties():
+    labelled = np.zeros((1100, 2), bool)
+    labelled[:1000, 0] = True  # big property
+    labelled[1000:, 1] = True  # small property: 10x fewer labels
+    draws = epoch_draws(labelled, power=0.5, rng=np.random.default_rng(0))
+    assert len(draws) == 1100
+    small_share = np.mean(draws >= 1000)
+    assert small_share == pytest.approx(np.sqrt(100) / (np.sqrt(100) + np.sqrt(1000)), abs=0.01)
+
+
+def test_pretraining_learns_writes_a_card_and_resumes_exactly(tmp_path, monkeypatch):
+    reference = pretrain(CFG, tmp_path / "ref" / "enc.json", progress=False)
+    card = json.loads(reference.read_text())
+    history = card["training"]["history"]
+    assert history[-1]["train_l1"] < history[0]["train_l1"]
+    assert set(card["training"]["val_mae"]) <= set(PROPERTIES) and card["training"]["val_mae"]
+
+    original = pretrain_mod.save_checkpoint
+
+    def save_then_die(directory, model, best, opt, meta):
+        original(directory, model, best, opt, meta)
+        if meta["epoch"] == 0:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(pretrain_mod, "save_checkpoint", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        pretrain(CFG, tmp_path / "run" / "enc.json", progress=False)
+    monkeypatch.setattr(pretrain_mod, "save_checkpoint", original)
+    resumed = pretrain(CFG, tmp_path / "run" / "enc.json", progress=False)
+    a, _ = load_model_files(reference)
+    b, _ = load_model_files(resumed)
+    for (k, v), w in zip(a[0].model.state_dict().items(), b[0].model.state_dict().values()):
+        torch.testing.assert_close(v, w, rtol=0, atol=1e-6, msg=k)
+
+    # Transfer: the band model starts from the encoder, with a fresh head.
+    band = ALIGNN(TINY)
+    head_before = band.head[1].weight.clone()
+    transfer_encoder(band, reference)
+    torch.testing.assert_close(band.atom_embed[0].weight, a[0].model.atom_embed[0].weight)
+    torch.testing.assert_close(band.head[1].weight, head_before)
+    with pytest.raises(HopnetInputError, match="width or depth"):
+        transfer_encoder(ALIGNN(TINY.model_copy(update={"hidden": 24})), reference)
