@@ -63,6 +63,7 @@ if __name__ == "__main__":
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/cv"))
+    ap.add_argument("--save-models", action="store_true", help="keep each fold's network under runs/cv-models/<name>")
     args = ap.parse_args()
 
     cfg = TrainConfig(model=VARIANTS[args.variant], epochs=args.epochs, threads=args.threads, seed=args.seed,
@@ -72,7 +73,8 @@ if __name__ == "__main__":
     name = run_name(args)
     t0 = time.time()
     result = cross_validate(graphs, em, groups, cfg, folds=folds,
-                            checkpoint_root=Path(".hopnet-runs") / f"cv-{name}-{args.folds}-{args.epochs}-{args.seed}")
+                            checkpoint_root=Path(".hopnet-runs") / f"cv-{name}-{args.folds}-{args.epochs}-{args.seed}",
+                            model_dir=Path("runs/cv-models") / name if args.save_models else None)
     if args.scheme == "ion":
         result["folds_named"] = dict(zip(HELD_OUT_IONS, result["folds"]))
     command = (f"python benchmarks/cv_band.py --variant {args.variant} --folds {args.folds} --epochs {args.epochs} "

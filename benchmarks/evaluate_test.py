@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from paper import paper_test_rows  # noqa: E402
 
 from hopnet.data.barriers import host_key, load_barriers  # noqa: E402
-from hopnet.predictor import default_model_path, load_model  # noqa: E402
+from hopnet.predictor import BarrierModel, default_model_path, load_model  # noqa: E402
 from hopnet.training.metrics import all_metrics  # noqa: E402
 from hopnet.plots import confusion_plot, parity_plot  # noqa: E402
 
@@ -38,6 +38,11 @@ if __name__ == "__main__":
     model = load_model(args.model, threads=2)
     preds = model.predict_band([e.band for e in test])
     y, p = np.array([e.em for e in test]), np.array([x.em for x in preds])
+    member_metrics = []
+    if len(model.members) > 1:  # each network of the ensemble alone: the seed-to-seed spread
+        for member in model.members:
+            single = BarrierModel([member], model.card)
+            member_metrics.append(all_metrics(y, [x.em for x in single.predict_band([e.band for e in test])]))
     seen_hosts = {host_key(e.band) for e in train}
     new_host = np.array([host_key(e.band) not in seen_hosts for e in test])
     result = {
@@ -48,8 +53,12 @@ if __name__ == "__main__":
         "machine": f"{platform.machine()}, 2 torch threads",
         "metrics": all_metrics(y, p),
         "metrics_unseen_hosts": all_metrics(y[new_host], p[new_host]),
+        "member_metrics": member_metrics,
+        "member_mean": {k: float(np.mean([m[k] for m in member_metrics])) for k in member_metrics[0]} if member_metrics else None,
+        "member_std": {k: float(np.std([m[k] for m in member_metrics], ddof=1)) for k in member_metrics[0]} if member_metrics else None,
+        "ensemble_std_mean": float(np.mean([x.em_std for x in preds])) if preds[0].em_std is not None else None,
         "paper": paper_test_rows([e.sys_name for e in test]),
-        "per_path": [{"sys_name": e.sys_name, "ion": e.ion, "em_true": e.em, "em_pred": float(q.em),
+        "per_path": [{"sys_name": e.sys_name, "ion": e.ion, "em_true": e.em, "em_pred": float(q.em), "em_std": q.em_std,
                       "out_of_domain": q.domain_warnings} for e, q in zip(test, preds)],
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -61,7 +70,9 @@ if __name__ == "__main__":
         card["metrics"] = {"test": result["metrics"], "test_command": result["command"]}
         for cv_file in sorted((args.out / "cv").glob("*.json")):
             cv = json.loads(cv_file.read_text())
-            if cv["config"]["model"] == card["config"]:
+            trained = card["training"]["train_config"]
+            same = all(cv["config"].get(k) == trained.get(k) for k in ("model", "init", "lr", "epochs"))
+            if same and cv.get("scheme", "host") == "host":
                 card["metrics"]["cv"] = {**cv["metrics"], "folds": cv["folds_k"], "grouped_by": "host",
                                          "command": cv["command"]}
         args.model.write_text(json.dumps(card, indent=1))

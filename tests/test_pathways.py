@@ -29,6 +29,14 @@ def test_hops_of_simple_cubic_lattice_are_one_class_and_percolate_in_3d():
     assert periodic_dimensionality(len(s), hops[:2]) == 2
 
 
+def test_long_hops_get_a_supercell_where_they_are_the_shortest_image():
+    s = simple_cubic_li(a=4.0)
+    hop = [h for h in enumerate_hops(s, "Li", 6.0) if h.length > 5.0][0]  # face diagonal, 5.66 Å
+    band = hop_band(s, "Li", hop, "vacancy")
+    assert band.hop_length == pytest.approx(hop.length)
+    assert min(band.host.lattice.abc) > 2 * hop.length
+
+
 def test_dimensionality_of_a_closed_ring_is_zero():
     ring = [Hop(0, 1, (0, 0, 0), 1.0), Hop(1, 2, (0, 0, 0), 1.0), Hop(2, 0, (0, 0, 0), 1.0)]
     assert periodic_dimensionality(3, ring) == 0
@@ -42,13 +50,13 @@ def test_lifepo4_hops_reduce_by_symmetry_and_bands_look_like_training_bands():
     distinct = distinct_hops(s, hops, "Li")
     assert sum(len(d.members) for d in distinct) == len(hops)
     assert distinct[0].length == pytest.approx(2.985, abs=0.01)  # the b-axis channel hop
-    scaling = supercell_scaling(s, 5.0)
+    scaling = supercell_scaling(s, distinct[0].length)
     assert np.all(np.array(s.lattice.abc) * scaling >= 9.0)
-    band = hop_band(s, "Li", distinct[0].representative, scaling, "vacancy")
+    band = hop_band(s, "Li", distinct[0].representative, "vacancy")
     assert band.hop_length == pytest.approx(distinct[0].length, abs=1e-6)
     n_li = sum(site.specie.symbol == "Li" for site in band.host)
     assert len(band.host) == len(s) * np.prod(scaling) - 2 and n_li == 4 * np.prod(scaling) - 2
-    empty = hop_band(s, "Li", distinct[0].representative, scaling, "interstitial")
+    empty = hop_band(s, "Li", distinct[0].representative, "interstitial")
     assert not any(site.specie.symbol == "Li" for site in empty.host)
 
 

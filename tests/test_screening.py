@@ -75,3 +75,14 @@ def test_screen_refuses_to_append_to_a_foreign_csv(tmp_path, capsys, hosts):
     out.write_text("a,b\n1,2\n")
     assert main(["screen", str(hosts), "--ion", "Li", "-o", str(out)]) == 2
     assert "not a hopnet screen result" in capsys.readouterr().err
+
+
+def test_dask_backend_on_a_local_cluster_matches_local_screening(hosts, tmp_path, tiny_model_card):
+    pytest.importorskip("distributed")
+    settings = ScreenSettings(ion="Li", model=str(tiny_model_card))
+    sources = [str(hosts / "lfp00.cif"), str(hosts / "lfp01.cif"), str(hosts / "broken.cif")]
+    local = screen(sources, tmp_path / "local.csv", settings, progress=False)
+    dask = screen(sources, tmp_path / "dask.csv", settings, workers=2, progress=False, backend="dask")
+    assert local == dask == {"skipped": 0, "ok": 2, "error": 1}
+    key = lambda r: r["source"]  # noqa: E731
+    assert sorted(rows_of(tmp_path / "local.csv"), key=key) == sorted(rows_of(tmp_path / "dask.csv"), key=key)

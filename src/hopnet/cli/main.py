@@ -137,8 +137,7 @@ def cmd_train(args) -> None:
 
 
 def _print_report(report) -> None:
-    print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism}, supercell "
-          f"{'x'.join(map(str, report.supercell))})")
+    print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism} mechanism)")
     print(f"{'hop':>4} {'sites':>9} {'length/Å':>9} {'mult':>5} {'Em/eV':>13}  verdict")
     for h in sorted(report.hops, key=lambda h: h.em):
         spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
@@ -186,7 +185,8 @@ def cmd_screen(args) -> None:
     if args.workers < 1:
         raise HopnetInputError("hopnet screen", "--workers must be at least 1")
     settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism)
-    counts = screen(args.inputs, Path(args.output), settings, workers=args.workers)
+    counts = screen(args.inputs, Path(args.output), settings, workers=args.workers, backend=args.backend,
+                    address=args.address)
     print(f"{counts['ok']} screened, {counts['error']} failed (reasons in the 'error' column), "
           f"{counts['skipped']} already in {args.output}", file=sys.stderr)
 
@@ -259,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-hop", type=float, default=5.0, help="longest hop considered (Å)")
     p.add_argument("--mechanism", choices=("vacancy", "interstitial"))
     p.add_argument("--model", help="model card or shipped model name")
+    p.add_argument("--backend", choices=("local", "dask"), default="local",
+                   help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
+    p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("pretrain", help="multi-property pre-training of the encoder on the seven bulk properties")

@@ -8,7 +8,7 @@ from pymatgen.core import Structure
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.hops import (
-    Mechanism, distinct_hops, enumerate_hops, hop_band, insert_sites, percolation_barriers, supercell_scaling,
+    Mechanism, distinct_hops, enumerate_hops, hop_band, insert_sites, percolation_barriers,
 )
 from hopnet.predictor import BarrierModel
 
@@ -23,6 +23,7 @@ class HopResult:
     image: tuple[int, int, int]
     length: float  # Å
     multiplicity: int  # symmetry-equivalent hops in the cell
+    supercell_atoms: int  # atoms in the band's host
     em: float  # eV
     em_std: float | None
     good_conductor: bool
@@ -35,7 +36,6 @@ class PathwayReport:
     formula: str
     ion: str
     mechanism: str
-    supercell: list[int]
     hops: list[HopResult]
     percolation: dict[str, float | None]  # "1D"/"2D"/"3D" -> lowest barrier that connects that far (eV)
 
@@ -69,16 +69,15 @@ def analyse_host(
     if not hops:
         raise HopnetInputError(source, f"no two {ion} sites are within {max_hop} Å; raise --max-hop")
     distinct = distinct_hops(structure, hops, ion)
-    scaling = supercell_scaling(structure, max_hop)
-    bands = [hop_band(structure, ion, d.representative, scaling, mechanism, label=f"{source} hop {d.index}")
-             for d in distinct]
+    bands = [hop_band(structure, ion, d.representative, mechanism, label=f"{source} hop {d.index}") for d in distinct]
     preds = model.predict_band(bands)
     em = np.array([p.em for p in preds])
     results = [
         HopResult(d.index, d.representative.start, d.representative.end, d.representative.image,
-                  round(d.length, 4), len(d.members), p.em, p.em_std, p.good_conductor, p.domain_warnings)
-        for d, p in zip(distinct, preds)
+                  round(d.length, 4), len(d.members), len(b.host), p.em, p.em_std, p.good_conductor,
+                  p.domain_warnings)
+        for d, b, p in zip(distinct, bands, preds)
     ]
     perc = percolation_barriers(len(structure), distinct, em)
-    return PathwayReport(source, structure.composition.reduced_formula, ion, mechanism, scaling.tolist(), results,
+    return PathwayReport(source, structure.composition.reduced_formula, ion, mechanism, results,
                          {f"{k}D": v for k, v in perc.items()})

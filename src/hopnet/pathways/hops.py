@@ -113,20 +113,24 @@ def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[Disti
     return [DistinctHop(i, members) for i, members in enumerate(ordered)]
 
 
-def supercell_scaling(structure: Structure, max_hop: float) -> np.ndarray:
-    """Repeats per axis so every axis is >= MIN_CELL_LENGTH and the hop is shorter than half of it."""
-    target = max(MIN_CELL_LENGTH, 2 * max_hop + 0.5)
+def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
+    """Repeats per axis so every axis is >= MIN_CELL_LENGTH and more than twice the hop.
+
+    The second condition makes the straight hop the shortest periodic image of
+    itself, so the band draws the intended path and not a wrap-around one.
+    """
+    target = max(MIN_CELL_LENGTH, 2 * hop_length + 0.5)
     return np.maximum(1, np.ceil(target / np.array(structure.lattice.abc))).astype(int)
 
 
-def hop_band(structure: Structure, ion: str, hop: Hop, scaling: np.ndarray, mechanism: Mechanism,
-             label: str = "") -> Band:
+def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, label: str = "") -> Band:
     """The band input of one hop in a supercell.
 
     ``vacancy``: the other ion sites stay filled (a dilute vacancy, as in most
     of the training set); ``interstitial``: the hopping ion is alone in the
     framework (a charged host with a single inserted ion).
     """
+    scaling = supercell_scaling(structure, hop.length)
     supercell = structure * scaling
     frac = supercell.frac_coords
     start = structure.frac_coords[hop.start] / scaling

@@ -64,13 +64,17 @@ def finished_sources(output: Path) -> set[str]:
 
 
 _worker_model = None
+_worker_key = None
 
 
-def _init_worker(model_name: str | None, threads: int) -> None:
-    global _worker_model
-    from hopnet.predictor import load_model
+def _model(settings: "ScreenSettings", threads: int = 1):
+    """The model of this worker process, loaded once (also on Dask workers that join late)."""
+    global _worker_model, _worker_key
+    if _worker_key != settings.model:
+        from hopnet.predictor import load_model
 
-    _worker_model = load_model(model_name, threads=threads)
+        _worker_model, _worker_key = load_model(settings.model, threads=threads), settings.model
+    return _worker_model
 
 
 def screen_one(source: str, settings: ScreenSettings) -> dict:
@@ -82,7 +86,7 @@ def screen_one(source: str, settings: ScreenSettings) -> dict:
     row.update(source=source, ion=settings.ion)
     try:
         structure = read_structure(source)
-        report = analyse_host(structure, settings.ion, _worker_model, settings.max_hop,
+        report = analyse_host(structure, settings.ion, _model(settings), settings.max_hop,
                               mechanism=settings.mechanism, source=Path(source).name)
         ems = [h.em for h in report.hops]
         stds = [h.em_std for h in report.hops if h.em_std is not None]
@@ -101,9 +105,46 @@ def _screen_star(args: tuple[str, ScreenSettings]) -> dict:
     return screen_one(*args)
 
 
+def _local_results(sources: Iterator[str], settings: ScreenSettings, workers: int) -> Iterator[dict]:
+    if workers == 1:
+        yield from (screen_one(s, settings) for s in sources)
+        return
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(workers) as pool:
+        yield from pool.imap_unordered(_screen_star, ((s, settings) for s in sources), chunksize=4)
+
+
+def _dask_results(sources: Iterator[str], settings: ScreenSettings, workers: int,
+                  address: str | None) -> Iterator[dict]:
+    """On a Dask cluster (``address``) or a local one; a bounded window of tasks keeps memory flat."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise HopnetInputError("hopnet screen", "the Dask backend needs: pip install 'hopnet[dask]'") from None
+    cluster = None if address else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                dashboard_address=None)
+    with Client(address or cluster) as client:
+        window = 4 * max(workers, len(client.scheduler_info()["workers"]))
+        running = as_completed()
+        for source in sources:
+            running.add(client.submit(screen_one, source, settings, pure=False))
+            if running.count() >= window:
+                yield next(running).result()
+        for future in running:
+            yield future.result()
+    if cluster is not None:
+        cluster.close()
+
+
 def screen(inputs: Iterable[str], output: Path, settings: ScreenSettings, workers: int = 1,
-           progress: bool = True) -> dict:
-    """Screen every input not yet in ``output``; return counts of this run."""
+           progress: bool = True, backend: str = "local", address: str | None = None) -> dict:
+    """Screen every input not yet in ``output``; return counts of this run.
+
+    ``backend="dask"`` spreads the work over a Dask cluster (``address``, or a
+    local cluster of ``workers`` processes); the output file, and so resuming,
+    is the same either way.
+    """
     from tqdm.auto import tqdm
 
     output = Path(output)
@@ -112,27 +153,15 @@ def screen(inputs: Iterable[str], output: Path, settings: ScreenSettings, worker
     todo = (s for s in expand_inputs(inputs) if s not in done)
     counts = {"skipped": len(done), "ok": 0, "error": 0}
     new_file = not output.exists() or output.stat().st_size == 0
+    results = (_dask_results(todo, settings, workers, address) if backend == "dask"
+               else _local_results(todo, settings, workers))
     with open(output, "a", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=FIELDS)
         if new_file:
             writer.writeheader()
-        tasks = ((s, settings) for s in todo)
-        if workers == 1:
-            _init_worker(settings.model, threads=1)
-            results: Iterable[dict] = map(_screen_star, tasks)
-            pool = None
-        else:
-            import multiprocessing as mp
-
-            pool = mp.get_context("spawn").Pool(workers, _init_worker, (settings.model, 1))
-            results = pool.imap_unordered(_screen_star, tasks, chunksize=4)
-        try:
-            for row in tqdm(results, desc="screen", unit="structure", disable=not progress):
-                writer.writerow(row)
-                fh.flush()
-                os.fsync(fh.fileno())
-                counts[row["status"]] += 1
-        finally:
-            if pool is not None:
-                pool.terminate()
+        for row in tqdm(results, desc="screen", unit="structure", disable=not progress):
+            writer.writerow(row)
+            fh.flush()
+            os.fsync(fh.fileno())
+            counts[row["status"]] += 1
     return counts

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from hopnet.graphs.builder import CrystalGraph
+from hopnet.models.io import Member, save_model
 from hopnet.training.config import TrainConfig
 from hopnet.training.metrics import all_metrics
 from hopnet.training.trainer import fit, predict_scaled
@@ -34,11 +35,14 @@ def cross_validate(
     folds: int | list[np.ndarray] = 5,
     checkpoint_root: Path | None = None,
     progress: bool = True,
+    model_dir: Path | None = None,
 ) -> dict:
     """Out-of-fold predictions and metrics; no sample is ever predicted by a model that saw its host.
 
     ``folds`` is a number of host-grouped folds, or the held-out indices of each fold
-    (leave-one-ion-out); samples in no fold are always trained on.
+    (leave-one-ion-out); samples in no fold are always trained on. With ``model_dir``
+    each fold's network is kept as ``fold<k>.json``, so later analyses (``paths`` on
+    a host) can use a model that never saw that host.
     """
     targets = np.asarray(targets, float)
     oof = np.full(len(graphs), np.nan)
@@ -51,8 +55,19 @@ def cross_validate(
             checkpoint_dir=checkpoint_root / f"fold{k}" if checkpoint_root else None, progress=progress,
         )
         oof[test_idx] = result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
+        if model_dir:
+            save_model(Path(model_dir) / f"fold{k}.json", [Member(result.model, result.scaler.mean, result.scaler.std)],
+                       {"name": f"fold{k}", "held_out": test_idx.tolist()})
         per_fold.append(all_metrics(targets[test_idx], oof[test_idx]))
         seconds += result.seconds
     scored = ~np.isnan(oof)
-    return {"oof": oof.tolist(), "folds": per_fold, "metrics": all_metrics(targets[scored], oof[scored]),
+    return {"oof": oof.tolist(), "fold_of": _fold_of(held_out, len(graphs)), "folds": per_fold, "metrics": all_metrics(targets[scored], oof[scored]),
             "train_seconds": seconds}
+
+
+def _fold_of(held_out: list[np.ndarray], n: int) -> list[int]:
+    """Fold that predicted each sample (-1: always trained on)."""
+    fold = np.full(n, -1)
+    for k, idx in enumerate(held_out):
+        fold[idx] = k
+    return fold.tolist()

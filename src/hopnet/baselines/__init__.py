@@ -1,0 +1,1 @@
+"""Methods hopnet is compared with, and features borrowed from them (CHGNet: optional extra)."""
