@@ -45,7 +45,9 @@ def chgnet_matrix(path: Path, entries) -> tuple[np.ndarray, np.ndarray, float]:
         raise SystemExit(f"{path}: {len(energy)} bands, expected {len(entries)}; rerun chgnet_features.py")
     hop = np.array([[e.band.hop_length] for e in entries])
     X = np.hstack([ion.mean(axis=1), ion[:, 2] - ion[:, 0], crystal[:, 0], profile_descriptors(energy), hop])
-    static = profile_descriptors(energy)[:, 0]
+    # CHGNet returns NaN for one training band (an image on top of an atom); trees take NaN
+    # features as missing, and its static barrier counts as the cap.
+    static = np.nan_to_num(profile_descriptors(energy)[:, 0], nan=DELTA_CAP)
     return X, static, float(np.median(seconds))
 
 

@@ -21,6 +21,7 @@ from paper import paper_test_rows  # noqa: E402
 
 from hopnet.data.barriers import host_key, load_barriers  # noqa: E402
 from hopnet.predictor import BarrierModel, default_model_path, load_model  # noqa: E402
+from hopnet.training.config import TrainConfig  # noqa: E402
 from hopnet.training.metrics import all_metrics  # noqa: E402
 from hopnet.plots import confusion_plot, parity_plot  # noqa: E402
 
@@ -70,8 +71,10 @@ if __name__ == "__main__":
         card["metrics"] = {"test": result["metrics"], "test_command": result["command"]}
         for cv_file in sorted((args.out / "cv").glob("*.json")):
             cv = json.loads(cv_file.read_text())
-            trained = card["training"]["train_config"]
-            same = all(cv["config"].get(k) == trained.get(k) for k in ("model", "init", "lr", "epochs"))
+            def key(config: dict) -> dict:  # through the current schema, so older result files compare
+                return TrainConfig.model_validate(config).model_dump(include={"model", "init", "lr", "epochs"})
+
+            same = key(cv["config"]) == key(card["training"]["train_config"])
             if same and cv.get("scheme", "host") == "host":
                 card["metrics"]["cv"] = {**cv["metrics"], "folds": cv["folds_k"], "grouped_by": "host",
                                          "command": cv["command"]}

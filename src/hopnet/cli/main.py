@@ -132,6 +132,8 @@ def cmd_train(args) -> None:
     cfg = TrainConfig.from_toml(args.config)
     if getattr(args, "encoder", None):
         cfg = cfg.model_copy(update={"init": args.encoder})
+    if args.threads:
+        cfg = cfg.model_copy(update={"threads": args.threads})
     card = train_band_model(cfg, Path(args.out), seeds=args.seeds)
     print(f"model card: {card}")
 
@@ -228,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="TOML training config")
     p.add_argument("--out", default="hopnet-model/hopnet-band.json", help="model card to write")
     p.add_argument("--seeds", type=int, nargs="+", default=None, help="one network per seed (ensemble)")
+    p.add_argument("--threads", type=int, help="torch threads (overrides the config)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("finetune", help="train a band model starting from a pre-trained encoder (MODEL-3)")
@@ -235,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoder", default="hopnet-mpt-encoder", help="encoder card or shipped name")
     p.add_argument("--out", default="hopnet-model/hopnet-band-mpt.json", help="model card to write")
     p.add_argument("--seeds", type=int, nargs="+", default=None, help="one network per seed (ensemble)")
+    p.add_argument("--threads", type=int, help="torch threads (overrides the config)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("paths", help="find every distinct hop of an ion in a host, predict each, percolate")

@@ -28,7 +28,7 @@ from hopnet.models.alignn import ALIGNN
 from hopnet.models.config import ModelConfig
 from hopnet.models.io import Member, save_model
 from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
-from hopnet.training.trainer import replay_schedule, seed_everything
+from hopnet.training.trainer import replay_schedule, same_run, seed_everything
 
 # Bulk crystals have no path, so the graph is the whole cell; cutoff, k and
 # angle neighbours match the band model so the encoder transfers unchanged.
@@ -132,7 +132,7 @@ def pretrain(cfg: PretrainConfig, card_path: Path, progress: bool = True, proper
     resumed = load_checkpoint(ckpt_dir, model, optimizer)
     if resumed:
         best_state, meta = resumed
-        if meta["config"] != cfg.model_dump():
+        if not same_run(cfg, meta["config"]):
             raise HopnetInputError(ckpt_dir, "checkpoint was written by a different pre-training config")
         start, best, best_epoch, history = meta["epoch"] + 1, meta["best"], meta["best_epoch"], meta["history"]
         replay_schedule(scheduler, start * steps_per_epoch)

@@ -60,6 +60,12 @@ def split_validation(n: int, fraction: float, seed: int, groups: np.ndarray | No
     return np.flatnonzero(~val_mask), np.flatnonzero(val_mask)
 
 
+def same_run(cfg, stored: dict) -> bool:
+    """Was checkpoint config ``stored`` written by this run? Options added since then take their
+    defaults, and the thread count may differ (the maths is the same)."""
+    return type(cfg).model_validate(stored).model_copy(update={"threads": cfg.threads}) == cfg
+
+
 def replay_schedule(scheduler, steps: int) -> None:
     """Bring a freshly built LR scheduler to where a resumed run left it."""
     with warnings.catch_warnings():  # no optimiser step is owed, so silence the order warning
@@ -103,7 +109,7 @@ def fit(
     resumed = load_checkpoint(checkpoint_dir, model, optimizer) if checkpoint_dir else None
     if resumed:
         best_state, meta = resumed
-        if meta["config"] != cfg.model_dump():
+        if not same_run(cfg, meta["config"]):
             raise ValueError(f"{checkpoint_dir}: checkpoint was written by a different config")
         start_epoch, best_mae, best_epoch, history = meta["epoch"] + 1, meta["best_mae"], meta["best_epoch"], meta["history"]
         replay_schedule(scheduler, start_epoch * steps_per_epoch)
