@@ -139,3 +139,16 @@ def test_prediction_is_bit_identical_across_processes(tiny_model_card):
     cmd = [sys.executable, "-m", "hopnet.cli.main", "predict", "--example", "--json", "--model", str(tiny_model_card)]
     first, second = (subprocess.run(cmd, capture_output=True, text=True, check=True).stdout for _ in range(2))
     assert first == second and json.loads(first)["em"] > 0
+
+
+def test_a_20000_atom_cell_is_refused_in_one_line_without_building_a_graph(tmp_path, capsys):
+    n_side, spacing = 28, 2.2
+    grid = np.stack(np.meshgrid(*[np.arange(n_side)] * 3, indexing="ij"), -1).reshape(-1, 3)[:20_000] / n_side
+    a = n_side * spacing
+    lines = ["big", "1.0", f"{a} 0 0", f"0 {a} 0", f"0 0 {a}", "Li O", "10000 10000", "Direct"]
+    lines += [f"{x:.6f} {y:.6f} {z:.6f}" for x, y, z in grid]
+    poscar = tmp_path / "POSCAR"
+    poscar.write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "paths", poscar, "--ion", "Li")
+    assert code == EXIT_BAD_INPUT and err.count("\n") == 1
+    assert "POSCAR" in err and "20000 atoms exceeds the limit" in err

@@ -82,3 +82,38 @@ def test_pretraining_learns_writes_a_card_and_resumes_exactly(tmp_path, monkeypa
     torch.testing.assert_close(band.head[1].weight, head_before)
     with pytest.raises(HopnetInputError, match="width or depth"):
         transfer_encoder(ALIGNN(TINY.model_copy(update={"hidden": 24})), reference)
+
+
+def test_pretraining_killed_with_sigkill_resumes_to_the_same_encoder(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        "epochs = 4\nbatch_size = 16\nthreads = 1\nlimit = 120\n"
+        "[model]\nhidden = 16\nedge_rbf = 16\nangle_rbf = 8\nalignn_layers = 1\ngcn_layers = 1\n"
+        'readout = "mean"\noutputs = 7\n[model.graph]\nscope = "full"\nangle_neighbors = 6\n'
+    )
+    env = {**os.environ, "HOPNET_CACHE": str(tmp_path / "cache")}
+
+    def run(out):
+        return [sys.executable, "-m", "hopnet.cli.main", "pretrain", str(config), "--out", str(out)]
+
+    assert subprocess.run(run(tmp_path / "ref" / "enc.json"), env=env, capture_output=True).returncode == 0
+    killed = tmp_path / "killed" / "enc.json"
+    proc = subprocess.Popen(run(killed), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = killed.parent / "checkpoints" / "enc" / "checkpoint.json"
+    deadline = time.time() + 120
+    while time.time() < deadline and not marker.exists():
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert marker.exists() and not killed.exists(), "the kill should land after a checkpoint, before the end"
+    assert subprocess.run(run(killed), env=env, capture_output=True).returncode == 0
+    a, _ = load_model_files(tmp_path / "ref" / "enc.json")
+    b, _ = load_model_files(killed)
+    for (k, v), w in zip(a[0].model.state_dict().items(), b[0].model.state_dict().values()):
+        torch.testing.assert_close(v, w, rtol=0, atol=1e-6, msg=k)
