@@ -26,6 +26,7 @@ if __name__ == "__main__":
     ap.add_argument("--ion", default="Li")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--work", type=Path, default=Path("runs/screen-bench"))
+    ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/screen_throughput.json"))
     args = ap.parse_args()
 
@@ -52,6 +53,7 @@ if __name__ == "__main__":
         print(runs[-1])
     result = {"runs": runs, "ion": args.ion, "n": min(args.n, len(chosen)),
               "speedup_2_vs_1": runs[-1]["structures_per_second"] / runs[0]["structures_per_second"],
-              "machine": f"{platform.processor() or platform.machine()}, 2 cores",
-              "command": f"python benchmarks/screen_throughput.py --n {args.n} --ion {args.ion}"}
+              "machine": f"{platform.processor() or platform.machine()}, 2 cores" + (f"; {args.note}" if args.note else ""),
+              "command": f"python benchmarks/screen_throughput.py --n {args.n} --ion {args.ion} --workers "
+                         + " ".join(map(str, args.workers))}
     args.out.write_text(json.dumps(result, indent=1))

@@ -86,3 +86,8 @@ def test_dask_backend_on_a_local_cluster_matches_local_screening(hosts, tmp_path
     assert local == dask == {"skipped": 0, "ok": 2, "error": 1}
     key = lambda r: r["source"]  # noqa: E731
     assert sorted(rows_of(tmp_path / "local.csv"), key=key) == sorted(rows_of(tmp_path / "dask.csv"), key=key)
+
+
+def test_screen_with_the_shipped_model_by_default(hosts, tmp_path):
+    counts = screen([str(hosts / "lfp00.cif")], tmp_path / "r.csv", ScreenSettings(ion="Li"), progress=False)
+    assert counts["ok"] == 1, rows_of(tmp_path / "r.csv")[0]["error"]

@@ -63,8 +63,9 @@ def finished_sources(output: Path) -> set[str]:
     return {r["source"] for r in rows}
 
 
+_NOT_LOADED = object()
 _worker_model = None
-_worker_key = None
+_worker_key = _NOT_LOADED
 
 
 def _model(settings: "ScreenSettings", threads: int = 1):
