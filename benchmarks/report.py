@@ -59,8 +59,9 @@ def pretraining_lines(single: dict) -> list[str]:
 
 def paths_lines(r: dict) -> list[str]:
     return [f"On the {r['hosts']} training hosts with two or more DFT paths ({r['dft_paths']} paths), `hopnet paths` "
-            f"enumerates {r['found']} of them ({r['recovery']:.0%}); all {r['not_found_longer_than_cutoff']} missed "
-            f"are longer than the 5 Å default cut-off. Within-host order of barriers (pairs with different DFT Em): "
+            f"enumerates {r['found']} of them ({r['recovery']:.0%}); of those missed, {r['not_found_longer_than_cutoff']} "
+            f"are longer than the 5 Å default cut-off or in the {len(r['hosts_refused'])} host(s) whose band was refused "
+            f"(listed in the result file). Within-host order of barriers (pairs with different DFT Em): "
             f"`paths` {r['pair_order_accuracy_paths']:.2f}, the dataset's own band {r['pair_order_accuracy_oof_band']:.2f} "
             f"over {r['pairs']} pairs; mean Spearman on hosts with 3+ paths: `paths` {r['spearman_mean_paths']:.2f}, "
             f"band {r['spearman_mean_oof_band']:.2f} (out-of-fold models). Command: `{r['command']}`."]
