@@ -90,8 +90,9 @@ def cv_table() -> list[str]:
                      f"{r['train_seconds']:.0f} |")
     lines.append("")
     lines.append(f"{rows[0]['folds_k']}-fold CV grouped by host on the paper's 559 training paths (the test split is "
-                 f"never loaded); machine: {rows[0]['machine']}. "
-                 f"Command per row: `{rows[0]['command'].replace(rows[0]['variant'], '<variant>')}`.")
+                 f"never loaded); machine: {rows[0]['machine']}. `-mpt`: fine-tuned from the MPT encoder "
+                 "(`weights/hopnet-mpt-encoder`), same architecture and budget. Commands:")
+    lines += [f"- `{r['command']}`" for r in rows]
     return lines
 
 
