@@ -14,9 +14,6 @@ from pymatgen.core import Structure
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
 
-N_FEATURES = 64
-
-
 def load_chgnet(threads: int = 1):
     try:
         import torch

@@ -84,14 +84,13 @@ def enumerate_hops(structure: Structure, ion: str, max_hop: float, source: str =
     return sorted(hops, key=lambda h: (h.length, h.start, h.end, h.image))
 
 
-def _environment(structure: Structure, point_frac: np.ndarray, ion: str, n: int = 6) -> tuple:
-    """Rounded distances from a point to its nearest non-ion atoms: a symmetry fingerprint."""
-    host_idx = [i for i, s in enumerate(structure) if s.specie.symbol != ion]
-    if not host_idx:
+def _environment(structure: Structure, host_idx: np.ndarray, point_frac: np.ndarray, n: int = 6) -> tuple:
+    """Rounded distances from a point to its nearest host (non-ion) atoms: a symmetry fingerprint."""
+    if not host_idx.size:
         return ()
     d = structure.lattice.get_all_distances(point_frac, structure.frac_coords[host_idx])[0]
     order = np.argsort(d)[:n]
-    return tuple((structure[host_idx[i]].specie.symbol, round(float(d[i]) / 0.05)) for i in order)
+    return tuple((structure[int(host_idx[i])].specie.symbol, round(float(d[i]) / 0.05)) for i in order)
 
 
 def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[DistinctHop]:
@@ -102,12 +101,13 @@ def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[Disti
             classes = SpacegroupAnalyzer(structure, symprec=SYMPREC).get_symmetry_dataset().equivalent_atoms
     except Exception:  # spglib gives up on some distorted cells: then every site is its own class
         classes = np.arange(len(structure))
+    host_idx = np.array([i for i, s in enumerate(structure) if s.specie.symbol != ion], dtype=int)
     groups: dict[tuple, list[Hop]] = defaultdict(list)
     for hop in hops:
         start = structure.frac_coords[hop.start]
         mid = (start + structure.frac_coords[hop.end] + np.array(hop.image)) / 2
         key = (tuple(sorted((int(classes[hop.start]), int(classes[hop.end])))), round(hop.length / 0.02),
-               _environment(structure, mid, ion))
+               _environment(structure, host_idx, mid))
         groups[key].append(hop)
     ordered = sorted(groups.values(), key=lambda g: g[0].length)
     return [DistinctHop(i, members) for i, members in enumerate(ordered)]

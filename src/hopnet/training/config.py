@@ -9,9 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from hopnet.models.config import ModelConfig
 
 
-class TrainConfig(BaseModel):
+class RunConfig(BaseModel):
+    """A frozen, strictly checked config that loads from TOML (training and pre-training share it)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @classmethod
+    def from_toml(cls, path: str | Path):
+        with open(path, "rb") as fh:
+            return cls.model_validate(tomllib.load(fh))
+
+
+class TrainConfig(RunConfig):
     model: ModelConfig = ModelConfig()
     epochs: int = Field(40, ge=1)
     batch_size: int = Field(16, ge=1)
@@ -21,8 +30,3 @@ class TrainConfig(BaseModel):
     seed: int = 0
     threads: int = Field(2, ge=1, description="torch intra-op threads")
     init: str | None = Field(None, description="pre-trained encoder card to start from (None: SCRATCH)")
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> "TrainConfig":
-        with open(path, "rb") as fh:
-            return cls.model_validate(tomllib.load(fh))

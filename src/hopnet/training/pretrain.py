@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import platform
 import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import torch
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from tqdm.auto import tqdm
 
 from hopnet import __version__
@@ -28,6 +27,7 @@ from hopnet.models.alignn import ALIGNN
 from hopnet.models.config import ModelConfig
 from hopnet.models.io import Member, save_model
 from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
+from hopnet.training.config import RunConfig
 from hopnet.training.trainer import replay_schedule, same_run, seed_everything
 
 # Bulk crystals have no path, so the graph is the whole cell; cutoff, k and
@@ -35,9 +35,7 @@ from hopnet.training.trainer import replay_schedule, same_run, seed_everything
 PRETRAIN_MODEL = ModelConfig(graph=GraphConfig(scope="full", angle_neighbors=8), readout="mean", outputs=len(PROPERTIES))
 
 
-class PretrainConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class PretrainConfig(RunConfig):
     model: ModelConfig = PRETRAIN_MODEL
     epochs: int = Field(12, ge=1)
     batch_size: int = Field(32, ge=1)
@@ -47,11 +45,6 @@ class PretrainConfig(BaseModel):
     seed: int = 0
     threads: int = Field(2, ge=1)
     limit: int | None = Field(None, ge=1, description="use only the first N structures (tests, timing)")
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> "PretrainConfig":
-        with open(path, "rb") as fh:
-            return cls.model_validate(tomllib.load(fh))
 
 
 def _graph_or_empty(structure, cfg: GraphConfig, source: str) -> CrystalGraph:
