@@ -60,6 +60,22 @@ def test_lifepo4_hops_reduce_by_symmetry_and_bands_look_like_training_bands():
     assert not any(site.specie.symbol == "Li" for site in empty.host)
 
 
+def test_an_oblique_cell_of_the_same_crystal_gives_the_same_bands():
+    # A unimodular change of basis: the same LiFePO4 drawn in a needle-like cell whose axes are
+    # long but whose faces are close together; a per-axis supercell rule drew wrap-around hops here.
+    s = Structure.from_file(LFP)
+    oblique = s.copy()
+    oblique.make_supercell([[1, 0, 0], [3, 1, 0], [0, 3, 1]])
+    assert len(oblique) == len(s) and min(oblique.lattice.angles) < 30
+    for cell in (s, oblique):
+        distinct = distinct_hops(cell, enumerate_hops(cell, "Li", 5.0), "Li")
+        bands = [hop_band(cell, "Li", d.representative, "vacancy") for d in distinct]
+        assert [b.hop_length for b in bands] == pytest.approx([d.length for d in distinct], abs=1e-6)
+        if cell is s:
+            reference = sorted((round(b.hop_length, 3), len(b.host)) for b in bands)
+    assert sorted((round(b.hop_length, 3), len(b.host)) for b in bands) == reference
+
+
 def test_paths_command_reports_hops_and_percolation(tmp_path, capsys, tiny_model_card):
     out_json = tmp_path / "lfp.json"
     code = main(["paths", str(LFP), "--ion", "Li", "--model", str(tiny_model_card), "-o", str(out_json),

@@ -113,14 +113,22 @@ def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[Disti
     return [DistinctHop(i, members) for i, members in enumerate(ordered)]
 
 
-def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
-    """Repeats per axis so every axis is >= MIN_CELL_LENGTH and more than twice the hop.
+def perpendicular_widths(lattice) -> np.ndarray:
+    """Distance between each pair of opposite cell faces (volume / face area)."""
+    m = lattice.matrix
+    faces = np.linalg.norm(np.cross(m[[1, 2, 0]], m[[2, 0, 1]]), axis=1)
+    return lattice.volume / faces
 
-    The second condition makes the straight hop the shortest periodic image of
-    itself, so the band draws the intended path and not a wrap-around one.
+
+def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
+    """Repeats per axis so every face-to-face width is >= MIN_CELL_LENGTH and more than twice the hop.
+
+    Widths, not axis lengths: in an oblique cell a long axis can still be
+    thin, and a hop longer than half the thinnest width has a shorter periodic
+    image, so the band would draw a wrap-around path instead of the hop.
     """
     target = max(MIN_CELL_LENGTH, 2 * hop_length + 0.5)
-    return np.maximum(1, np.ceil(target / np.array(structure.lattice.abc))).astype(int)
+    return np.maximum(1, np.ceil(target / perpendicular_widths(structure.lattice))).astype(int)
 
 
 def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, label: str = "") -> Band:
@@ -130,11 +138,18 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
     of the training set); ``interstitial``: the hopping ion is alone in the
     framework (a charged host with a single inserted ion).
     """
-    scaling = supercell_scaling(structure, hop.length)
-    supercell = structure * scaling
+    # The same crystal in its LLL-reduced cell (sites keep their order): a near-orthogonal
+    # cell needs far fewer repeats to be wide enough, so oblique primitive cells stay small.
+    reduced = structure.get_reduced_structure("LLL")
+    start_cart = structure.lattice.get_cartesian_coords(structure.frac_coords[hop.start])
+    end_cart = structure.lattice.get_cartesian_coords(structure.frac_coords[hop.end] + np.array(hop.image))
+    start_frac = reduced.lattice.get_fractional_coords(start_cart)
+    shift = np.floor(start_frac)
+    scaling = supercell_scaling(reduced, hop.length)
+    supercell = reduced * scaling
     frac = supercell.frac_coords
-    start = structure.frac_coords[hop.start] / scaling
-    end = (structure.frac_coords[hop.end] + np.array(hop.image)) / scaling
+    start = (start_frac - shift) / scaling
+    end = (reduced.lattice.get_fractional_coords(end_cart) - shift) / scaling
     is_ion = np.array([s.specie.symbol == ion for s in supercell])
     drop = np.zeros(len(supercell), bool)
     for point in (start, end):
@@ -143,7 +158,10 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
     if mechanism == "interstitial":
         drop |= is_ion
     host = Structure.from_sites([s for s, gone in zip(supercell, drop) if not gone])
-    return band_from_sites(host, ion, start, end, label=label)
+    band = band_from_sites(host, ion, start, end, label=label)
+    if abs(band.hop_length - hop.length) > 1e-3:  # the supercell rule above should make this impossible
+        raise RuntimeError(f"{label}: band hop {band.hop_length:.3f} Å differs from the hop {hop.length:.3f} Å")
+    return band
 
 
 def periodic_dimensionality(n_sites: int, edges: list[Hop]) -> int:
