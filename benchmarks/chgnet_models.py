@@ -30,7 +30,7 @@ from hopnet.data.barriers import host_groups, load_barriers
 from hopnet.plots import parity_plot
 from hopnet.predictor import load_model
 from hopnet.training.cv import group_kfold
-from hopnet.training.metrics import all_metrics
+from hopnet.training.metrics import all_metrics, interval_coverage
 
 SEED = 0
 BAGS = 5
@@ -85,14 +85,6 @@ def grid(model: str):
         yield {"learning_rate": lr, "log_target": log}
 
 
-def coverage(err: np.ndarray, sigma: np.ndarray) -> dict:
-    z = np.abs(err) / np.maximum(sigma, 1e-9)
-    scale = float(np.quantile(z, 0.6827))  # sigma * scale covers 68.3% on the CV folds
-    return {"within_1sigma": float(np.mean(z <= 1)), "within_2sigma": float(np.mean(z <= 2)),
-            "calibration_factor": scale, "within_1sigma_calibrated": float(np.mean(z <= scale)),
-            "within_2sigma_calibrated": float(np.mean(z <= 2 * scale))}
-
-
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--alignn-cv", type=Path, required=True, help="cv_band.py result whose OOF predictions feed (c)")
@@ -123,7 +115,7 @@ if __name__ == "__main__":
                 rest = np.setdiff1d(np.arange(len(y)), held)
                 model = BaggedGBM(params).fit(X[rest], y[rest], base[rest])
                 mean[held], std[held] = model.predict(X[held], base[held])
-            search.append({"params": params, "cv": all_metrics(y, mean), "coverage": coverage(mean - y, std)})
+            search.append({"params": params, "cv": all_metrics(y, mean), "coverage": interval_coverage(mean - y, std)})
         best = min(search, key=lambda r: r["cv"]["mae"])
         t0 = time.perf_counter()
         model = BaggedGBM(best["params"]).fit(X, y, base)

@@ -32,6 +32,7 @@ VARIANTS = {
     "wide": ModelConfig(graph=LOCAL, hidden=96),
 }
 HELD_OUT_IONS = ("Li", "Na", "Mg", "Ca")
+FOLD_SEED = 0  # folds stay fixed when --seed changes, so runs with several seeds form an ensemble per fold
 
 
 def fold_indices(scheme: str, entries, groups: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:
@@ -49,6 +50,8 @@ def run_name(args) -> str:
         parts.append(f"lr{args.lr:g}")
     if args.scheme != "host":
         parts.append(f"by-{args.scheme}")
+    if args.seed != 0:
+        parts.append(f"seed{args.seed}")
     return "-".join(parts)
 
 
@@ -69,7 +72,7 @@ if __name__ == "__main__":
     cfg = TrainConfig(model=VARIANTS[args.variant], epochs=args.epochs, threads=args.threads, seed=args.seed,
                       lr=args.lr, init=args.encoder)
     entries, graphs, em, groups = split_graphs("train", cfg.model.graph)
-    folds = fold_indices(args.scheme, entries, groups, args.folds, args.seed)
+    folds = fold_indices(args.scheme, entries, groups, args.folds, FOLD_SEED)
     name = run_name(args)
     t0 = time.time()
     result = cross_validate(graphs, em, groups, cfg, folds=folds,

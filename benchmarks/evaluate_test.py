@@ -57,6 +57,7 @@ if __name__ == "__main__":
         "member_metrics": member_metrics,
         "member_mean": {k: float(np.mean([m[k] for m in member_metrics])) for k in member_metrics[0]} if member_metrics else None,
         "member_std": {k: float(np.std([m[k] for m in member_metrics], ddof=1)) for k in member_metrics[0]} if member_metrics else None,
+        "sigma_scale": model.sigma_scale,  # the card's calibration factor, already applied to em_std
         "ensemble_std_mean": float(np.mean([x.em_std for x in preds])) if preds[0].em_std is not None else None,
         "paper": paper_test_rows([e.sys_name for e in test]),
         "per_path": [{"sys_name": e.sys_name, "ion": e.ion, "em_true": e.em, "em_pred": float(q.em), "em_std": q.em_std,
@@ -75,7 +76,7 @@ if __name__ == "__main__":
                 return TrainConfig.model_validate(config).model_dump(include={"model", "init", "lr", "epochs"})
 
             same = key(cv["config"]) == key(card["training"]["train_config"])
-            if same and cv.get("scheme", "host") == "host":
+            if same and cv.get("scheme", "host") == "host" and cv["config"].get("seed", 0) == 0:  # the seed-0 run
                 card["metrics"]["cv"] = {**cv["metrics"], "folds": cv["folds_k"], "grouped_by": "host",
                                          "command": cv["command"]}
         args.model.write_text(json.dumps(card, indent=1))

@@ -16,6 +16,20 @@ def test_loaded_ensemble_predicts_with_spread(tiny_model_card, test_entries):
     assert [p.em for p in preds] == [p.em for p in again]  # bit-identical across loads
 
 
+def test_card_calibration_factor_scales_the_spread_only(tiny_model_card, test_entries, tmp_path):
+    bands = [e.band for e in test_entries[:3]]
+    raw = load_model(tiny_model_card).predict_band(bands)
+    card = json.loads(tiny_model_card.read_text())
+    card["uncertainty"] = {"scale": 2.5}
+    calibrated_card = tmp_path / "calibrated.json"
+    calibrated_card.write_text(json.dumps(card))
+    for member in card["members"]:  # the weights stay beside the original card
+        (tmp_path / member["file"]).write_bytes((tiny_model_card.parent / member["file"]).read_bytes())
+    calibrated = load_model(calibrated_card).predict_band(bands)
+    assert [p.em for p in calibrated] == [p.em for p in raw]
+    assert [p.em_std for p in calibrated] == pytest.approx([2.5 * p.em_std for p in raw])
+
+
 def test_tampered_weights_are_refused(tiny_model_card, tmp_path):
     card = json.loads(tiny_model_card.read_text())
     for entry in card["members"]:

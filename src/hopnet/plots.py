@@ -50,6 +50,23 @@ def confusion_plot(y_true, y_pred, path, title: str = "", threshold: float = GOO
     plt.close(fig)
 
 
+def error_vs_sigma_plot(err, sigma, path, scale: float = 1.0, title: str = "") -> None:
+    """|error| against the predicted spread, with the lines |error| = k sigma for k = 1, 2 (after ``scale``)."""
+    plt = _pyplot()
+    err, sigma = np.abs(np.asarray(err)), np.asarray(sigma) * scale
+    fig, ax = plt.subplots(figsize=(4.5, 4.5), dpi=120)
+    ax.scatter(sigma, err, s=10, alpha=0.6)
+    hi = max(sigma.max(), 1e-3) * 1.05
+    for k, style in ((1, "-"), (2, "--")):
+        ax.plot([0, hi], [0, k * hi], color="grey", ls=style, lw=1, label=f"|error| = {k}σ")
+    ax.set(xlim=(0, hi), ylim=(0, None), xlabel=f"predicted σ (eV){' × %.2f' % scale if scale != 1 else ''}",
+           ylabel="|error| (eV)", title=title)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 def pathway_plot(report, path) -> None:
     """Barrier of every distinct hop, with the thresholds at which the network percolates in 1/2/3D."""
     plt = _pyplot()

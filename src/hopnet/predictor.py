@@ -18,7 +18,7 @@ from hopnet.training.metrics import GOOD_CONDUCTOR_EM
 @dataclass
 class Prediction:
     em: float  # eV; ensemble mean
-    em_std: float | None  # ensemble spread (None for a single network)
+    em_std: float | None  # ensemble spread, calibrated on CV folds where the card says so; None for one network
     good_conductor: bool  # em < 0.65 eV
     ion: str
     hop_length: float  # Å
@@ -41,6 +41,8 @@ class BarrierModel:
         self._elements = set(domain.get("elements", []))
         self._ions = set(domain.get("ions", []))
         self._hop_range = domain.get("hop_length", [0.0, np.inf])
+        # An ensemble's raw spread is too narrow; benchmarks/uncertainty.py measures by how much.
+        self.sigma_scale = float(card.get("uncertainty", {}).get("scale", 1.0))
 
     @classmethod
     def from_file(cls, card_path: str | Path, threads: int | None = None) -> "BarrierModel":
@@ -60,7 +62,7 @@ class BarrierModel:
                 for k, m in enumerate(self.members):
                     outputs[k, i : i + batch_size] = m.model(batch).numpy() * m.std + m.mean
         em = outputs.mean(axis=0)
-        std = outputs.std(axis=0, ddof=1) if len(self.members) > 1 else [None] * len(bands)
+        std = outputs.std(axis=0, ddof=1) * self.sigma_scale if len(self.members) > 1 else [None] * len(bands)
         preds = [
             Prediction(float(e), None if s is None else float(s), bool(e < GOOD_CONDUCTOR_EM), b.ion,
                        b.hop_length, b.label, self.domain_warnings(b))

@@ -29,3 +29,16 @@ def classification_metrics(y_true, y_pred, threshold: float = GOOD_CONDUCTOR_EM)
 
 def all_metrics(y_true, y_pred) -> dict[str, float]:
     return {**regression_metrics(y_true, y_pred), **classification_metrics(y_true, y_pred), "n": len(y_true)}
+
+
+def interval_coverage(err, sigma) -> dict[str, float]:
+    """How often |error| falls within 1 and 2 sigma, and the factor that makes 1 sigma cover 68.3%.
+
+    A well-calibrated Gaussian spread covers 68.3% and 95.4%; an ensemble's
+    spread is usually too narrow, and ``calibration_factor`` (> 1) widens it.
+    """
+    z = np.abs(np.asarray(err, float)) / np.maximum(np.asarray(sigma, float), 1e-9)
+    scale = float(np.quantile(z, 0.6827))
+    return {"within_1sigma": float(np.mean(z <= 1)), "within_2sigma": float(np.mean(z <= 2)),
+            "calibration_factor": scale, "within_1sigma_calibrated": float(np.mean(z <= scale)),
+            "within_2sigma_calibrated": float(np.mean(z <= 2 * scale))}
