@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -5,6 +7,7 @@ import torch
 from hopnet.data.barriers import load_barriers, load_endpoints
 from hopnet.graphs.builder import GraphConfig
 from hopnet.models.config import ModelConfig
+from hopnet.models.domain import EmbeddingDomain, embed
 from hopnet.models.io import Member, save_model
 from hopnet.training.config import TrainConfig
 from hopnet.training.datasets import band_graphs
@@ -52,5 +55,16 @@ def tiny_model_card(tmp_path_factory, small_set):
     path = tmp_path_factory.mktemp("model") / "tiny.json"
     domain = {"elements": sorted({str(el) for e in entries for el in e.band.to_structure().composition.elements}),
               "ions": sorted({e.ion for e in entries}), "hop_length": [1.0, 6.0]}
+    domain["embedding"] = EmbeddingDomain.fit(embed(members[0].model, graphs)).save(path)
     save_model(path, members, {"name": "tiny", "domain": domain})
+    return path
+
+
+def write_card_copy(card: dict, source_card, path):
+    """Write ``card`` to ``path`` with copies of the files it lists (weights, domain) from beside ``source_card``."""
+    path.write_text(json.dumps(card))
+    files = [m["file"] for m in card["members"]] + ([card["domain"]["embedding"]["file"]]
+                                                    if "embedding" in card.get("domain", {}) else [])
+    for name in files:
+        (path.parent / name).write_bytes((source_card.parent / name).read_bytes())
     return path

@@ -6,6 +6,8 @@ import pytest
 from hopnet.errors import HopnetInputError
 from hopnet.predictor import load_model
 
+from conftest import write_card_copy
+
 
 def test_loaded_ensemble_predicts_with_spread(tiny_model_card, test_entries):
     model = load_model(tiny_model_card)
@@ -21,11 +23,7 @@ def test_card_calibration_factor_scales_the_spread_only(tiny_model_card, test_en
     raw = load_model(tiny_model_card).predict_band(bands)
     card = json.loads(tiny_model_card.read_text())
     card["uncertainty"] = {"scale": 2.5}
-    calibrated_card = tmp_path / "calibrated.json"
-    calibrated_card.write_text(json.dumps(card))
-    for member in card["members"]:  # the weights stay beside the original card
-        (tmp_path / member["file"]).write_bytes((tiny_model_card.parent / member["file"]).read_bytes())
-    calibrated = load_model(calibrated_card).predict_band(bands)
+    calibrated = load_model(write_card_copy(card, tiny_model_card, tmp_path / "calibrated.json")).predict_band(bands)
     assert [p.em for p in calibrated] == [p.em for p in raw]
     assert [p.em_std for p in calibrated] == pytest.approx([2.5 * p.em_std for p in raw])
 

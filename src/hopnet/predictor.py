@@ -10,6 +10,7 @@ from pymatgen.core import Structure
 
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
+from hopnet.models.domain import EmbeddingDomain
 from hopnet.models.io import Member, load_model_files, resolve_weights
 from hopnet.pathways.band import Band, band_from_endpoints
 from hopnet.training.metrics import GOOD_CONDUCTOR_EM
@@ -32,7 +33,8 @@ class Prediction:
 class BarrierModel:
     """A trained (ensemble of) ALIGNN band model(s) with its card."""
 
-    def __init__(self, members: list[Member], card: dict, threads: int | None = None):
+    def __init__(self, members: list[Member], card: dict, threads: int | None = None,
+                 embedding_domain: EmbeddingDomain | None = None):
         self.members = members
         self.card = card
         self.graph_config = members[0].model.cfg.graph
@@ -41,13 +43,15 @@ class BarrierModel:
         self._elements = set(domain.get("elements", []))
         self._ions = set(domain.get("ions", []))
         self._hop_range = domain.get("hop_length", [0.0, np.inf])
+        self.embedding_domain = embedding_domain
         # An ensemble's raw spread is too narrow; benchmarks/uncertainty.py measures by how much.
         self.sigma_scale = float(card.get("uncertainty", {}).get("scale", 1.0))
 
     @classmethod
     def from_file(cls, card_path: str | Path, threads: int | None = None) -> "BarrierModel":
         members, card = load_model_files(Path(card_path))
-        return cls(members, card, threads)
+        entry = card.get("domain", {}).get("embedding")
+        return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None)
 
     def predict_band(self, bands: Band | list[Band], batch_size: int = 32) -> Prediction | list[Prediction]:
         single = isinstance(bands, Band)
@@ -56,17 +60,25 @@ class BarrierModel:
             torch.set_num_threads(self.threads)
         graphs = [graph_from_band(b, self.graph_config) for b in bands]
         outputs = np.empty((len(self.members), len(bands)))
+        distance = np.full(len(bands), np.nan)
         with torch.no_grad():
             for i in range(0, len(graphs), batch_size):
-                batch = collate(graphs[i : i + batch_size])
+                j = min(i + batch_size, len(graphs))
+                batch = collate(graphs[i:j])
                 for k, m in enumerate(self.members):
-                    outputs[k, i : i + batch_size] = m.model(batch).numpy() * m.std + m.mean
+                    if k == 0 and self.embedding_domain:  # the first network's pooled vector places the band in its domain
+                        pooled = m.model.encode(batch)
+                        distance[i:j] = self.embedding_domain.distance(pooled.numpy())
+                        raw = m.model.readout(pooled)
+                    else:
+                        raw = m.model(batch)
+                    outputs[k, i:j] = raw.numpy() * m.std + m.mean
         em = outputs.mean(axis=0)
         std = outputs.std(axis=0, ddof=1) * self.sigma_scale if len(self.members) > 1 else [None] * len(bands)
         preds = [
             Prediction(float(e), None if s is None else float(s), bool(e < GOOD_CONDUCTOR_EM), b.ion,
-                       b.hop_length, b.label, self.domain_warnings(b))
-            for b, e, s in zip(bands, em, std)
+                       b.hop_length, b.label, self.domain_warnings(b, d))
+            for b, e, s, d in zip(bands, em, std, distance)
         ]
         return preds[0] if single else preds
 
@@ -74,7 +86,7 @@ class BarrierModel:
         """Barrier of the one-ion hop that turns ``initial`` into ``final``."""
         return self.predict_band(band_from_endpoints(initial, final, ion=ion, label=label))
 
-    def domain_warnings(self, band: Band) -> list[str]:
+    def domain_warnings(self, band: Band, embedding_distance: float = np.nan) -> list[str]:
         notes = []
         if self._ions and band.ion not in self._ions:
             notes.append(f"mobile ion {band.ion} not among training ions {sorted(self._ions)}")
@@ -84,6 +96,9 @@ class BarrierModel:
         lo, hi = self._hop_range
         if not lo <= band.hop_length <= hi:
             notes.append(f"hop length {band.hop_length:.2f} Å outside training range {lo:.2f}-{hi:.2f} Å")
+        if self.embedding_domain and embedding_distance > self.embedding_domain.threshold:
+            notes.append(f"unlike the training bands: embedding distance {embedding_distance:.1f} > "
+                         f"{self.embedding_domain.threshold:.1f} (95th percentile of the training bands)")
         return notes
 
 

@@ -48,7 +48,11 @@ class ALIGNN(nn.Module):
 
     def forward(self, g: GraphBatch) -> torch.Tensor:
         """(num_graphs,) for one target, (num_graphs, outputs) for several."""
-        out = self.head(self.encode(g))
+        return self.readout(self.encode(g))
+
+    def readout(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The head on already pooled vectors (from ``encode``)."""
+        out = self.head(pooled)
         return out.squeeze(-1) if self.cfg.outputs == 1 else out
 
     def encoder_state(self) -> dict[str, torch.Tensor]:

@@ -10,6 +10,7 @@ import torch
 
 from hopnet import __version__
 from hopnet.data.barriers import data_hash
+from hopnet.models.domain import EmbeddingDomain, embed
 from hopnet.models.io import Member, save_model
 from hopnet.training.config import TrainConfig
 from hopnet.training.datasets import split_graphs
@@ -48,7 +49,8 @@ def train_band_model(cfg: TrainConfig, card_path: Path, seeds: list[int] | None 
             "wall_seconds": round(time.time() - t0, 1),
             "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
         },
-        "domain": training_domain(entries),
+        "domain": {**training_domain(entries),
+                   "embedding": EmbeddingDomain.fit(embed(members[0].model, graphs)).save(card_path)},
     }
     save_model(card_path, members, card)
     return card_path

@@ -1,0 +1,72 @@
+"""Rerun every benchmark whose result is missing (or all, with --force), then regenerate BENCHMARKS.md.
+
+    python benchmarks/run_all.py --list      # the steps, their result files and rough cost on 2 cores
+    python benchmarks/run_all.py             # only what is missing
+    python benchmarks/run_all.py --force     # everything (about a day on 2 cores; CHGNet-NEB dominates)
+
+Steps run in order because later ones read earlier results (the CHGNet stack
+reads the CV out-of-fold predictions; the uncertainty calibration reads three
+CV seeds and the test evaluation).
+"""
+from __future__ import annotations
+
+import argparse
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+R = "benchmarks/results"
+CARD = "src/hopnet/weights/hopnet-band.json"
+
+STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on this 2-core machine)
+    (f"{R}/cv/no_path_flag.json", "python benchmarks/cv_band.py --variant no_path_flag --threads 1", "25 min"),
+    (f"{R}/cv/path_flag.json", "python benchmarks/cv_band.py --variant path_flag --threads 1", "25 min"),
+    (f"{R}/cv/no_path_flag-mpt.json",
+     "python benchmarks/cv_band.py --variant no_path_flag --encoder hopnet-mpt-encoder --threads 1 --save-models",
+     "25 min"),
+    (f"{R}/cv/no_path_flag-mpt-by-ion.json",
+     "python benchmarks/cv_band.py --variant no_path_flag --encoder hopnet-mpt-encoder --threads 1 --scheme ion",
+     "35 min"),
+    (f"{R}/cv/no_path_flag-seed1.json", "python benchmarks/cv_band.py --variant no_path_flag --threads 1 --seed 1",
+     "25 min"),
+    (f"{R}/cv/no_path_flag-seed2.json", "python benchmarks/cv_band.py --variant no_path_flag --threads 1 --seed 2",
+     "25 min"),
+    (f"{R}/mpt_vs_single.json", "python benchmarks/pretrain_single.py --properties dc pz gv", "4 h"),
+    (f"{R}/test_scratch_ensemble.json", f"python benchmarks/evaluate_test.py --model {CARD} --name scratch_ensemble",
+     "1 min"),
+    (f"{R}/test_mpt_ensemble.json",
+     "python benchmarks/evaluate_test.py --model runs/mpt-ft/hopnet-band-mpt.json --name mpt_ensemble", "1 min"),
+    (f"{R}/classical_ml.json", "python benchmarks/classical_ml.py", "5 min"),
+    (f"{R}/chgnet_models.json", "python benchmarks/chgnet_models.py --alignn-cv benchmarks/results/cv/no_path_flag.json "
+     f"--alignn-model {CARD}", "20 min (features: benchmarks/chgnet_features.py, 15 min)"),
+    (f"{R}/uncertainty.json", "python benchmarks/uncertainty.py --cv benchmarks/results/cv/no_path_flag.json "
+     "benchmarks/results/cv/no_path_flag-seed1.json benchmarks/results/cv/no_path_flag-seed2.json", "1 min"),
+    (f"{R}/baseline_bvse.json", "python benchmarks/physics_baselines.py --method bvse", "30 min"),
+    (f"{R}/baseline_chgnet-neb.json", "python benchmarks/physics_baselines.py --method chgnet-neb --sample 8",
+     "2 h (all 60: about 15 h)"),
+    (f"{R}/paths_recovery.json", "python benchmarks/paths_recovery.py --cv benchmarks/results/cv/no_path_flag-mpt.json "
+     "--models runs/cv-models/no_path_flag-mpt", "10 min"),
+    (f"{R}/screen_throughput.json", "python benchmarks/screen_throughput.py --n 1000 --ion Li --workers 1 2", "45 min"),
+    (f"{R}/speed.json", "python benchmarks/speed.py", "5 min"),
+    (f"{R}/bad_inputs.json", "python benchmarks/bad_inputs.py", "1 min"),
+]
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--force", action="store_true", help="rerun steps whose result exists")
+    ap.add_argument("--list", action="store_true", help="print the steps and stop")
+    args = ap.parse_args()
+    for result, command, cost in STEPS:
+        have = (ROOT / result).exists()
+        if args.list:
+            print(f"[{'done' if have else 'todo'}] {command}  ({cost}) -> {result}")
+            continue
+        if have and not args.force:
+            continue
+        print(f"$ {command}", flush=True)
+        subprocess.run(shlex.split(command), cwd=ROOT, check=True)
+    if not args.list:
+        subprocess.run([sys.executable, "benchmarks/report.py"], cwd=ROOT, check=True)

@@ -1,0 +1,51 @@
+"""Bond-valence site energy (BVSE) percolation barriers with bvlain, a baseline users run today.
+
+BVSE gives the lowest energy at which the mobile ion's low-energy regions
+connect into a 1D, 2D or 3D network for the whole host, not the barrier of one
+named hop; the benchmark compares its 1D percolation energy with the DFT Em
+of each test path. Optional: ``pip install bvlain``.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+
+import numpy as np
+from pymatgen.core import Element
+
+from hopnet.baselines.chgnet_features import band_images
+from hopnet.pathways.band import Band
+
+
+def mobile_ion_label(ion: str) -> str:
+    """bvlain's name of the mobile ion, e.g. 'Li1+', 'Mg2+' (its usual positive oxidation state)."""
+    charge = max(Element(ion).common_oxidation_states)
+    return f"{ion}{charge}+"
+
+
+def bvse_barriers(band: Band, resolution: float = 0.2) -> dict[str, float]:
+    """Percolation energies (eV) of the band's ion in its host, and the seconds taken.
+
+    The host is given both endpoint sites filled (the pristine crystal of a
+    vacancy hop), where bond-valence oxidation states balance; if they do
+    not, with the ion at the first endpoint only (a charged host's one ion).
+    """
+    try:
+        from bvlain import Lain
+    except ImportError:
+        raise ImportError("BVSE needs bvlain: pip install bvlain") from None
+    t0 = time.perf_counter()
+    calc = Lain(verbose=False)
+    pristine = band_images(band)[0]
+    pristine.insert(0, band.ion, band.frac_images[-1])
+    with contextlib.redirect_stdout(io.StringIO()):  # bvlain prints progress regardless of verbose in places
+        try:
+            calc.read_structure(pristine)
+        except ValueError:  # "Valences cannot be assigned"
+            calc.read_structure(band_images(band)[0])
+        calc.bvse_distribution(mobile_ion=mobile_ion_label(band.ion), resolution=resolution)
+        energies = calc.percolation_barriers()
+    out = {key: float(value) if np.isfinite(value) else float("inf") for key, value in energies.items()}
+    out["seconds"] = time.perf_counter() - t0
+    return out
