@@ -20,7 +20,7 @@ import numpy as np
 from hopnet.graphs.builder import GraphConfig
 from hopnet.models.config import ModelConfig
 from hopnet.training.config import TrainConfig
-from hopnet.training.cv import cross_validate, group_kfold
+from hopnet.training.cv import HELD_OUT_IONS, cross_validate, group_kfold, ion_folds
 from hopnet.training.datasets import split_graphs
 
 LOCAL = GraphConfig(scope="local", local_radius=6.0, angle_neighbors=8)
@@ -31,15 +31,13 @@ VARIANTS = {
     "full_graph": ModelConfig(graph=GraphConfig(scope="full", angle_neighbors=8)),
     "wide": ModelConfig(graph=LOCAL, hidden=96),
 }
-HELD_OUT_IONS = ("Li", "Na", "Mg", "Ca")
 FOLD_SEED = 0  # folds stay fixed when --seed changes, so runs with several seeds form an ensemble per fold
 
 
 def fold_indices(scheme: str, entries, groups: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:
     if scheme == "host":
         return group_kfold(groups, folds, seed)
-    ions = np.array([e.ion for e in entries])
-    return [np.flatnonzero(ions == ion) for ion in HELD_OUT_IONS]
+    return ion_folds([e.ion for e in entries])
 
 
 def run_name(args) -> str:

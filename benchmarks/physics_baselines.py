@@ -60,7 +60,7 @@ def chgnet_neb_runner():
 RUNNERS = {"bvse": bvse_runner, "chgnet-neb": chgnet_neb_runner}
 
 
-def summarise(rows: list[dict], test, method: str, command: str, n_planned: int) -> dict:
+def summarise(rows: list[dict], test, method: str, command: str, n_planned: int, note: str) -> dict:
     ok = [r for r in rows if "em" in r and np.isfinite(r["em"])]
     by_name = {e.sys_name: e for e in test}
     entries = [by_name[r["sys_name"]] for r in ok]
@@ -76,7 +76,8 @@ def summarise(rows: list[dict], test, method: str, command: str, n_planned: int)
                "seconds_per_barrier_median": float(np.median(seconds)) if len(ok) else None,
                "seconds_per_barrier_mean": float(seconds.mean()) if len(ok) else None,
                "hopnet_seconds_per_barrier": ours_seconds,
-               "machine": f"{platform.processor() or platform.machine()}, 1 torch thread", "seed": SEED,
+               "machine": f"{platform.processor() or platform.machine()}, 1 torch thread" + (f"; {note}" if note else ""),
+               "seed": SEED,
                "split": "paper test split (60 paths)" + (" sampled in a fixed random order" if n_planned < 60 else "")}
     if len(ok) >= 2:
         summary["metrics"] = all_metrics(y, [r["em"] for r in ok])
@@ -90,6 +91,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--method", choices=sorted(RUNNERS), required=True)
     ap.add_argument("--sample", type=int, help="only this many test paths, in a fixed random order")
+    ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -115,7 +117,7 @@ if __name__ == "__main__":
               flush=True)
     command = f"python benchmarks/physics_baselines.py --method {args.method}" + (
         f" --sample {args.sample}" if args.sample else "")
-    summary = summarise(rows, test, args.method, command, len(planned))
+    summary = summarise(rows, test, args.method, command, len(planned), args.note)
     (OUT / f"baseline_{args.method}.json").write_text(json.dumps(summary, indent=1))
     if "metrics" in summary:
         m, h = summary["metrics"], summary["hopnet_metrics_same_paths"]

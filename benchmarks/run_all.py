@@ -48,7 +48,7 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "2 h (all 60: about 15 h)"),
     (f"{R}/paths_recovery.json", "python benchmarks/paths_recovery.py --cv benchmarks/results/cv/no_path_flag-mpt.json "
      "--models runs/cv-models/no_path_flag-mpt", "10 min"),
-    (f"{R}/screen_throughput.json", "python benchmarks/screen_throughput.py --n 1000 --ion Li --workers 1 2", "45 min"),
+    (f"{R}/screen_throughput.json", "python benchmarks/screen_throughput.py --n 1000 --scaling-n 300 --ion Li", "30 min"),
     (f"{R}/speed.json", "python benchmarks/speed.py", "5 min"),
     (f"{R}/bad_inputs.json", "python benchmarks/bad_inputs.py", "1 min"),
 ]

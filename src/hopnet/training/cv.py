@@ -27,6 +27,15 @@ def group_kfold(groups: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:
     return [np.flatnonzero(fold == f) for f in range(folds)]
 
 
+HELD_OUT_IONS = ("Li", "Na", "Mg", "Ca")
+
+
+def ion_folds(ions) -> list[np.ndarray]:
+    """Leave one ion out: a fold per ion of HELD_OUT_IONS; paths of rarer ions are always trained on."""
+    ions = np.asarray(ions)
+    return [np.flatnonzero(ions == ion) for ion in HELD_OUT_IONS]
+
+
 def cross_validate(
     graphs: list[CrystalGraph],
     targets: np.ndarray,
