@@ -221,6 +221,19 @@ def loio_lines(chgnet_by_ion: dict | None) -> list[str]:
     return lines
 
 
+def domain_lines(d: dict) -> list[str]:
+    lines = ["| where | paths | flagged | MAE flagged | MAE not flagged | Spearman(distance, abs error) | "
+             "MAE by distance quartile (near → far) |", "|---|---|---|---|---|---|---|"]
+    for label, r in (("CV folds: fold models of the command's CV run, domain fitted on each fold's training part", d["cv"]),
+                     ("test, shipped model", d["test_shipped"])):
+        flagged = f"{r['mae_flagged']:.3f}" if r["mae_flagged"] is not None else "–"
+        lines.append(f"| {label} | {r['n']} | {r['flagged']} | {flagged} | {r['mae_unflagged']:.3f} | "
+                     f"{r['spearman_distance_vs_abs_error']:.2f} | "
+                     + " / ".join(f"{m:.3f}" for m in r["mae_by_distance_quartile"]) + " |")
+    lines += ["", f"Command: `{d['command']}`."]
+    return lines
+
+
 def speed_lines(s: dict) -> list[str]:
     inf = s["inference_60_test"]
     return [
@@ -277,6 +290,8 @@ def main() -> None:
                                 ("Transfer from a universal potential (CHGNet)", chgnet, lambda r: chgnet_lines(r, test)),
                                 ("Uncertainty: is the ensemble spread an honest error bar?", uncertainty,
                                  uncertainty_lines),
+                                ("Out-of-domain flag: distance to the training bands in the network's embedding",
+                                 load("domain_check.json"), domain_lines),
                                 ("Pathways within a host (`hopnet paths`)", paths, paths_lines),
                                 ("Screening throughput (`hopnet screen`)", screening, screen_lines),
                                 ("Speed (2 CPU cores)", speed, speed_lines),

@@ -37,12 +37,20 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/test_scratch_ensemble.json", f"python benchmarks/evaluate_test.py --model {CARD} --name scratch_ensemble",
      "1 min"),
     (f"{R}/test_mpt_ensemble.json",
-     "python benchmarks/evaluate_test.py --model runs/mpt-ft/hopnet-band-mpt.json --name mpt_ensemble", "1 min"),
+     "python benchmarks/evaluate_test.py --model src/hopnet/weights/hopnet-band-mpt.json --name mpt_ensemble", "1 min"),
     (f"{R}/classical_ml.json", "python benchmarks/classical_ml.py", "5 min"),
     (f"{R}/chgnet_models.json", "python benchmarks/chgnet_models.py --alignn-cv benchmarks/results/cv/no_path_flag.json "
+     "benchmarks/results/cv/no_path_flag-seed1.json benchmarks/results/cv/no_path_flag-seed2.json "
      f"--alignn-model {CARD}", "20 min (features: benchmarks/chgnet_features.py, 15 min)"),
     (f"{R}/uncertainty.json", "python benchmarks/uncertainty.py --cv benchmarks/results/cv/no_path_flag.json "
      "benchmarks/results/cv/no_path_flag-seed1.json benchmarks/results/cv/no_path_flag-seed2.json", "1 min"),
+    (f"{R}/domain_check.json", "python benchmarks/domain_check.py --cv benchmarks/results/cv/no_path_flag-mpt.json "
+     "--models runs/cv-models/no_path_flag-mpt", "2 min"),
+    (f"{R}/cv/no_path_flag-by-ion.json",
+     "python benchmarks/cv_band.py --variant no_path_flag --threads 1 --scheme ion", "35 min"),
+    (f"{R}/chgnet_models-by-ion.json", "python benchmarks/chgnet_models.py --alignn-cv "
+     "benchmarks/results/cv/no_path_flag-by-ion.json --alignn-model src/hopnet/weights/hopnet-band.json --scheme ion",
+     "5 min"),
     (f"{R}/baseline_bvse.json", "python benchmarks/physics_baselines.py --method bvse", "30 min"),
     (f"{R}/baseline_chgnet-neb.json", "python benchmarks/physics_baselines.py --method chgnet-neb --sample 8",
      "2 h (all 60: about 15 h)"),

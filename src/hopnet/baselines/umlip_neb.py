@@ -46,9 +46,7 @@ def neb_barrier(band: Band, calculator, n_images: int = 5, fmax: float = 0.05, m
         atoms.calc = calculator
         _relax(atoms, fmax, max_steps)
     # Positions of the final endpoint unwrapped next to the initial one, so interpolation never crosses a cell edge.
-    delta = last.positions - first.positions
-    frac = np.linalg.solve(first.cell.T, delta.T).T
-    last_pos = first.positions + (frac - np.round(frac)) @ first.cell
+    last_pos = first.positions + _min_image(last.positions - first.positions, first.cell)
     ion_path = np.array([s.lattice.get_cartesian_coords(f) for s, f in zip(seeds, band.frac_images)])
     ion_path = ion_path[0] + np.cumsum(np.vstack([np.zeros(3), _min_image(np.diff(ion_path, axis=0), first.cell)]), axis=0)
     images = [first]
