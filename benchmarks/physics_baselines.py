@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import signal
 import time
 from pathlib import Path
 
@@ -60,6 +61,10 @@ def chgnet_neb_runner():
 RUNNERS = {"bvse": bvse_runner, "chgnet-neb": chgnet_neb_runner}
 
 
+def _out_of_time(signum, frame):
+    raise TimeoutError("exceeded the per-path time limit")
+
+
 def summarise(rows: list[dict], test, method: str, command: str, n_planned: int, note: str) -> dict:
     ok = [r for r in rows if "em" in r and np.isfinite(r["em"])]
     by_name = {e.sys_name: e for e in test}
@@ -92,6 +97,7 @@ if __name__ == "__main__":
     ap.add_argument("--method", choices=sorted(RUNNERS), required=True)
     ap.add_argument("--sample", type=int, help="only this many test paths, in a fixed random order")
     ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per path before it is recorded as failed")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -102,20 +108,24 @@ if __name__ == "__main__":
     rows = [json.loads(line) for line in rows_path.read_text().splitlines()] if rows_path.exists() else []
     done = {r["sys_name"] for r in rows}
     run = RUNNERS[args.method]()
+    signal.signal(signal.SIGALRM, _out_of_time)
     for i, entry in enumerate(planned):
         if entry.sys_name in done:
             continue
+        signal.alarm(args.timeout)
         try:
             row = {"sys_name": entry.sys_name, "ion": entry.ion, "em_dft": entry.em, **run(entry)}
         except Exception as exc:  # a baseline failing on one host is a result, not a crash
             row = {"sys_name": entry.sys_name, "ion": entry.ion, "em_dft": entry.em,
                    "error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            signal.alarm(0)
         rows.append(row)
         with rows_path.open("a") as f:
             f.write(json.dumps(row) + "\n")
         print(f"[{i + 1}/{len(planned)}] {entry.sys_name}: DFT {entry.em:.3f} -> {row.get('em', row.get('error'))}",
               flush=True)
-    command = f"python benchmarks/physics_baselines.py --method {args.method}" + (
+    command = f"python benchmarks/physics_baselines.py --method {args.method} --timeout {args.timeout}" + (
         f" --sample {args.sample}" if args.sample else "")
     summary = summarise(rows, test, args.method, command, len(planned), args.note)
     (OUT / f"baseline_{args.method}.json").write_text(json.dumps(summary, indent=1))

@@ -91,3 +91,23 @@ def test_dask_backend_on_a_local_cluster_matches_local_screening(hosts, tmp_path
 def test_screen_with_the_shipped_model_by_default(hosts, tmp_path):
     counts = screen([str(hosts / "lfp00.cif")], tmp_path / "r.csv", ScreenSettings(ion="Li"), progress=False)
     assert counts["ok"] == 1, rows_of(tmp_path / "r.csv")[0]["error"]
+
+
+def test_an_ase_database_is_screened_row_by_row(tmp_path, tiny_model_card):
+    from ase.db import connect
+    from pymatgen.core import Structure
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    db_path = tmp_path / "hosts.db"
+    lfp = AseAtomsAdaptor.get_atoms(Structure.from_file(LFP))
+    with connect(db_path) as db:
+        db.write(lfp)
+        no_li = lfp.copy()
+        del no_li[[a.index for a in no_li if a.symbol == "Li"]]
+        db.write(no_li)
+    out = tmp_path / "db.csv"
+    screen([str(db_path)], out, ScreenSettings(ion="Li", model=str(tiny_model_card)), workers=1, progress=False)
+    rows = {r["source"]: r for r in rows_of(out)}
+    assert set(rows) == {f"{db_path}@1", f"{db_path}@2"}
+    assert rows[f"{db_path}@1"]["status"] == "ok" and rows[f"{db_path}@1"]["formula"] == "LiFePO4"
+    assert rows[f"{db_path}@2"]["status"] == "error" and "Li" in rows[f"{db_path}@2"]["error"]

@@ -256,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_paths)
 
     p = sub.add_parser("screen", help="run `paths` on many hosts: one CSV row each, resumable, parallel")
-    p.add_argument("inputs", nargs="+", help="structure files, folders or quoted globs")
+    p.add_argument("inputs", nargs="+", help="structure files, folders, quoted globs or ASE databases (.db)")
     p.add_argument("--ion", required=True, help="mobile ion species")
     p.add_argument("-o", "--output", required=True, help="results CSV; re-running skips sources already in it")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="processes (default: 2)")

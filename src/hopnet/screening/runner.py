@@ -21,6 +21,7 @@ from hopnet.errors import HopnetInputError
 FIELDS = ("source", "status", "formula", "ion", "n_sites", "distinct_hops", "min_em", "em_1d", "em_2d", "em_3d",
           "max_em_std", "out_of_domain", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
+ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,15 @@ class ScreenSettings:
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
-    """Files, folders (their structure files, sorted) and globs, lazily, each source once."""
+    """Files, folders (their structure files, sorted), globs and ASE databases (row by row), lazily, each once."""
     seen: set[str] = set()
     for item in inputs:
         path = Path(item)
-        if path.is_dir():
+        if path.suffix == ASE_DB_SUFFIX and path.is_file():
+            from ase.db import connect
+
+            candidates = (f"{item}@{row.id}" for row in connect(item).select())
+        elif path.is_dir():
             candidates = sorted({str(p) for pat in STRUCTURE_PATTERNS for p in path.glob(pat) if p.is_file()})
         elif any(ch in item for ch in "*?["):
             candidates = sorted(glob.glob(item))
@@ -78,15 +83,33 @@ def _model(settings: "ScreenSettings", threads: int = 1):
     return _worker_model
 
 
+def read_source(source: str):
+    """A structure file, or one row of an ASE database (``file.db@id``), validated like any input."""
+    from hopnet.structures import read_structure, validate_structure
+
+    db, sep, row_id = source.rpartition("@")
+    if not (sep and db.endswith(ASE_DB_SUFFIX) and row_id.isdigit()):
+        return read_structure(source)
+    from ase.db import connect
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    try:
+        atoms = connect(db).get(id=int(row_id)).toatoms()
+    except KeyError:
+        raise HopnetInputError(source, "no such row in the ASE database") from None
+    structure = AseAtomsAdaptor.get_structure(atoms)
+    validate_structure(structure, source)
+    return structure
+
+
 def screen_one(source: str, settings: ScreenSettings) -> dict:
     """One structure to one row; every failure is caught and recorded as the row's reason."""
     from hopnet.pathways.analysis import analyse_host
-    from hopnet.structures import read_structure
 
     row = dict.fromkeys(FIELDS, "")
     row.update(source=source, ion=settings.ion)
     try:
-        structure = read_structure(source)
+        structure = read_source(source)
         report = analyse_host(structure, settings.ion, _model(settings), settings.max_hop,
                               mechanism=settings.mechanism, source=Path(source).name)
         ems = [h.em for h in report.hops]
