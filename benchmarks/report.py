@@ -86,11 +86,13 @@ def methods_table(test: dict, mpt: dict | None, classical: dict | None, chgnet: 
                                 m, None))
     lines += ["", "Seconds per barrier on this machine (1 thread, see each result file); hopnet's is end to end "
               "(graph + 5 networks) in the baselines' own run. Commands: "
-              + ", ".join(f"`{r['command']}`" for r in (classical, chgnet, *physics.values()) if r) + "."]
+              + ", ".join(f"`{r['command']}`" for r in (classical, chgnet, *physics.values()) if r) + ".", ""]
     for method, r in physics.items():
         if r and "speed_ratio" in r:
-            lines.append(f"{names[method]} takes {r['speed_ratio']:,.0f}× hopnet's time per barrier"
-                         + (f"; {len(r['failures'])} path(s) failed (reasons in the result file)." if r["failures"] else "."))
+            unscored = r["paths_run"] - r["paths_scored"] - len(r["failures"])
+            lines.append(f"{names[method]} takes {r['speed_ratio']:,.0f}× hopnet's time per barrier; of "
+                         f"{r['paths_planned']} paths planned, {r['paths_run']} ran, {len(r['failures'])} failed "
+                         f"(reasons in the result file) and {unscored} gave no finite barrier.  ")
     return lines
 
 
