@@ -84,11 +84,14 @@ def summarise(rows: list[dict], test, method: str, command: str, n_planned: int,
                "machine": f"{platform.processor() or platform.machine()}, 1 torch thread" + (f"; {note}" if note else ""),
                "seed": SEED,
                "split": "paper test split (60 paths)" + (" sampled in a fixed random order" if n_planned < 60 else "")}
-    if len(ok) >= 2:
+    if ok:
+        summary["speed_ratio"] = summary["seconds_per_barrier_mean"] / ours_seconds
+        summary["per_path"] = [{"sys_name": r["sys_name"], "em_dft": r["em_dft"], "em": r["em"], "hopnet": p.em,
+                                "seconds": r["seconds"]} for r, p in zip(ok, ours)]
+    if len(ok) >= 2:  # R2 and friends need at least two paths
         summary["metrics"] = all_metrics(y, [r["em"] for r in ok])
         parity_plot(y, [r["em"] for r in ok], OUT / f"parity_{method}.png", title=f"{method}, paper test paths")
         summary["hopnet_metrics_same_paths"] = all_metrics(y, [p.em for p in ours])
-        summary["speed_ratio"] = summary["seconds_per_barrier_mean"] / ours_seconds
     return summary
 
 

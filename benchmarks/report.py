@@ -92,7 +92,10 @@ def methods_table(test: dict, mpt: dict | None, classical: dict | None, chgnet: 
             unscored = r["paths_run"] - r["paths_scored"] - len(r["failures"])
             lines.append(f"{names[method]} takes {r['speed_ratio']:,.0f}× hopnet's time per barrier; of "
                          f"{r['paths_planned']} paths planned, {r['paths_run']} ran, {len(r['failures'])} failed "
-                         f"(reasons in the result file) and {unscored} gave no finite barrier.  ")
+                         f"(reasons in the result file) and {unscored} gave no finite barrier."
+                         + ("".join(f" {q['sys_name']}: DFT {q['em_dft']:.3f}, {method} {q['em']:.3f}, hopnet "
+                                    f"{q['hopnet']:.3f} eV ({q['seconds']:.0f} s)." for q in r["per_path"])
+                            if r["paths_scored"] < 5 else "") + "  ")
     return lines
 
 

@@ -40,7 +40,6 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "python benchmarks/evaluate_test.py --model src/hopnet/weights/hopnet-band-mpt.json --name mpt_ensemble", "1 min"),
     (f"{R}/classical_ml.json", "python benchmarks/classical_ml.py", "5 min"),
     (f"{R}/chgnet_models.json", "python benchmarks/chgnet_models.py --alignn-cv benchmarks/results/cv/no_path_flag.json "
-     "benchmarks/results/cv/no_path_flag-seed1.json benchmarks/results/cv/no_path_flag-seed2.json "
      f"--alignn-model {CARD}", "20 min (features: benchmarks/chgnet_features.py, 15 min)"),
     (f"{R}/uncertainty.json", "python benchmarks/uncertainty.py --cv benchmarks/results/cv/no_path_flag.json "
      "benchmarks/results/cv/no_path_flag-seed1.json benchmarks/results/cv/no_path_flag-seed2.json", "1 min"),
@@ -51,9 +50,9 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/chgnet_models-by-ion.json", "python benchmarks/chgnet_models.py --alignn-cv "
      "benchmarks/results/cv/no_path_flag-by-ion.json --alignn-model src/hopnet/weights/hopnet-band.json --scheme ion",
      "5 min"),
-    (f"{R}/baseline_bvse.json", "python benchmarks/physics_baselines.py --method bvse", "30 min"),
-    (f"{R}/baseline_chgnet-neb.json", "python benchmarks/physics_baselines.py --method chgnet-neb --sample 8",
-     "2 h (all 60: about 15 h)"),
+    (f"{R}/baseline_bvse.json", "python benchmarks/physics_baselines.py --method bvse --timeout 300", "35 min"),
+    (f"{R}/baseline_chgnet-neb.json", "python benchmarks/physics_baselines.py --method chgnet-neb --sample 1 --timeout 1800",
+     "20 min (all 60: about 15 h)"),
     (f"{R}/paths_recovery.json", "python benchmarks/paths_recovery.py --cv benchmarks/results/cv/no_path_flag-mpt.json "
      "--models runs/cv-models/no_path_flag-mpt", "10 min"),
     (f"{R}/screen_throughput.json", "python benchmarks/screen_throughput.py --n 1000 --scaling-n 300 --ion Li", "30 min"),
