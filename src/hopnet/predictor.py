@@ -98,7 +98,7 @@ class BarrierModel:
             notes.append(f"hop length {band.hop_length:.2f} Å outside training range {lo:.2f}-{hi:.2f} Å")
         if self.embedding_domain and embedding_distance > self.embedding_domain.threshold:
             notes.append(f"unlike the training bands: embedding distance {embedding_distance:.1f} > "
-                         f"{self.embedding_domain.threshold:.1f} (95th percentile of the training bands)")
+                         f"{self.embedding_domain.threshold:.1f} ({self.embedding_domain.quantile:.0%} of training bands are nearer)")
         return notes
 
 

@@ -48,12 +48,13 @@ class EmbeddingDomain:
     reference: np.ndarray  # (n_train, D) pooled vectors of the training bands
     k: int
     threshold: float  # distance beyond which a band is flagged
+    quantile: float = QUANTILE  # share of the training bands' own distances below the threshold
 
     @classmethod
     def fit(cls, reference: np.ndarray, k: int = K_NEIGHBOURS, quantile: float = QUANTILE) -> "EmbeddingDomain":
         reference = np.asarray(reference, np.float32)
         own = _knn_mean(reference, reference, k, skip_self=True)
-        return cls(reference, k, float(np.quantile(own, quantile)))
+        return cls(reference, k, float(np.quantile(own, quantile)), quantile)
 
     def distance(self, embeddings: np.ndarray) -> np.ndarray:
         return _knn_mean(np.asarray(embeddings, np.float32), self.reference, self.k)
@@ -63,11 +64,12 @@ class EmbeddingDomain:
         path = Path(card_path).with_name(f"{Path(card_path).stem}.domain.safetensors")
         save_file({"reference": self.reference}, str(path))
         return {"file": path.name, "sha256": sha256_file(path), "k": self.k, "threshold": self.threshold,
-                "quantile": QUANTILE}
+                "quantile": self.quantile}
 
     @classmethod
     def load(cls, card_path: Path, entry: dict) -> "EmbeddingDomain":
         path = Path(card_path).with_name(entry["file"])
         if not path.is_file() or sha256_file(path) != entry["sha256"]:
             raise HopnetInputError(path, "domain file listed in the card is missing or was modified")
-        return cls(load_file(str(path))["reference"], int(entry["k"]), float(entry["threshold"]))
+        return cls(load_file(str(path))["reference"], int(entry["k"]), float(entry["threshold"]),
+                   float(entry.get("quantile", QUANTILE)))
