@@ -66,7 +66,8 @@ class BarrierModel:
                 j = min(i + batch_size, len(graphs))
                 batch = collate(graphs[i:j])
                 for k, m in enumerate(self.members):
-                    if k == 0 and self.embedding_domain:  # the first network's pooled vector places the band in its domain
+                    # The first network's pooled vector places the band relative to the training bands.
+                    if k == 0 and self.embedding_domain:
                         pooled = m.model.encode(batch)
                         distance[i:j] = self.embedding_domain.distance(pooled.numpy())
                         raw = m.model.readout(pooled)
@@ -97,8 +98,9 @@ class BarrierModel:
         if not lo <= band.hop_length <= hi:
             notes.append(f"hop length {band.hop_length:.2f} Å outside training range {lo:.2f}-{hi:.2f} Å")
         if self.embedding_domain and embedding_distance > self.embedding_domain.threshold:
+            domain = self.embedding_domain
             notes.append(f"unlike the training bands: embedding distance {embedding_distance:.1f} > "
-                         f"{self.embedding_domain.threshold:.1f} ({self.embedding_domain.quantile:.0%} of training bands are nearer)")
+                         f"{domain.threshold:.1f} ({domain.quantile:.0%} of training bands are nearer)")
         return notes
 
 

@@ -48,13 +48,15 @@ def neb_barrier(band: Band, calculator, n_images: int = 5, fmax: float = 0.05, m
     # Positions of the final endpoint unwrapped next to the initial one, so interpolation never crosses a cell edge.
     last_pos = first.positions + _min_image(last.positions - first.positions, first.cell)
     ion_path = np.array([s.lattice.get_cartesian_coords(f) for s, f in zip(seeds, band.frac_images)])
-    ion_path = ion_path[0] + np.cumsum(np.vstack([np.zeros(3), _min_image(np.diff(ion_path, axis=0), first.cell)]), axis=0)
+    steps = _min_image(np.diff(ion_path, axis=0), first.cell)
+    ion_path = ion_path[0] + np.cumsum(np.vstack([np.zeros(3), steps]), axis=0)
     images = [first]
     for t in np.linspace(0, 1, n_images)[1:-1]:
         image = first.copy()
         positions = (1 - t) * first.positions + t * last_pos
         # The ion follows the band's path, shifted by how far relaxation moved it at either end.
-        positions[0] = _along(ion_path, t) + (1 - t) * (first.positions[0] - ion_path[0]) + t * (last_pos[0] - ion_path[-1])
+        shift = (1 - t) * (first.positions[0] - ion_path[0]) + t * (last_pos[0] - ion_path[-1])
+        positions[0] = _along(ion_path, t) + shift
         image.positions = positions
         image.calc = calculator
         images.append(image)
