@@ -37,13 +37,14 @@ def bvse_barriers(band: Band, resolution: float = 0.2) -> dict[str, float]:
         raise ImportError("BVSE needs bvlain: pip install bvlain") from None
     t0 = time.perf_counter()
     calc = Lain(verbose=False)
-    pristine = band_images(band)[0]
+    ion_at_start = band_images(band)[0]
+    pristine = ion_at_start.copy()
     pristine.insert(0, band.ion, band.frac_images[-1])
     with contextlib.redirect_stdout(io.StringIO()):  # bvlain prints progress regardless of verbose in places
         try:
             calc.read_structure(pristine)
         except ValueError:  # "Valences cannot be assigned"
-            calc.read_structure(band_images(band)[0])
+            calc.read_structure(ion_at_start)
         calc.bvse_distribution(mobile_ion=mobile_ion_label(band.ion), resolution=resolution)
         energies = calc.percolation_barriers()
     out = {key: float(value) if np.isfinite(value) else float("inf") for key, value in energies.items()}

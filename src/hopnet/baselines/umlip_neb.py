@@ -35,6 +35,7 @@ def _relax(atoms, fmax: float, max_steps: int) -> None:
 
 def neb_barrier(band: Band, calculator, n_images: int = 5, fmax: float = 0.05, max_steps: int = 300) -> NebResult:
     """CI-NEB barrier of ``band`` with an ASE calculator (one instance shared by all images)."""
+    from ase.geometry import find_mic
     from ase.mep import NEB
     from ase.optimize import FIRE
     from pymatgen.io.ase import AseAtomsAdaptor
@@ -46,9 +47,9 @@ def neb_barrier(band: Band, calculator, n_images: int = 5, fmax: float = 0.05, m
         atoms.calc = calculator
         _relax(atoms, fmax, max_steps)
     # Positions of the final endpoint unwrapped next to the initial one, so interpolation never crosses a cell edge.
-    last_pos = first.positions + _min_image(last.positions - first.positions, first.cell)
+    last_pos = first.positions + find_mic(last.positions - first.positions, first.cell)[0]
     ion_path = np.array([s.lattice.get_cartesian_coords(f) for s, f in zip(seeds, band.frac_images)])
-    steps = _min_image(np.diff(ion_path, axis=0), first.cell)
+    steps = find_mic(np.diff(ion_path, axis=0), first.cell)[0]
     ion_path = ion_path[0] + np.cumsum(np.vstack([np.zeros(3), steps]), axis=0)
     images = [first]
     for t in np.linspace(0, 1, n_images)[1:-1]:
@@ -66,11 +67,6 @@ def neb_barrier(band: Band, calculator, n_images: int = 5, fmax: float = 0.05, m
     converged = bool(opt.run(fmax=fmax, steps=max_steps))
     energies = [float(im.get_potential_energy()) for im in images]
     return NebResult(max(energies) - energies[0], energies, converged, int(opt.nsteps), time.perf_counter() - t0)
-
-
-def _min_image(vectors: np.ndarray, cell) -> np.ndarray:
-    frac = np.linalg.solve(np.asarray(cell).T, vectors.T).T
-    return (frac - np.round(frac)) @ np.asarray(cell)
 
 
 def _along(path: np.ndarray, t: float) -> np.ndarray:
