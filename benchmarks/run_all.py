@@ -38,6 +38,11 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "1 min"),
     (f"{R}/test_mpt_ensemble.json",
      "python benchmarks/evaluate_test.py --model src/hopnet/weights/hopnet-band-mpt.json --name mpt_ensemble", "1 min"),
+    *[(f"{R}/variant_{name}.json", f"python benchmarks/variants.py --config configs/variants/{config}.toml{flag}",
+       cost) for name, config, flag, cost in (
+        ("model1-add", "model1-add", "", "25 min"), ("model1-sub", "model1-sub", "", "25 min"),
+        ("model1-cc", "model1-cc", "", "25 min"), ("model1-cc-single-path", "model1-cc", " --single-path", "10 min"),
+        ("model2", "model2", "", "25 min"), ("model4", "model4", "", "30 min"))],
     (f"{R}/classical_ml.json", "python benchmarks/classical_ml.py", "5 min"),
     (f"{R}/chgnet_models.json", "python benchmarks/chgnet_models.py --alignn-cv benchmarks/results/cv/no_path_flag.json "
      f"--alignn-model {CARD}", "20 min (features: benchmarks/chgnet_features.py, 15 min)"),

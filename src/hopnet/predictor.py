@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from pymatgen.core import Structure
 
+from hopnet.errors import HopnetInputError
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
 from hopnet.models.domain import EmbeddingDomain
@@ -50,6 +51,10 @@ class BarrierModel:
     @classmethod
     def from_file(cls, card_path: str | Path, threads: int | None = None) -> "BarrierModel":
         members, card = load_model_files(Path(card_path))
+        kind = members[0].model.cfg.input
+        if kind != "band":
+            raise HopnetInputError(card_path, f"this model reads '{kind}' inputs (a benchmark variant); "
+                                              "predict, paths and screen use band models")
         entry = card.get("domain", {}).get("embedding")
         return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None)
 

@@ -47,3 +47,10 @@ def collate(graphs: list[CrystalGraph]) -> GraphBatch:
         node_graph=long(np.repeat(np.arange(len(graphs)), n_atoms)),
         num_graphs=len(graphs),
     )
+
+
+def collate_inputs(items: list) -> GraphBatch | tuple[GraphBatch, ...]:
+    """Batch model inputs: single graphs, or tuples of graphs (two-graph variants) part by part."""
+    if isinstance(items[0], tuple):
+        return tuple(collate(list(part)) for part in zip(*items))
+    return collate(items)

@@ -99,17 +99,26 @@ def _triplets(center: np.ndarray, vec: np.ndarray, dist: np.ndarray, angle_neigh
     return e1, e2, np.clip(cos, -1.0, 1.0).astype(np.float32)
 
 
+def local_nodes(structure: Structure, centers_frac: np.ndarray, radius: float) -> np.ndarray:
+    """Indices of the sites within ``radius`` of any of the fractional points ``centers_frac``."""
+    near = structure.lattice.get_all_distances(np.atleast_2d(centers_frac), structure.frac_coords).min(axis=0)
+    return np.flatnonzero(near <= radius)
+
+
 def build_graph(
-    structure: Structure, cfg: GraphConfig, n_path: int = 0, source: str = "structure"
+    structure: Structure, cfg: GraphConfig, n_path: int = 0, source: str = "structure",
+    nodes: np.ndarray | None = None,
 ) -> CrystalGraph:
-    """Graph of ``structure`` whose first ``n_path`` sites are the ion's path images."""
+    """Graph of ``structure`` whose first ``n_path`` sites are the ion's path images.
+
+    ``nodes`` overrides which sites the graph keeps (by default all, or with
+    ``scope="local"`` those near the path): two structures of the same atoms
+    then give graphs whose atoms correspond one to one.
+    """
     n_sites = len(structure)
-    if cfg.scope == "local" and n_path:
-        path_frac = structure.frac_coords[:n_path]
-        near = structure.lattice.get_all_distances(path_frac, structure.frac_coords).min(axis=0)
-        nodes = np.flatnonzero(near <= cfg.local_radius)
-    else:
-        nodes = np.arange(n_sites)
+    if nodes is None:
+        local = cfg.scope == "local" and n_path
+        nodes = local_nodes(structure, structure.frac_coords[:n_path], cfg.local_radius) if local else np.arange(n_sites)
     c, n, vec, dist = _knn_edges(structure, nodes, cfg)
     # Re-index to the kept nodes; a neighbour outside the local region is dropped.
     remap = np.full(n_sites, -1)

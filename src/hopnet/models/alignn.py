@@ -11,6 +11,9 @@ from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, GaussianBasis,
 
 
 class ALIGNN(nn.Module):
+    # Weights a pre-trained encoder does not provide: they start fresh when fine-tuning.
+    fresh_prefixes: tuple[str, ...] = ("head.", "pool_gate.")
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
@@ -25,11 +28,12 @@ class ALIGNN(nn.Module):
             ALIGNNLayer(h, last_angles=i == n_a - 1, last_bonds=n_g == 0 and i == n_a - 1) for i in range(n_a)
         )
         self.gcn = nn.ModuleList(EdgeGatedGraphConv(h, update_edges=i < n_g - 1) for i in range(n_g))
-        n_pool = 2 * h if cfg.readout == "mean+path" else h
-        self.head = nn.Sequential(mlp(n_pool, h), nn.Linear(h, cfg.outputs))
+        self.pool_gate = nn.Linear(h, 1) if cfg.pooling == "attention" else None
+        self.n_pool = 2 * h if cfg.readout == "mean+path" else h
+        self.head = nn.Sequential(mlp(self.n_pool, h), nn.Linear(h, cfg.outputs))
 
-    def encode(self, g: GraphBatch) -> torch.Tensor:
-        """Pooled graph vector, (num_graphs, n_pool)."""
+    def node_states(self, g: GraphBatch) -> torch.Tensor:
+        """Atom features after every layer, (num_atoms, hidden)."""
         feats = self.element_features[g.z]
         if self.cfg.path_flag:
             feats = torch.cat([feats, g.path_flag.unsqueeze(-1).to(feats.dtype)], dim=-1)
@@ -40,11 +44,24 @@ class ALIGNN(nn.Module):
             x, e, t = layer(x, e, t, g.src, g.dst, g.tri_src, g.tri_dst)
         for layer in self.gcn:
             x, e = layer(x, e, g.src, g.dst)
-        pooled = [_mean(x, g.node_graph, g.num_graphs)]
+        return x
+
+    def pool(self, x: torch.Tensor, g: GraphBatch) -> torch.Tensor:
+        """One vector per graph, (num_graphs, n_pool): all atoms, then (mean+path) the path images alone."""
+        pooled = [self._pool(x, g.node_graph, g.num_graphs)]
         if self.cfg.readout == "mean+path":
             on_path = g.path_flag.bool()
-            pooled.append(_mean(x[on_path], g.node_graph[on_path], g.num_graphs))
+            pooled.append(self._pool(x[on_path], g.node_graph[on_path], g.num_graphs))
         return torch.cat(pooled, dim=-1)
+
+    def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
+        if self.pool_gate is None:
+            return _mean(x, index, size)
+        return _attention(x, self.pool_gate(x).squeeze(-1), index, size)
+
+    def encode(self, g: GraphBatch) -> torch.Tensor:
+        """Pooled graph vector, (num_graphs, n_pool)."""
+        return self.pool(self.node_states(g), g)
 
     def forward(self, g: GraphBatch) -> torch.Tensor:
         """(num_graphs,) for one target, (num_graphs, outputs) for several."""
@@ -56,10 +73,18 @@ class ALIGNN(nn.Module):
         return out.squeeze(-1) if self.cfg.outputs == 1 else out
 
     def encoder_state(self) -> dict[str, torch.Tensor]:
-        """Every weight except the output head: what transfer learning carries over."""
-        return {k: v for k, v in self.state_dict().items() if not k.startswith("head.")}
+        """Every weight except the fresh ones (the output head): what transfer learning carries over."""
+        return {k: v for k, v in self.state_dict().items() if not k.startswith(self.fresh_prefixes)}
 
 
 def _mean(x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
     count = scatter_sum(torch.ones_like(index, dtype=x.dtype), index, size).clamp(min=1)
     return scatter_sum(x, index, size) / count.unsqueeze(-1)
+
+
+def _attention(x: torch.Tensor, logits: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
+    """Softmax-weighted sum of each graph's atoms (a softmax per graph, stabilised by its max)."""
+    top = logits.new_zeros(size).scatter_reduce_(0, index, logits.detach(), "amax", include_self=False)
+    weight = torch.exp(logits - top[index])
+    weight = weight / scatter_sum(weight, index, size)[index]
+    return scatter_sum(weight.unsqueeze(-1) * x, index, size)

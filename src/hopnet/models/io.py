@@ -12,6 +12,7 @@ from safetensors.torch import load_file, save_file
 from hopnet.errors import HopnetInputError, read_json
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.config import ModelConfig
+from hopnet.models.variants import build_model
 
 CARD_FORMAT = "hopnet-model/1"
 
@@ -70,7 +71,7 @@ def load_model_files(card_path: Path) -> tuple[list[Member], dict]:
             raise HopnetInputError(weights, "weights file listed in the card is missing")
         if sha256_file(weights) != entry["sha256"]:
             raise HopnetInputError(weights, "checksum mismatch: the weights file is corrupted or was modified")
-        model = ALIGNN(cfg)
+        model = build_model(cfg)
         try:
             missing, unexpected = model.load_state_dict(load_file(str(weights)), strict=False)
         except RuntimeError:  # shape mismatch
@@ -95,6 +96,6 @@ def transfer_encoder(model: ALIGNN, encoder_card: Path) -> int:
         missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError:
         raise HopnetInputError(encoder_card, "encoder weights do not fit this model's width or depth") from None
-    if unexpected or any(not k.startswith("head.") for k in missing):
+    if unexpected or set(missing) & set(model.encoder_state()):
         raise HopnetInputError(encoder_card, "encoder does not match this model's layers")
     return len(state)

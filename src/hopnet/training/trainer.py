@@ -10,10 +10,11 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from hopnet.graphs.batch import collate
-from hopnet.graphs.builder import CrystalGraph
+from hopnet.graphs.batch import collate_inputs
+from hopnet.graphs.inputs import ModelInput
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.io import resolve_weights, transfer_encoder
+from hopnet.models.variants import build_model
 from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
 from hopnet.training.config import TrainConfig
 
@@ -75,14 +76,14 @@ def replay_schedule(scheduler, steps: int) -> None:
 
 
 @torch.no_grad()
-def predict_scaled(model: ALIGNN, graphs: list[CrystalGraph], batch_size: int = 32) -> np.ndarray:
+def predict_scaled(model: ALIGNN, graphs: list[ModelInput], batch_size: int = 32) -> np.ndarray:
     model.eval()
-    out = [model(collate(graphs[i : i + batch_size])).numpy() for i in range(0, len(graphs), batch_size)]
+    out = [model(collate_inputs(graphs[i : i + batch_size])).numpy() for i in range(0, len(graphs), batch_size)]
     return np.concatenate(out) if out else np.array([])
 
 
 def fit(
-    graphs: list[CrystalGraph],
+    graphs: list[ModelInput],
     targets: np.ndarray,
     cfg: TrainConfig,
     groups: np.ndarray | None = None,
@@ -97,7 +98,7 @@ def fit(
     scaler = TargetScaler.fit(targets[train_idx])
     y_scaled = torch.from_numpy(scaler.scale(targets).astype(np.float32))
 
-    model = ALIGNN(cfg.model)
+    model = build_model(cfg.model)
     if cfg.init:
         transfer_encoder(model, resolve_weights(cfg.init))
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -122,7 +123,7 @@ def fit(
         losses = []
         for i in range(0, len(order), cfg.batch_size):
             idx = order[i : i + cfg.batch_size]
-            loss = torch.nn.functional.l1_loss(model(collate([graphs[j] for j in idx])), y_scaled[idx])
+            loss = torch.nn.functional.l1_loss(model(collate_inputs([graphs[j] for j in idx])), y_scaled[idx])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -1,0 +1,82 @@
+"""The paper's other model variants, built on the same ALIGNN encoder.
+
+MODEL-3 (the band) is :class:`~hopnet.models.alignn.ALIGNN` itself. The others
+read two graphs per path and share one encoder between them, so a pre-trained
+encoder initialises every variant the same way:
+
+- MODEL-1 (``input="endpoints"``, ``combine`` add / sub / cc): initial and final
+  structures, their pooled vectors added, subtracted or concatenated, then a new
+  layer (512→256 in the paper, n_pool wide here) in front of the head.
+- MODEL-2 (``combine="diff"``): the initial structure, plus a branch of one new
+  ALIGNN and one new GCN layer on the atom-wise difference initial − final.
+- MODEL-4 (``input="band+local"``): the band and a local graph around the path,
+  each pooled (attention pooling in the paper's variant), concatenated.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from hopnet.graphs.batch import GraphBatch
+from hopnet.models.alignn import ALIGNN
+from hopnet.models.config import ModelConfig
+from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, GaussianBasis, mlp
+
+
+def _merge_head(n_in: int, cfg: ModelConfig, n_pool: int) -> nn.Sequential:
+    """The new merging layer, then the usual head; all of it starts fresh."""
+    return nn.Sequential(mlp(n_in, n_pool), mlp(n_pool, cfg.hidden), nn.Linear(cfg.hidden, cfg.outputs))
+
+
+class EndpointALIGNN(ALIGNN):
+    """MODEL-1 / MODEL-2: (initial, final) graphs on the same atoms in, Em out."""
+
+    fresh_prefixes = ALIGNN.fresh_prefixes + ("diff_",)
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__(cfg)
+        h = cfg.hidden
+        if cfg.combine == "diff":
+            self.diff_edge_embed = nn.Sequential(GaussianBasis(0.0, cfg.graph.cutoff, cfg.edge_rbf), mlp(cfg.edge_rbf, h))
+            self.diff_angle_embed = nn.Sequential(GaussianBasis(-1.0, 1.0, cfg.angle_rbf), mlp(cfg.angle_rbf, h))
+            self.diff_alignn = ALIGNNLayer(h, last_angles=True)
+            self.diff_gcn = EdgeGatedGraphConv(h, update_edges=False)
+        n_in = self.n_pool if cfg.combine in ("add", "sub") else 2 * self.n_pool
+        self.head = _merge_head(n_in, cfg, self.n_pool)
+
+    def encode(self, graphs: tuple[GraphBatch, GraphBatch]) -> torch.Tensor:
+        initial, final = graphs
+        x_ini, x_fin = self.node_states(initial), self.node_states(final)
+        p_ini = self.pool(x_ini, initial)
+        if self.cfg.combine == "diff":
+            # Atoms correspond one to one (the graph builder keeps the same sites), so the
+            # difference is taken atom by atom and messages run on the initial graph's bonds.
+            x = x_ini - x_fin
+            e = self.diff_edge_embed(initial.length)
+            t = self.diff_angle_embed(initial.cos_angle)
+            x, e, _ = self.diff_alignn(x, e, t, initial.src, initial.dst, initial.tri_src, initial.tri_dst)
+            x, _ = self.diff_gcn(x, e, initial.src, initial.dst)
+            return torch.cat([p_ini, self.pool(x, initial)], dim=-1)
+        p_fin = self.pool(x_fin, final)
+        if self.cfg.combine == "add":
+            return p_ini + p_fin
+        if self.cfg.combine == "sub":
+            return p_ini - p_fin
+        return torch.cat([p_ini, p_fin], dim=-1)
+
+
+class BandLocalALIGNN(ALIGNN):
+    """MODEL-4: (band, local graph around the path) in, Em out."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__(cfg)
+        self.head = _merge_head(2 * self.n_pool, cfg, self.n_pool)
+
+    def encode(self, graphs: tuple[GraphBatch, GraphBatch]) -> torch.Tensor:
+        band, local = graphs
+        return torch.cat([super().encode(band), super().encode(local)], dim=-1)
+
+
+def build_model(cfg: ModelConfig) -> ALIGNN:
+    """The network a config describes."""
+    return {"band": ALIGNN, "endpoints": EndpointALIGNN, "band+local": BandLocalALIGNN}[cfg.input](cfg)
