@@ -10,6 +10,8 @@ model on exactly the same paths, with seconds per barrier for both.
 
 ``--sample N`` takes N test paths in a fixed random order (seed 0), for methods
 too slow to run on all 60 within a session; the summary says how many ran.
+Several workers may share the rows file: each skips paths another has
+finished, and ``--reverse`` makes a second worker start from the other end.
 """
 from __future__ import annotations
 
@@ -95,12 +97,17 @@ def summarise(rows: list[dict], test, method: str, command: str, n_planned: int,
     return summary
 
 
+def read_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--method", choices=sorted(RUNNERS), required=True)
     ap.add_argument("--sample", type=int, help="only this many test paths, in a fixed random order")
     ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per path before it is recorded as failed")
+    ap.add_argument("--reverse", action="store_true", help="take the planned paths from the last (a second worker)")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -108,12 +115,11 @@ if __name__ == "__main__":
     order = np.random.default_rng(SEED).permutation(len(test)) if args.sample else np.arange(len(test))
     planned = [test[i] for i in order[: args.sample or len(test)]]
     rows_path = OUT / f"baseline_{args.method}.jsonl"
-    rows = [json.loads(line) for line in rows_path.read_text().splitlines()] if rows_path.exists() else []
-    done = {r["sys_name"] for r in rows}
     run = RUNNERS[args.method]()
     signal.signal(signal.SIGALRM, _out_of_time)
-    for i, entry in enumerate(planned):
-        if entry.sys_name in done:
+    todo = list(enumerate(planned))
+    for i, entry in todo[::-1] if args.reverse else todo:
+        if entry.sys_name in {r["sys_name"] for r in read_rows(rows_path)}:  # re-read: another worker may have it
             continue
         signal.alarm(args.timeout)
         try:
@@ -123,11 +129,15 @@ if __name__ == "__main__":
                    "error": f"{type(exc).__name__}: {exc}"}
         finally:
             signal.alarm(0)
-        rows.append(row)
         with rows_path.open("a") as f:
             f.write(json.dumps(row) + "\n")
         print(f"[{i + 1}/{len(planned)}] {entry.sys_name}: DFT {entry.em:.3f} -> {row.get('em', row.get('error'))}",
               flush=True)
+    rows, seen = [], set()
+    for row in read_rows(rows_path):  # two workers can meet on the same last path: its first row counts
+        if row["sys_name"] not in seen:
+            seen.add(row["sys_name"])
+            rows.append(row)
     command = f"python benchmarks/physics_baselines.py --method {args.method} --timeout {args.timeout}" + (
         f" --sample {args.sample}" if args.sample else "")
     summary = summarise(rows, test, args.method, command, len(planned), args.note)

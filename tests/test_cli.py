@@ -152,3 +152,8 @@ def test_a_20000_atom_cell_is_refused_in_one_line_without_building_a_graph(tmp_p
     code, out, err = run(capsys, "paths", poscar, "--ion", "Li")
     assert code == EXIT_BAD_INPUT and err.count("\n") == 1
     assert "POSCAR" in err and "20000 atoms exceeds the limit" in err
+
+
+def test_train_refuses_a_variant_config_in_one_line(capsys):
+    code, _, err = run(capsys, "train", "configs/variants/model2.toml", "--out", "unused.json")
+    assert code == EXIT_BAD_INPUT and "benchmarks/variants.py" in err and len(err.strip().splitlines()) == 1

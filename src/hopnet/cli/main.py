@@ -130,6 +130,9 @@ def cmd_train(args) -> None:
     from hopnet.training.run import train_band_model
 
     cfg = TrainConfig.from_toml(args.config)
+    if cfg.model.input != "band":
+        raise HopnetInputError(args.config, f"a '{cfg.model.input}' variant; train it with benchmarks/variants.py "
+                                            "(hopnet train and predict use band models)")
     if getattr(args, "encoder", None):
         cfg = cfg.model_copy(update={"init": args.encoder})
     if args.threads:
