@@ -108,6 +108,7 @@ if __name__ == "__main__":
     ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per path before it is recorded as failed")
     ap.add_argument("--reverse", action="store_true", help="take the planned paths from the last (a second worker)")
+    ap.add_argument("--summary-only", action="store_true", help="run nothing new; summarise the rows file")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -117,7 +118,7 @@ if __name__ == "__main__":
     rows_path = OUT / f"baseline_{args.method}.jsonl"
     run = RUNNERS[args.method]()
     signal.signal(signal.SIGALRM, _out_of_time)
-    todo = list(enumerate(planned))
+    todo = [] if args.summary_only else list(enumerate(planned))
     for i, entry in todo[::-1] if args.reverse else todo:
         if entry.sys_name in {r["sys_name"] for r in read_rows(rows_path)}:  # re-read: another worker may have it
             continue
