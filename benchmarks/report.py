@@ -79,7 +79,7 @@ def variant_lines(variants: dict[str, dict], mpt: dict | None) -> list[str]:
                      f"{r['fit_seconds'] / 60:.0f} | {r['seconds_per_barrier']:.3f} |")
     if mpt and mpt.get("member_mean"):
         mean, std = mpt["member_mean"], mpt["member_std"]
-        lines.append(f"| MODEL-3: band (one network, mean ± std over {len(mpt['member_metrics'])} seeds) | 559 | "
+        lines.append(f"| MODEL-3: band, MPT fine-tuned (one network, mean ± std over {len(mpt['member_metrics'])} seeds) | 559 | "
                      f"{mean['r2']:.3f} ± {std['r2']:.3f} | {mean['mae']:.3f} ± {std['mae']:.3f} | "
                      f"{mean['rmse']:.3f} ± {std['rmse']:.3f} | {mean['accuracy']:.3f} ± {std['accuracy']:.3f} | "
                      f"{mean['precision']:.3f} ± {std['precision']:.3f} | {mean['f1']:.3f} ± {std['f1']:.3f} | | | | |")
