@@ -10,6 +10,16 @@ from hopnet.models.config import ModelConfig
 from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, GaussianBasis, mlp, scatter_sum
 
 
+def bond_embedding(cfg: ModelConfig) -> nn.Sequential:
+    """Bond length -> hidden features, on a Gaussian basis up to the graph cutoff."""
+    return nn.Sequential(GaussianBasis(0.0, cfg.graph.cutoff, cfg.edge_rbf), mlp(cfg.edge_rbf, cfg.hidden))
+
+
+def angle_embedding(cfg: ModelConfig) -> nn.Sequential:
+    """Bond-angle cosine -> hidden features, on a Gaussian basis over [-1, 1]."""
+    return nn.Sequential(GaussianBasis(-1.0, 1.0, cfg.angle_rbf), mlp(cfg.angle_rbf, cfg.hidden))
+
+
 class ALIGNN(nn.Module):
     # Weights a pre-trained encoder does not provide: they start fresh when fine-tuning.
     fresh_prefixes: tuple[str, ...] = ("head.", "pool_gate.")
@@ -21,8 +31,8 @@ class ALIGNN(nn.Module):
         self.register_buffer("element_features", torch.from_numpy(element_table()), persistent=False)
         n_atom_in = self.element_features.shape[1] + int(cfg.path_flag)
         self.atom_embed = mlp(n_atom_in, h)
-        self.edge_embed = nn.Sequential(GaussianBasis(0.0, cfg.graph.cutoff, cfg.edge_rbf), mlp(cfg.edge_rbf, h))
-        self.angle_embed = nn.Sequential(GaussianBasis(-1.0, 1.0, cfg.angle_rbf), mlp(cfg.angle_rbf, h))
+        self.edge_embed = bond_embedding(cfg)
+        self.angle_embed = angle_embedding(cfg)
         n_a, n_g = cfg.alignn_layers, cfg.gcn_layers
         self.alignn = nn.ModuleList(
             ALIGNNLayer(h, last_angles=i == n_a - 1, last_bonds=n_g == 0 and i == n_a - 1) for i in range(n_a)

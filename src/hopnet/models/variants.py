@@ -18,9 +18,9 @@ import torch
 from torch import nn
 
 from hopnet.graphs.batch import GraphBatch
-from hopnet.models.alignn import ALIGNN
+from hopnet.models.alignn import ALIGNN, angle_embedding, bond_embedding
 from hopnet.models.config import ModelConfig
-from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, GaussianBasis, mlp
+from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, mlp
 
 
 def _merge_head(n_in: int, cfg: ModelConfig, n_pool: int) -> nn.Sequential:
@@ -37,8 +37,8 @@ class EndpointALIGNN(ALIGNN):
         super().__init__(cfg)
         h = cfg.hidden
         if cfg.combine == "diff":
-            self.diff_edge_embed = nn.Sequential(GaussianBasis(0.0, cfg.graph.cutoff, cfg.edge_rbf), mlp(cfg.edge_rbf, h))
-            self.diff_angle_embed = nn.Sequential(GaussianBasis(-1.0, 1.0, cfg.angle_rbf), mlp(cfg.angle_rbf, h))
+            self.diff_edge_embed = bond_embedding(cfg)
+            self.diff_angle_embed = angle_embedding(cfg)
             self.diff_alignn = ALIGNNLayer(h, last_angles=True)
             self.diff_gcn = EdgeGatedGraphConv(h, update_edges=False)
         n_in = self.n_pool if cfg.combine in ("add", "sub") else 2 * self.n_pool
