@@ -1,6 +1,7 @@
 """The one exception type users see for bad input."""
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -19,10 +20,22 @@ class HopnetInputError(ValueError):
 
 
 def read_json(path: Path, not_found: str = "file not found", invalid: str = "not valid JSON"):
-    """Parse a JSON file, turning a missing or malformed file into a one-line HopnetInputError."""
+    """Parse a JSON file (``.json.gz`` too), turning a missing or malformed file into a one-line error."""
+    path = Path(path)
     try:
-        return json.loads(Path(path).read_text())
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt") as fh:
+                return json.load(fh)
+        return json.loads(path.read_text())
     except FileNotFoundError:
         raise HopnetInputError(path, not_found) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except IsADirectoryError:
+        raise HopnetInputError(path, "is a directory, expected a file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
         raise HopnetInputError(path, f"{invalid} ({exc})") from None
+
+
+def validation_message(exc) -> str:
+    """The first problem a pydantic ``ValidationError`` names, as ``where: what``."""
+    first = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hopnet.training.metrics import GOOD_CONDUCTOR_EM, all_metrics
+from hopnet.metrics import all_metrics
+from hopnet.vocabulary import GOOD_CONDUCTOR_EM
 
 
 def _pyplot():
@@ -68,21 +69,29 @@ def error_vs_sigma_plot(err, sigma, path, scale: float = 1.0, title: str = "") -
 
 
 def pathway_plot(report, path) -> None:
-    """Barrier of every distinct hop, with the thresholds at which the network percolates in 1/2/3D."""
+    """Barrier of every distinct hop, with the thresholds at which the network percolates in 1/2/3D.
+
+    The legend sits outside the axes (it never hides a bar), error bars stop at
+    0 eV (a barrier is not negative), and the good-conductor line is labelled.
+    """
     plt = _pyplot()
     hops = sorted(report.hops, key=lambda h: h.em)
-    fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.28 * len(hops)), dpi=120)
+    fig, ax = plt.subplots(figsize=(6.5, 1.4 + 0.28 * len(hops)), dpi=120)
     y = np.arange(len(hops))
-    err = [h.em_std or 0.0 for h in hops]
-    ax.barh(y, [h.em for h in hops], xerr=err, color=["tab:green" if h.good_conductor else "tab:grey" for h in hops])
+    em = np.array([h.em for h in hops])
+    sigma = np.array([h.em_std or 0.0 for h in hops])
+    below = np.minimum(sigma, np.maximum(em, 0.0))  # the lower whisker ends at 0 eV
+    ax.barh(y, em, xerr=np.vstack([below, sigma]), capsize=2,
+            color=["tab:green" if h.good_conductor else "tab:grey" for h in hops])
     ax.set_yticks(y, [f"hop {h.hop}: {h.length:.2f} Å ×{h.multiplicity}" for h in hops], fontsize=7)
-    for (dim, em), style in zip(report.percolation.items(), (":", "--", "-")):
-        if em is not None:
-            ax.axvline(em, color="tab:red", ls=style, lw=1, label=f"{dim} network at {em:.2f} eV")
-    ax.axvline(GOOD_CONDUCTOR_EM, color="black", lw=0.6, alpha=0.4)
+    for (dim, value), style in zip(report.percolation.items(), (":", "--", "-")):
+        if value is not None:
+            ax.axvline(value, color="tab:red", ls=style, lw=1, label=f"{dim} network at {value:.2f} eV")
+    ax.axvline(GOOD_CONDUCTOR_EM, color="black", lw=0.8, alpha=0.5,
+               label=f"good conductor below {GOOD_CONDUCTOR_EM} eV")
+    ax.set_xlim(left=0)
     ax.set(xlabel="predicted Em (eV)", title=f"{report.formula}: {report.ion} hops")
-    if any(v is not None for v in report.percolation.values()):
-        ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, bbox_inches="tight")
     plt.close(fig)

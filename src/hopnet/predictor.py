@@ -8,20 +8,19 @@ import numpy as np
 import torch
 from pymatgen.core import Structure
 
-from hopnet.errors import HopnetInputError
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
+from hopnet.models.card import Member, ModelCard, load_model_files, resolve_weights
 from hopnet.models.domain import EmbeddingDomain
-from hopnet.models.io import Member, load_model_files, resolve_weights
 from hopnet.pathways.band import Band, band_from_endpoints
-from hopnet.training.metrics import GOOD_CONDUCTOR_EM
+from hopnet.vocabulary import elements_of, is_good_conductor
 
 
 @dataclass
 class Prediction:
     em: float  # eV; ensemble mean
     em_std: float | None  # ensemble spread, calibrated on CV folds where the card says so; None for one network
-    good_conductor: bool  # em < 0.65 eV
+    good_conductor: bool  # em below vocabulary.GOOD_CONDUCTOR_EM
     ion: str
     hop_length: float  # Å
     label: str = ""
@@ -34,28 +33,24 @@ class Prediction:
 class BarrierModel:
     """A trained (ensemble of) ALIGNN band model(s) with its card."""
 
-    def __init__(self, members: list[Member], card: dict, threads: int | None = None,
+    def __init__(self, members: list[Member], card: ModelCard, threads: int | None = None,
                  embedding_domain: EmbeddingDomain | None = None):
         self.members = members
         self.card = card
         self.graph_config = members[0].model.cfg.graph
         self.threads = threads
-        domain = card.get("domain", {})
-        self._elements = set(domain.get("elements", []))
-        self._ions = set(domain.get("ions", []))
-        self._hop_range = domain.get("hop_length", [0.0, np.inf])
+        domain = card.domain
+        self._elements = set(domain.elements) if domain else set()
+        self._ions = set(domain.ions) if domain else set()
+        self._hop_range = domain.hop_length if domain else (0.0, np.inf)
         self.embedding_domain = embedding_domain
-        # An ensemble's raw spread is too narrow; benchmarks/uncertainty.py measures by how much.
-        self.sigma_scale = float(card.get("uncertainty", {}).get("scale", 1.0))
+        # An ensemble's raw spread is too narrow; the card says by how much (measured on CV folds).
+        self.sigma_scale = card.uncertainty.scale
 
     @classmethod
     def from_file(cls, card_path: str | Path, threads: int | None = None) -> "BarrierModel":
         members, card = load_model_files(Path(card_path))
-        kind = members[0].model.cfg.input
-        if kind != "band":
-            raise HopnetInputError(card_path, f"this model reads '{kind}' inputs (a benchmark variant); "
-                                              "predict, paths and screen use band models")
-        entry = card.get("domain", {}).get("embedding")
+        entry = card.domain.embedding if card.domain else None
         return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None)
 
     def predict_band(self, bands: Band | list[Band], batch_size: int = 32) -> Prediction | list[Prediction]:
@@ -82,7 +77,7 @@ class BarrierModel:
         em = outputs.mean(axis=0)
         std = outputs.std(axis=0, ddof=1) * self.sigma_scale if len(self.members) > 1 else [None] * len(bands)
         preds = [
-            Prediction(float(e), None if s is None else float(s), bool(e < GOOD_CONDUCTOR_EM), b.ion,
+            Prediction(float(e), None if s is None else float(s), is_good_conductor(e), b.ion,
                        b.hop_length, b.label, self.domain_warnings(b, d))
             for b, e, s, d in zip(bands, em, std, distance)
         ]
@@ -96,7 +91,7 @@ class BarrierModel:
         notes = []
         if self._ions and band.ion not in self._ions:
             notes.append(f"mobile ion {band.ion} not among training ions {sorted(self._ions)}")
-        unseen = sorted({str(el) for el in band.host.composition.elements} - self._elements) if self._elements else []
+        unseen = sorted(set(elements_of(band.host)) - self._elements) if self._elements else []
         if unseen:
             notes.append(f"elements never seen in training: {', '.join(unseen)}")
         lo, hi = self._hop_range

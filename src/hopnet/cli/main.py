@@ -1,6 +1,9 @@
-"""``hopnet`` command line: predict, evaluate, train.
+"""``hopnet`` command line: predict, evaluate, paths, screen, train, pretrain.
 
 Bad input ends with one line on stderr and exit code 2, never a traceback.
+Everything the user named (inputs, output folders and suffixes, settings) is
+checked before any work starts, so a typo never costs a finished computation.
+Heavy modules are imported inside the commands: ``--help`` stays fast.
 """
 from __future__ import annotations
 
@@ -12,9 +15,12 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from hopnet import __version__
 from hopnet.errors import HopnetInputError, read_json
+from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM
 
 EXIT_BAD_INPUT = 2
+TABLE_SUFFIXES = (".csv", ".json")
 
 
 def _example(name: str) -> Path:
@@ -40,8 +46,28 @@ def _parse_sites(values: list[str] | None, source: str):
     return sites
 
 
+def _plot_suffixes() -> tuple[str, ...]:
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return tuple(f".{ext}" for ext in FigureCanvasBase.get_supported_filetypes())
+
+
+def check_output(path: str | Path | None, suffixes: tuple[str, ...], what: str = "output") -> None:
+    """Refuse, before any work, an output whose folder is missing or whose suffix we cannot write."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise HopnetInputError(path, f"{what} is a folder; give a file name ({', '.join(suffixes)})")
+    if path.suffix.lower() not in suffixes:
+        raise HopnetInputError(path, f"cannot write {what} as '{path.suffix or 'no suffix'}'; "
+                                     f"use one of {', '.join(suffixes)}")
+    if not path.parent.is_dir():
+        raise HopnetInputError(path, f"folder {path.parent} does not exist")
+
+
 def _read_dataset(path: Path):
-    """Entries of a JSON file in the barrier set's band format."""
+    """Entries of a JSON (or .json.gz) file in the barrier set's band format."""
     from hopnet.data.barriers import read_band_records
 
     records = read_json(path)
@@ -58,7 +84,8 @@ def _read_dataset(path: Path):
 def _print_prediction(pred) -> None:
     verdict = "good conductor" if pred.good_conductor else "poor conductor"
     spread = f" ± {pred.em_std:.3f}" if pred.em_std is not None else ""
-    print(f"{pred.label or 'path'}: {pred.ion} hop of {pred.hop_length:.2f} Å  Em = {pred.em:.3f}{spread} eV  ({verdict}, threshold 0.65 eV)")
+    print(f"{pred.label or 'path'}: {pred.ion} hop of {pred.hop_length:.2f} Å  Em = {pred.em:.3f}{spread} eV  "
+          f"({verdict}, threshold {GOOD_CONDUCTOR_EM} eV)")
     for note in pred.domain_warnings:
         print(f"  warning: outside the training domain: {note}")
 
@@ -68,6 +95,7 @@ def cmd_predict(args) -> None:
     from hopnet.predictor import load_model
     from hopnet.structures import read_structure
 
+    check_output(args.output, TABLE_SUFFIXES)
     if args.example:
         args.initial, args.final = _example_paths()
         args.ion = args.ion or "Li"
@@ -91,11 +119,15 @@ def cmd_predict(args) -> None:
         print(json.dumps(pred.as_dict()))
     else:
         _print_prediction(pred)
+    if args.output:
+        row = pred.as_dict()
+        row["domain_warnings"] = "; ".join(row["domain_warnings"])
+        _write_rows([row], args.output)
 
 
 def _write_rows(rows: list[dict], output: str | None) -> None:
     fields = list(dict.fromkeys(k for r in rows for k in r))
-    if output and output.endswith(".json"):
+    if output and output.lower().endswith(".json"):
         Path(output).write_text(json.dumps(rows, indent=1))
         return
     fh = open(output, "w", newline="") if output else sys.stdout
@@ -104,15 +136,19 @@ def _write_rows(rows: list[dict], output: str | None) -> None:
     writer.writerows(rows)
     if output:
         fh.close()
-        print(f"wrote {len(rows)} predictions to {output}", file=sys.stderr)
+        print(f"wrote {len(rows)} rows to {output}", file=sys.stderr)
 
 
 def cmd_evaluate(args) -> None:
-    from hopnet.predictor import load_model
-    from hopnet.training.metrics import all_metrics
+    from hopnet.metrics import all_metrics
     from hopnet.plots import parity_plot
+    from hopnet.predictor import load_model
 
-    entries = _read_dataset(Path(args.data))
+    data = Path(args.data)
+    stem = data.name.removesuffix(".gz").removesuffix(".json")
+    plot = args.plot or str(data.with_name(f"{stem}-parity.png"))
+    check_output(plot, _plot_suffixes(), "plot")
+    entries = _read_dataset(data)
     if any(e.em is None for e in entries):
         raise HopnetInputError(args.data, "every entry needs a 'target' (DFT Em) to evaluate")
     preds = load_model(args.model).predict_band([e.band for e in entries])
@@ -120,8 +156,7 @@ def cmd_evaluate(args) -> None:
     metrics = all_metrics(y, p)
     for key in ("n", "r2", "mae", "rmse", "accuracy", "precision", "recall", "f1"):
         print(f"{key:>10}: {metrics[key]:.3f}" if key != "n" else f"{key:>10}: {metrics[key]}")
-    plot = args.plot or str(Path(args.data).with_suffix("")) + "-parity.png"
-    parity_plot(y, p, plot, title=f"hopnet on {Path(args.data).name}")
+    parity_plot(y, p, plot, title=f"hopnet on {data.name}")
     print(f"parity plot: {plot}")
 
 
@@ -129,14 +164,12 @@ def cmd_train(args) -> None:
     from hopnet.training.config import TrainConfig
     from hopnet.training.run import train_band_model
 
+    check_output(args.out, (".json",), "model card")
     cfg = TrainConfig.from_toml(args.config)
-    if cfg.model.input != "band":
-        raise HopnetInputError(args.config, f"a '{cfg.model.input}' variant; train it with benchmarks/variants.py "
-                                            "(hopnet train and predict use band models)")
     if getattr(args, "encoder", None):
-        cfg = cfg.model_copy(update={"init": args.encoder})
-    if args.threads:
-        cfg = cfg.model_copy(update={"threads": args.threads})
+        cfg = cfg.updated("--encoder", init=args.encoder)
+    if args.threads is not None:
+        cfg = cfg.updated("--threads", threads=args.threads)
     card = train_band_model(cfg, Path(args.out), seeds=args.seeds)
     print(f"model card: {card}")
 
@@ -157,15 +190,22 @@ def _print_report(report) -> None:
 
 
 def cmd_paths(args) -> None:
-    from hopnet.pathways.analysis import analyse_host
     from hopnet.plots import pathway_plot
     from hopnet.predictor import load_model
     from hopnet.structures import read_structure
+    from hopnet.workflows.host import analyse_host
 
     if args.example:
         args.host, args.ion = str(_example("LiFePO4_host.cif")), args.ion or "Li"
     if not args.host or not args.ion:
         raise HopnetInputError("hopnet paths", "give a host structure and --ion (or --example)")
+    if Path(args.host).is_dir():
+        raise HopnetInputError(args.host, "is a folder; `hopnet paths` reads one host, "
+                                          f"`hopnet screen {args.host} --ion {args.ion} -o results.csv` screens them all")
+    if not args.max_hop > 0:
+        raise HopnetInputError("--max-hop", f"must be a positive length in Å, got {args.max_hop:g}")
+    check_output(args.output, TABLE_SUFFIXES)
+    check_output(args.plot, _plot_suffixes(), "plot")
     structure = read_structure(args.host)
     report = analyse_host(structure, args.ion, load_model(args.model), max_hop=args.max_hop,
                           sites=_parse_sites(args.site, args.host), mechanism=args.mechanism,
@@ -175,7 +215,7 @@ def cmd_paths(args) -> None:
     else:
         _print_report(report)
     if args.output:
-        if args.output.endswith(".json"):
+        if args.output.lower().endswith(".json"):
             Path(args.output).write_text(json.dumps(report.as_dict(), indent=1))
         else:
             _write_rows(report.rows(), args.output)
@@ -185,10 +225,9 @@ def cmd_paths(args) -> None:
 
 
 def cmd_screen(args) -> None:
-    from hopnet.screening import ScreenSettings, screen
+    from hopnet.workflows.screening import ScreenSettings, screen
 
-    if args.workers < 1:
-        raise HopnetInputError("hopnet screen", "--workers must be at least 1")
+    check_output(args.output, (".csv",), "results")
     settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism)
     counts = screen(args.inputs, Path(args.output), settings, workers=args.workers, backend=args.backend,
                     address=args.address)
@@ -204,13 +243,29 @@ def cmd_pretrain(args) -> None:
     unknown = set(properties) - set(PROPERTIES)
     if unknown:
         raise HopnetInputError("hopnet pretrain", f"unknown properties {sorted(unknown)}; choose from {list(PROPERTIES)}")
+    check_output(args.out, (".json",), "encoder card")
     card = pretrain(PretrainConfig.from_toml(args.config), Path(args.out), properties=properties)
     print(f"encoder card: {card}")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2 like every other bad input."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text) if text.lstrip("-").isdigit() else None
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="hopnet", description="Ionic migration barriers from hop paths.")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = _Parser(prog="hopnet", description="Ionic migration barriers from hop paths.")
+    ap.add_argument("--version", action="version", version=f"hopnet {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("predict", help="predict Em for initial/final structures or a band-format JSON file")
     p.add_argument("data", nargs="?", help="JSON list in the barrier set's band format")
@@ -233,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="TOML training config")
     p.add_argument("--out", default="hopnet-model/hopnet-band.json", help="model card to write")
     p.add_argument("--seeds", type=int, nargs="+", default=None, help="one network per seed (ensemble)")
-    p.add_argument("--threads", type=int, help="torch threads (overrides the config)")
+    p.add_argument("--threads", type=int, help="torch threads (overrides the config; at least 1)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("finetune", help="train a band model starting from a pre-trained encoder (MODEL-3)")
@@ -241,13 +296,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoder", default="hopnet-mpt-encoder", help="encoder card or shipped name")
     p.add_argument("--out", default="hopnet-model/hopnet-band-mpt.json", help="model card to write")
     p.add_argument("--seeds", type=int, nargs="+", default=None, help="one network per seed (ensemble)")
-    p.add_argument("--threads", type=int, help="torch threads (overrides the config)")
+    p.add_argument("--threads", type=int, help="torch threads (overrides the config; at least 1)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("paths", help="find every distinct hop of an ion in a host, predict each, percolate")
     p.add_argument("host", nargs="?", help="CIF/POSCAR of the host with its ion sites filled")
     p.add_argument("--ion", help="mobile ion species, e.g. Li")
-    p.add_argument("--max-hop", type=float, default=5.0, help="longest hop considered (Å, default 5)")
+    p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
+                   help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
     p.add_argument("--site", action="append", help="insert the ion at x,y,z (fractional) first; repeatable")
     p.add_argument("--mechanism", choices=("vacancy", "interstitial"),
                    help="other ion sites filled (vacancy, default) or empty (interstitial, default with --site)")
@@ -262,8 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="structure files, folders, quoted globs or ASE databases (.db)")
     p.add_argument("--ion", required=True, help="mobile ion species")
     p.add_argument("-o", "--output", required=True, help="results CSV; re-running skips sources already in it")
-    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="processes (default: 2)")
-    p.add_argument("--max-hop", type=float, default=5.0, help="longest hop considered (Å)")
+    p.add_argument("--workers", type=_positive_int, default=min(2, os.cpu_count() or 1),
+                   help="processes (default: 2)")
+    p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
+                   help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
     p.add_argument("--mechanism", choices=("vacancy", "interstitial"))
     p.add_argument("--model", help="model card or shipped model name")
     p.add_argument("--backend", choices=("local", "dask"), default="local",

@@ -1,4 +1,2 @@
-"""Data shipped with hopnet: the migration-barrier set and the element features."""
-from hopnet.data.barriers import BarrierEntry, host_groups, load_barriers, load_endpoints
-
-__all__ = ["BarrierEntry", "host_groups", "load_barriers", "load_endpoints"]
+"""Data shipped inside hopnet: the migration-barrier set with the paper's split (``barriers``),
+the multi-property pre-training set (``pretraining``) and the element features (``elements``)."""

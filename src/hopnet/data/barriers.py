@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 from pymatgen.core import Lattice, Structure
 
+from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
 
 Split = Literal["train", "test"]
@@ -26,7 +27,7 @@ _FILES = {"train": "barriers_band_train.json.gz", "test": "barriers_band_test.js
 
 @dataclass(frozen=True)
 class BarrierEntry:
-    jid: int
+    jid: str  # the entry's id: any string ("42", "mp-1234", "Li3PS4_b")
     sys_name: str
     family: str  # the dataset's "class": structural family
     formula: str
@@ -52,14 +53,21 @@ def _open(name_or_path: str | Path):
 
 
 def read_band_records(records: list[dict], source: str = "data") -> list[BarrierEntry]:
+    """Entries of the barrier set's band format; ids and names must be unique within one file."""
+    seen: dict[str, set[str]] = {"jid": set(), "sys_name": set()}
     entries = []
     for i, rec in enumerate(records):
-        name = str(rec.get("sys_name", rec.get("jid", i)))
+        jid = str(rec.get("jid", i))
+        name = str(rec.get("sys_name", jid))
+        for key, value in (("jid", jid), ("sys_name", name)):
+            if key in rec and value in seen[key]:
+                raise HopnetInputError(source, f"duplicate {key} {value!r} (entry {i}); ids must be unique in one file")
+            seen[key].add(value)
         band = Band.from_structure(structure_from_atoms(rec["atoms"]), label=f"{source}[{name}]")
         target = rec.get("target")
         entries.append(
             BarrierEntry(
-                jid=int(rec.get("jid", i)),
+                jid=jid,
                 sys_name=name,
                 family=str(rec.get("class", "")),
                 formula=str(rec.get("formula", band.host.composition.formula)),

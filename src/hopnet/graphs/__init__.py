@@ -1,5 +1,2 @@
-"""Crystal graphs for ALIGNN: an atom graph and the bond-angle line graph on its edges."""
-from hopnet.graphs.batch import GraphBatch, collate
-from hopnet.graphs.builder import CrystalGraph, GraphConfig, build_graph, graph_from_band
-
-__all__ = ["CrystalGraph", "GraphBatch", "GraphConfig", "build_graph", "collate", "graph_from_band"]
+"""Band -> graph: periodic k-nearest-neighbour atom graphs with their bond-angle line graphs
+(``builder``), batched for the network (``batch``) and cached on disk (``cache``)."""

@@ -48,9 +48,3 @@ def collate(graphs: list[CrystalGraph]) -> GraphBatch:
         num_graphs=len(graphs),
     )
 
-
-def collate_inputs(items: list) -> GraphBatch | tuple[GraphBatch, ...]:
-    """Batch model inputs: single graphs, or tuples of graphs (two-graph variants) part by part."""
-    if isinstance(items[0], tuple):
-        return tuple(collate(list(part)) for part in zip(*items))
-    return collate(items)

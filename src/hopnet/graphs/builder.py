@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pymatgen.core import Structure
 
 from hopnet.errors import HopnetInputError
-from hopnet.pathways.band import N_IMAGES, Band
+from hopnet.pathways.band import Band
+from hopnet.vocabulary import N_IMAGES
 
 
 GRAPH_VERSION = 2  # bump when the same config would build a different graph (invalidates caches)

@@ -1,5 +1,2 @@
-"""ALIGNN in plain PyTorch, its configuration and its file format."""
-from hopnet.models.alignn import ALIGNN
-from hopnet.models.config import ModelConfig
-
-__all__ = ["ALIGNN", "ModelConfig"]
+"""Graph -> network: ALIGNN in plain PyTorch (``alignn``, ``layers``), its typed configuration
+(``config``), its file format and model card (``card``), and the out-of-domain check (``domain``)."""

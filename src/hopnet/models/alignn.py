@@ -22,7 +22,7 @@ def angle_embedding(cfg: ModelConfig) -> nn.Sequential:
 
 class ALIGNN(nn.Module):
     # Weights a pre-trained encoder does not provide: they start fresh when fine-tuning.
-    fresh_prefixes: tuple[str, ...] = ("head.", "pool_gate.")
+    fresh_prefixes: tuple[str, ...] = ("head.",)
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -38,7 +38,6 @@ class ALIGNN(nn.Module):
             ALIGNNLayer(h, last_angles=i == n_a - 1, last_bonds=n_g == 0 and i == n_a - 1) for i in range(n_a)
         )
         self.gcn = nn.ModuleList(EdgeGatedGraphConv(h, update_edges=i < n_g - 1) for i in range(n_g))
-        self.pool_gate = nn.Linear(h, 1) if cfg.pooling == "attention" else None
         self.n_pool = 2 * h if cfg.readout == "mean+path" else h
         self.head = nn.Sequential(mlp(self.n_pool, h), nn.Linear(h, cfg.outputs))
 
@@ -65,9 +64,8 @@ class ALIGNN(nn.Module):
         return torch.cat(pooled, dim=-1)
 
     def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
-        if self.pool_gate is None:
-            return _mean(x, index, size)
-        return _attention(x, self.pool_gate(x).squeeze(-1), index, size)
+        count = scatter_sum(torch.ones_like(index, dtype=x.dtype), index, size).clamp(min=1)
+        return scatter_sum(x, index, size) / count.unsqueeze(-1)
 
     def encode(self, g: GraphBatch) -> torch.Tensor:
         """Pooled graph vector, (num_graphs, n_pool)."""
@@ -86,15 +84,3 @@ class ALIGNN(nn.Module):
         """Every weight except the fresh ones (the output head): what transfer learning carries over."""
         return {k: v for k, v in self.state_dict().items() if not k.startswith(self.fresh_prefixes)}
 
-
-def _mean(x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
-    count = scatter_sum(torch.ones_like(index, dtype=x.dtype), index, size).clamp(min=1)
-    return scatter_sum(x, index, size) / count.unsqueeze(-1)
-
-
-def _attention(x: torch.Tensor, logits: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
-    """Softmax-weighted sum of each graph's atoms (a softmax per graph, stabilised by its max)."""
-    top = logits.new_zeros(size).scatter_reduce_(0, index, logits.detach(), "amax", include_self=False)
-    weight = torch.exp(logits - top[index])
-    weight = weight / scatter_sum(weight, index, size)[index]
-    return scatter_sum(weight.unsqueeze(-1) * x, index, size)

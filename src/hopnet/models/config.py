@@ -23,15 +23,6 @@ class ModelConfig(BaseModel):
     readout: Literal["mean", "mean+path"] = Field(
         "mean+path", description="pool all atoms, or all atoms concatenated with the path images"
     )
-    pooling: Literal["mean", "attention"] = Field("mean", description="average atoms, or weight them by a learned gate")
-    input: Literal["band", "endpoints", "band+local"] = Field(
-        "band", description="the band (MODEL-3), initial + final structures (MODEL-1/2), or the band plus a local "
-        "graph around the path (MODEL-4)"
-    )
-    combine: Literal["add", "sub", "cc", "diff"] = Field(
-        "cc", description="with input=endpoints, how the two structures meet: pooled vectors added, subtracted or "
-        "concatenated (MODEL-1), or the initial plus a branch on the atom-wise difference (MODEL-2)"
-    )
     outputs: int = Field(1, ge=1, description="targets predicted at once (7 for multi-property pre-training)")
 
     @classmethod

@@ -21,7 +21,7 @@ from hopnet.errors import HopnetInputError
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import CrystalGraph
 from hopnet.models.alignn import ALIGNN
-from hopnet.models.io import sha256_file
+from hopnet.models.card import EmbeddingEntry, sha256_file
 
 K_NEIGHBOURS = 5
 QUANTILE = 0.95
@@ -59,17 +59,16 @@ class EmbeddingDomain:
     def distance(self, embeddings: np.ndarray) -> np.ndarray:
         return _knn_mean(np.asarray(embeddings, np.float32), self.reference, self.k)
 
-    def save(self, card_path: Path) -> dict:
+    def save(self, card_path: Path) -> EmbeddingEntry:
         """Write the reference vectors beside the card; return the card's entry for them."""
         path = Path(card_path).with_name(f"{Path(card_path).stem}.domain.safetensors")
         save_file({"reference": self.reference}, str(path))
-        return {"file": path.name, "sha256": sha256_file(path), "k": self.k, "threshold": self.threshold,
-                "quantile": self.quantile}
+        return EmbeddingEntry(file=path.name, sha256=sha256_file(path), k=self.k, threshold=self.threshold,
+                              quantile=self.quantile)
 
     @classmethod
-    def load(cls, card_path: Path, entry: dict) -> "EmbeddingDomain":
-        path = Path(card_path).with_name(entry["file"])
-        if not path.is_file() or sha256_file(path) != entry["sha256"]:
+    def load(cls, card_path: Path, entry: EmbeddingEntry) -> "EmbeddingDomain":
+        path = Path(card_path).with_name(entry.file)
+        if not path.is_file() or sha256_file(path) != entry.sha256:
             raise HopnetInputError(path, "domain file listed in the card is missing or was modified")
-        return cls(load_file(str(path))["reference"], int(entry["k"]), float(entry["threshold"]),
-                   float(entry.get("quantile", QUANTILE)))
+        return cls(load_file(str(path))["reference"], entry.k, entry.threshold, entry.quantile)

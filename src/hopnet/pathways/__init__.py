@@ -1,4 +1,2 @@
-"""Migration paths as "band inputs": a frozen host plus the mobile ion at every image."""
-from hopnet.pathways.band import N_IMAGES, Band, band_from_endpoints, band_from_sites
-
-__all__ = ["N_IMAGES", "Band", "band_from_endpoints", "band_from_sites"]
+"""Structure -> band: a hop drawn as the paper's band input (``band``: a frozen host plus the ion
+at every image), and the hops of a host enumerated, grouped by symmetry and percolated (``hops``)."""

@@ -16,8 +16,8 @@ from scipy.optimize import linear_sum_assignment
 
 from hopnet.errors import HopnetInputError
 from hopnet.structures import validate_structure
+from hopnet.vocabulary import N_IMAGES, element_of, elements_of, parse_ion
 
-N_IMAGES = 5
 LATTICE_RTOL = 0.05  # initial/final cells may differ by a relaxation, not by a different cell
 MIN_HOP = 0.5  # Å; a shorter displacement is relaxation noise, not a hop
 HOST_RELAX_FRACTION = 0.6  # a host atom moving more than this share of the hop makes the ion ambiguous
@@ -37,16 +37,26 @@ class Band:
         cart = self.host.lattice.get_cartesian_coords(self.frac_images)
         return float(np.linalg.norm(cart[-1] - cart[0]))
 
-    def to_structure(self) -> Structure:
-        """Ion images first, host after: the layout the graph builder expects."""
-        species = [self.ion] * len(self.frac_images) + [site.specie for site in self.host]
-        coords = np.vstack([self.frac_images, self.host.frac_coords])
+    def to_structure(self, images: slice | list[int] | None = None) -> Structure:
+        """Ion images first (all, or those selected by ``images``), host after: the layout the graph
+        builder expects. One image gives the host with the ion at that point of the hop."""
+        frac = self.frac_images if images is None else np.atleast_2d(self.frac_images[images])
+        species = [self.ion] * len(frac) + [site.specie for site in self.host]
+        coords = np.vstack([frac, self.host.frac_coords])
         return Structure(self.host.lattice, species, coords, coords_are_cartesian=False)
+
+    def image_structure(self, k: int) -> Structure:
+        """The host with the ion at image ``k`` (0 and -1 are the endpoints); the ion is site 0."""
+        return self.to_structure([k])
+
+    def image_structures(self) -> list[Structure]:
+        """The host with the ion at each image in turn (what an NEB or a potential evaluates)."""
+        return [self.image_structure(k) for k in range(len(self.frac_images))]
 
     @classmethod
     def from_structure(cls, structure: Structure, label: str = "", n_images: int = N_IMAGES) -> "Band":
         """Read back the dataset layout (images first, host after)."""
-        ions = {str(structure[i].specie) for i in range(n_images)}
+        ions = {element_of(structure[i].specie) for i in range(n_images)}
         if len(ions) != 1:
             raise HopnetInputError(label or "band", f"first {n_images} sites are not one ion species: {sorted(ions)}")
         host = Structure.from_sites(structure.sites[n_images:])
@@ -75,7 +85,7 @@ def band_from_sites(
         raise HopnetInputError(source, f"the two ion sites are {band.hop_length:.2f} Å apart; no hop to predict")
     # Intermediate images may pass close to host atoms (so do 9 training paths);
     # the ion's two end sites inside the host must be physical.
-    validate_structure(Band(host, ion, images[[0, -1]]).to_structure(), source)
+    validate_structure(band.to_structure([0, -1]), source)
     return band
 
 
@@ -97,11 +107,11 @@ def band_from_endpoints(
     a, b = np.array(initial.lattice.abc + initial.lattice.angles), np.array(final.lattice.abc + final.lattice.angles)
     if np.any(np.abs(a - b) > LATTICE_RTOL * np.abs(a)):
         raise HopnetInputError(source, "initial and final lattices differ; both must use the same cell")
-    if ion is not None and ion not in {str(el) for el in initial.composition.elements}:
-        raise HopnetInputError(source, f"mobile ion {ion} is not in the structure ({initial.composition.formula})")
+    if ion is not None:
+        ion = parse_ion(ion, initial, source)
 
     mapping, displacement = _match_sites(initial, final)
-    species = np.array([str(site.specie) for site in initial])
+    species = np.array(elements_of(initial))
     candidates = np.flatnonzero(species == ion) if ion else np.arange(len(initial))
     order = candidates[np.argsort(-displacement[candidates])]
     mover = int(order[0])
@@ -129,8 +139,7 @@ def _match_sites(initial: Structure, final: Structure) -> tuple[np.ndarray, np.n
     """Per species, the final site each initial site became and how far it moved (Å)."""
     mapping = np.empty(len(initial), dtype=int)
     displacement = np.empty(len(initial))
-    species_i = np.array([str(s.specie) for s in initial])
-    species_f = np.array([str(s.specie) for s in final])
+    species_i, species_f = np.array(elements_of(initial)), np.array(elements_of(final))
     for element in np.unique(species_i):
         rows, cols = np.flatnonzero(species_i == element), np.flatnonzero(species_f == element)
         dist = initial.lattice.get_all_distances(initial.frac_coords[rows], final.frac_coords[cols])

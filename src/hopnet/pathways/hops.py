@@ -20,6 +20,7 @@ from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import MIN_HOP, Band, band_from_sites
+from hopnet.vocabulary import element_of, elements_of
 
 MIN_CELL_LENGTH = 9.0  # Å; the median training host is 9.8 Å along its shortest axis
 SYMPREC = 0.1  # Å; loose enough for relaxed DFT cells
@@ -62,9 +63,11 @@ def insert_sites(host: Structure, ion: str, frac_sites: np.ndarray) -> Structure
 
 
 def ion_sites(structure: Structure, ion: str, source: str = "host") -> np.ndarray:
-    idx = np.array([i for i, s in enumerate(structure) if s.specie.symbol == ion], dtype=int)
+    elements = elements_of(structure)
+    idx = np.flatnonzero(np.array(elements) == ion)
     if idx.size == 0:
-        raise HopnetInputError(source, f"no {ion} sites in the structure; give them with --site x,y,z")
+        raise HopnetInputError(source, f"no {ion} sites in the structure (species present: "
+                                       f"{', '.join(sorted(set(elements)))}); give empty sites with --site x,y,z")
     return idx
 
 
@@ -73,9 +76,10 @@ def enumerate_hops(structure: Structure, ion: str, max_hop: float, source: str =
     sites = ion_sites(structure, ion, source)
     centres, neighbours, images, dist = structure.get_neighbor_list(max_hop, sites=[structure[i] for i in sites])
     centres = sites[centres]
+    element = elements_of(structure)
     hops = []
     for c, n, img, d in zip(centres, neighbours, images.astype(int), dist):
-        if structure[n].specie.symbol != ion or d < MIN_HOP:
+        if element[n] != ion or d < MIN_HOP:
             continue
         image = tuple(int(x) for x in img)
         if (n, c) < (c, n) or (n == c and tuple(-img) < image):  # keep one direction of each pair
@@ -90,7 +94,7 @@ def _environment(structure: Structure, host_idx: np.ndarray, point_frac: np.ndar
         return ()
     d = structure.lattice.get_all_distances(point_frac, structure.frac_coords[host_idx])[0]
     order = np.argsort(d)[:n]
-    return tuple((structure[int(host_idx[i])].specie.symbol, round(float(d[i]) / 0.05)) for i in order)
+    return tuple((element_of(structure[int(host_idx[i])].specie), round(float(d[i]) / 0.05)) for i in order)
 
 
 def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[DistinctHop]:
@@ -101,7 +105,7 @@ def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[Disti
             classes = SpacegroupAnalyzer(structure, symprec=SYMPREC).get_symmetry_dataset().equivalent_atoms
     except Exception:  # spglib gives up on some distorted cells: then every site is its own class
         classes = np.arange(len(structure))
-    host_idx = np.array([i for i, s in enumerate(structure) if s.specie.symbol != ion], dtype=int)
+    host_idx = np.flatnonzero(np.array(elements_of(structure)) != ion)
     groups: dict[tuple, list[Hop]] = defaultdict(list)
     for hop in hops:
         start = structure.frac_coords[hop.start]
@@ -150,7 +154,7 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
     frac = supercell.frac_coords
     start = (start_frac - shift) / scaling
     end = (reduced.lattice.get_fractional_coords(end_cart) - shift) / scaling
-    is_ion = np.array([s.specie.symbol == ion for s in supercell])
+    is_ion = np.array(elements_of(supercell)) == ion
     drop = np.zeros(len(supercell), bool)
     for point in (start, end):
         d = supercell.lattice.get_all_distances(point, frac)[0]

@@ -4,8 +4,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hopnet.errors import HopnetInputError, validation_message
 from hopnet.models.config import ModelConfig
 
 
@@ -16,8 +17,24 @@ class RunConfig(BaseModel):
 
     @classmethod
     def from_toml(cls, path: str | Path):
-        with open(path, "rb") as fh:
-            return cls.model_validate(tomllib.load(fh))
+        """The config in a TOML file; a missing file, bad TOML or a bad value is one line naming the file."""
+        try:
+            with open(path, "rb") as fh:
+                return cls.model_validate(tomllib.load(fh))
+        except FileNotFoundError:
+            raise HopnetInputError(path, "config file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise HopnetInputError(path, f"not valid TOML ({exc})") from None
+        except ValidationError as exc:
+            raise HopnetInputError(path, validation_message(exc)) from None
+
+    def updated(self, source: str = "options", **changes):
+        """A copy with ``changes`` validated like the file was (``model_copy(update=)`` would skip that)."""
+        try:
+            return type(self).model_validate({**self.model_dump(), **changes})
+        except ValidationError as exc:
+            raise HopnetInputError(source, validation_message(exc)) from None
+
 
 
 class TrainConfig(RunConfig):

@@ -9,7 +9,6 @@ dominate, 0 would repeat the small sets tenfold; 0.5 sits between.
 from __future__ import annotations
 
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,6 @@ import torch
 from pydantic import Field
 from tqdm.auto import tqdm
 
-from hopnet import __version__
 from hopnet.data.pretraining import PROPERTIES, PROPERTY_NAMES, data_hash, load_pretraining
 from hopnet.errors import HopnetInputError
 from hopnet.graphs.batch import collate
@@ -25,10 +23,9 @@ from hopnet.graphs.builder import CrystalGraph, GraphConfig, build_graph
 from hopnet.graphs.cache import cached_graphs
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.config import ModelConfig
-from hopnet.models.io import Member, save_model
-from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
+from hopnet.models.card import Member, TrainingRecord, save_model
 from hopnet.training.config import RunConfig
-from hopnet.training.trainer import replay_schedule, same_run, seed_everything
+from hopnet.training.loop import run_epochs, seed_everything
 
 # Bulk crystals have no path, so the graph is the whole cell; cutoff, k and
 # angle neighbours match the band model so the encoder transfers unchanged.
@@ -104,7 +101,6 @@ def pretrain(cfg: PretrainConfig, card_path: Path, progress: bool = True, proper
     ``properties`` restricts the labels used (single-property baselines) while
     keeping the 7-output architecture, so every run is comparable.
     """
-    torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
     graphs, targets, is_val = pretraining_graphs(cfg, progress)
     unused = [k for k, p in enumerate(PROPERTIES) if p not in properties]
@@ -114,71 +110,31 @@ def pretrain(cfg: PretrainConfig, card_path: Path, progress: bool = True, proper
     y = torch.from_numpy(targets)
     val_graphs = [graphs[i] for i in val_idx]
     labelled = ~np.isnan(targets[train_idx])
-    steps_per_epoch = int(np.ceil(labelled.sum() / cfg.batch_size))
+
+    def batches(epoch: int):
+        draws = train_idx[epoch_draws(labelled, cfg.sampling_power, np.random.default_rng(cfg.seed * 7919 + epoch))]
+        for i in range(0, len(draws), cfg.batch_size):
+            idx = draws[i : i + cfg.batch_size]
+            yield collate([graphs[j] for j in idx]), y[idx], len(idx)
+
+    def evaluate() -> dict:
+        val = property_mae(model, val_graphs, targets[val_idx])
+        return {"val_mae": val, "val_mae_mean": float(np.mean(list(val.values())))}
 
     model = ALIGNN(cfg.model)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.lr, total_steps=cfg.epochs * steps_per_epoch)
-    ckpt_dir = card_path.parent / "checkpoints" / card_path.stem
-    start, best, best_epoch, history = 0, np.inf, -1, []
-    best_state = {k: v.clone() for k, v in model.state_dict().items()}
-    resumed = load_checkpoint(ckpt_dir, model, optimizer)
-    if resumed:
-        best_state, meta = resumed
-        if not same_run(cfg, meta["config"]):
-            raise HopnetInputError(ckpt_dir, "checkpoint was written by a different pre-training config")
-        start, best, best_epoch, history = meta["epoch"] + 1, meta["best"], meta["best_epoch"], meta["history"]
-        replay_schedule(scheduler, start * steps_per_epoch)
-
-    t0 = time.time() - sum(h["seconds"] for h in history)
-    for epoch in range(start, cfg.epochs):
-        model.train()
-        tic = time.time()
-        draws = train_idx[epoch_draws(labelled, cfg.sampling_power, np.random.default_rng(cfg.seed * 7919 + epoch))]
-        bar = tqdm(range(0, len(draws), cfg.batch_size), desc=f"pretrain {epoch + 1}/{cfg.epochs}", disable=not progress)
-        running = []
-        for i in bar:
-            idx = draws[i : i + cfg.batch_size]
-            loss = masked_l1(model(collate([graphs[j] for j in idx])), y[idx])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            running.append(loss.item())
-            if len(running) % 50 == 0:
-                bar.set_postfix(l1=f"{np.mean(running[-50:]):.4f}")
-        val = property_mae(model, val_graphs, targets[val_idx])
-        score = float(np.mean(list(val.values())))
-        if score < best:
-            best, best_epoch = score, epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        history.append({"epoch": epoch, "train_l1": float(np.mean(running)), "val_mae": val,
-                        "val_mae_mean": score, "seconds": round(time.time() - tic, 1)})
-        if progress:
-            print(f"epoch {epoch + 1}: train L1 {np.mean(running):.4f}  val MAE "
-                  + " ".join(f"{p} {v:.4f}" for p, v in val.items()), flush=True)
-        save_checkpoint(ckpt_dir, model, best_state, optimizer,
-                        {"epoch": epoch, "best": best, "best_epoch": best_epoch, "history": history,
-                         "config": cfg.model_dump()})
-
-    model.load_state_dict(best_state)
-    card = {
-        "name": card_path.stem,
-        "hopnet_version": __version__,
-        "task": "multi-property pre-trained ALIGNN encoder; outputs in PROPERTIES order, scaled to [-1, 1]",
-        "properties": {p: PROPERTY_NAMES[p] for p in properties},
-        "training": {
-            "data": "MPT pre-training set (npj Comput Mater 2024, doi 10.1038/s41524-024-01486-1), MIT licence",
-            "data_sha256": data_hash(),
-            "pretrain_config": cfg.model_dump(),
-            "n_train_structures": int(len(train_idx)),
-            "n_val_structures": int(len(val_idx)),
-            "best_epoch": best_epoch,
-            "val_mae": history[best_epoch]["val_mae"],
-            "history": history,
-            "wall_seconds": round(time.time() - t0, 1),
-            "machine": f"{platform.processor() or platform.machine()}, {cfg.threads} torch threads",
-        },
-    }
-    save_model(card_path, [Member(model, 0.0, 1.0)], card)
+    result = run_epochs(model, cfg, batches, int(np.ceil(labelled.sum() / cfg.batch_size)), masked_l1, evaluate,
+                        score_key="val_mae_mean", checkpoint_dir=card_path.parent / "checkpoints" / card_path.stem,
+                        progress=progress, desc="pretrain")
+    save_model(
+        card_path, [Member(model, 0.0, 1.0)], name=card_path.stem,
+        task="multi-property pre-trained ALIGNN encoder; outputs in PROPERTIES order, scaled to [-1, 1]",
+        properties={p: PROPERTY_NAMES[p] for p in properties},
+        training=TrainingRecord(
+            data="MPT pre-training set (npj Comput Mater 2024, doi 10.1038/s41524-024-01486-1), MIT licence",
+            data_sha256=data_hash(), machine=f"{platform.machine()}, {cfg.threads} torch threads",
+            wall_seconds=round(result.seconds, 1), pretrain_config=cfg.model_dump(),
+            n_train_structures=int(len(train_idx)), n_val_structures=int(len(val_idx)),
+            best_epoch=result.best_epoch, val_mae=result.history[result.best_epoch]["val_mae"],
+            history=result.history),
+    )
     return card_path

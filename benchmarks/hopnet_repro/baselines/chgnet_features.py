@@ -9,10 +9,10 @@ frozen as in the band input) and 64-dim embeddings.
 from __future__ import annotations
 
 import numpy as np
-from pymatgen.core import Structure
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
+
 
 def load_chgnet(threads: int = 1):
     try:
@@ -24,19 +24,9 @@ def load_chgnet(threads: int = 1):
     return CHGNet.load(verbose=False)
 
 
-def band_images(band: Band) -> list[Structure]:
-    """Host + the ion at each image; the ion is site 0."""
-    images = []
-    for frac in band.frac_images:
-        s = band.host.copy()
-        s.insert(0, band.ion, frac)
-        images.append(s)
-    return images
-
-
 def band_features(model, band: Band) -> dict[str, np.ndarray]:
     """Energies (5,) in eV, ion embedding (5, 64), crystal embedding (5, 64) of one band."""
-    images = band_images(band)
+    images = band.image_structures()
     out = model.predict_structure(images, task="e", return_atom_feas=True, return_crystal_feas=True,
                                   batch_size=len(images))
     n = len(images[0])

@@ -1,15 +1,18 @@
 """``hopnet screen``: many host structures -> one CSV row each, streamed, parallel, resumable.
 
 Crash safety comes from the output file itself: a row is appended and flushed
-only when its structure is finished, a re-run skips every source already in
-the file, and a row cut short by a kill (no trailing newline) is dropped
-before appending resumes. One bad structure becomes a row with
-``status=error`` and its reason; it never stops the batch.
+only when its structure is finished, and a row cut short by a kill (no
+trailing newline) is dropped before appending resumes. A row is keyed on its
+source *and* every setting that changes its numbers (ion, mechanism, max hop,
+model identity), so a re-run skips exactly the work already done with these
+settings; rows that failed with these settings are retried. One bad structure
+becomes a row with ``status=error`` and its reason; it never stops the batch.
 """
 from __future__ import annotations
 
 import csv
 import glob
+import hashlib
 import io
 import os
 from dataclasses import dataclass
@@ -17,8 +20,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from hopnet.errors import HopnetInputError
+from hopnet.vocabulary import DEFAULT_MAX_HOP, parse_ion
 
-FIELDS = ("source", "status", "formula", "ion", "n_sites", "distinct_hops", "min_em", "em_1d", "em_2d", "em_3d",
+KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "model")  # what a row's numbers depend on
+FIELDS = (*KEY_FIELDS, "status", "formula", "n_sites", "distinct_hops", "min_em", "em_1d", "em_2d", "em_3d",
           "max_em_std", "out_of_domain", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
 ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
@@ -27,9 +32,47 @@ ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db
 @dataclass(frozen=True)
 class ScreenSettings:
     ion: str
-    model: str | None = None
-    max_hop: float = 5.0
-    mechanism: str | None = None
+    model: str | None = None  # card path or shipped name; None: the shipped default
+    max_hop: float = DEFAULT_MAX_HOP
+    mechanism: str | None = None  # None: vacancy (screened hosts hold their ion sites)
+
+    def __post_init__(self):
+        object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
+        if not self.max_hop > 0:
+            raise HopnetInputError("hopnet screen", f"--max-hop must be a positive length in Å, got {self.max_hop:g}")
+
+    def key_columns(self) -> dict[str, str]:
+        """The settings part of a row's key, as written in the CSV."""
+        return {"ion": self.ion, "mechanism": self.mechanism or "vacancy", "max_hop": f"{self.max_hop:g}",
+                "model": model_identity(self.model)}
+
+
+def model_identity(model: str | None) -> str:
+    """``<card name>@<hash of the card>``: the card checksums every weights file, so a retrained
+    model under the same name is a different identity."""
+    from hopnet.models.card import resolve_weights
+    from hopnet.predictor import DEFAULT_MODEL
+
+    path = resolve_weights(model or DEFAULT_MODEL)
+    if not path.is_file():
+        raise HopnetInputError(path, "model card not found")
+    return f"{path.stem}@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+
+
+def check_inputs(inputs: Iterable[str]) -> None:
+    """Every input names something that exists, before any work starts."""
+    for item in inputs:
+        db, sep, row_id = item.rpartition("@")
+        if sep and db.endswith(ASE_DB_SUFFIX) and row_id.isdigit():
+            item = db
+        path = Path(item)
+        if any(ch in item for ch in "*?[") and not path.exists():
+            if not glob.glob(item):
+                raise HopnetInputError(item, "pattern matches no file")
+        elif not path.exists():
+            raise HopnetInputError(item, "file not found")
+        elif path.is_dir() and not any(p.is_file() for pat in STRUCTURE_PATTERNS for p in path.glob(pat)):
+            raise HopnetInputError(item, f"folder holds no structure files ({', '.join(STRUCTURE_PATTERNS)})")
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
@@ -53,8 +96,13 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
                 yield c
 
 
-def finished_sources(output: Path) -> set[str]:
-    """Sources already in ``output``; a partial last line left by a kill is cut off first."""
+def row_key(row: dict) -> tuple[str, ...]:
+    return tuple(str(row[f]) for f in KEY_FIELDS)
+
+
+def finished_keys(output: Path, key_columns: dict[str, str]) -> set[tuple[str, ...]]:
+    """Keys of the rows already in ``output``, after two repairs: a partial last line left by a
+    kill is cut off, and rows that failed with these settings are removed (they are retried)."""
     if not output.exists():
         return set()
     with open(output, "rb+") as fh:
@@ -62,10 +110,23 @@ def finished_sources(output: Path) -> set[str]:
         if data and not data.endswith(b"\n"):
             fh.truncate(data.rfind(b"\n") + 1)
             data = data[: data.rfind(b"\n") + 1]
-    rows = csv.DictReader(io.StringIO(data.decode()))
-    if rows.fieldnames and tuple(rows.fieldnames) != FIELDS:
-        raise HopnetInputError(output, "exists but is not a hopnet screen result (different columns); choose another -o")
-    return {r["source"] for r in rows}
+    reader = csv.DictReader(io.StringIO(data.decode()))
+    rows = list(reader)
+    if reader.fieldnames and tuple(reader.fieldnames) != FIELDS:
+        raise HopnetInputError(output, "exists but is not a hopnet screen result of this version (different "
+                                       "columns); choose another -o")
+    ours = tuple(key_columns.values())
+    retry = [r for r in rows if r["status"] == "error" and row_key(r)[1:] == ours]
+    if retry:
+        keep = [r for r in rows if not (r["status"] == "error" and row_key(r)[1:] == ours)]
+        tmp = output.with_name(output.name + ".tmp")
+        with open(tmp, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=FIELDS)
+            writer.writeheader()
+            writer.writerows(keep)
+        os.replace(tmp, output)  # atomic: a kill here leaves the old file or the new one
+        rows = keep
+    return {row_key(r) for r in rows}
 
 
 _NOT_LOADED = object()
@@ -104,10 +165,10 @@ def read_source(source: str):
 
 def screen_one(source: str, settings: ScreenSettings) -> dict:
     """One structure to one row; every failure is caught and recorded as the row's reason."""
-    from hopnet.pathways.analysis import analyse_host
+    from hopnet.workflows.host import analyse_host
 
     row = dict.fromkeys(FIELDS, "")
-    row.update(source=source, ion=settings.ion)
+    row.update(source=source)
     try:
         structure = read_source(source)
         report = analyse_host(structure, settings.ion, _model(settings), settings.max_hop,
@@ -171,20 +232,24 @@ def screen(inputs: Iterable[str], output: Path, settings: ScreenSettings, worker
     """
     from tqdm.auto import tqdm
 
+    inputs = list(inputs)
+    check_inputs(inputs)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    done = finished_sources(output)
-    todo = (s for s in expand_inputs(inputs) if s not in done)
-    counts = {"skipped": len(done), "ok": 0, "error": 0}
+    columns = settings.key_columns()
+    done = finished_keys(output, columns)
+    sources = list(expand_inputs(inputs))  # listed up front so the progress bar knows its total
+    todo = [s for s in sources if row_key({"source": s, **columns}) not in done]
+    counts = {"skipped": len(sources) - len(todo), "ok": 0, "error": 0}
     new_file = not output.exists() or output.stat().st_size == 0
-    results = (_dask_results(todo, settings, workers, address) if backend == "dask"
-               else _local_results(todo, settings, workers))
+    results = (_dask_results(iter(todo), settings, workers, address) if backend == "dask"
+               else _local_results(iter(todo), settings, workers))
     with open(output, "a", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=FIELDS)
         if new_file:
             writer.writeheader()
-        for row in tqdm(results, desc="screen", unit="structure", disable=not progress):
-            writer.writerow(row)
+        for row in tqdm(results, desc="screen", unit="host", total=len(todo), disable=not progress):
+            writer.writerow({**row, **columns})
             fh.flush()
             os.fsync(fh.fileno())
             counts[row["status"]] += 1

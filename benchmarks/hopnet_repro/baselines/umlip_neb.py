@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hopnet.baselines.chgnet_features import band_images
 from hopnet.pathways.band import Band
 
 
@@ -41,7 +40,7 @@ def neb_barrier(band: Band, calculator, n_images: int = 5, fmax: float = 0.05, m
     from pymatgen.io.ase import AseAtomsAdaptor
 
     t0 = time.perf_counter()
-    seeds = band_images(band)  # host + ion (site 0) at each band image
+    seeds = band.image_structures()  # the ion is site 0 of each
     first, last = (AseAtomsAdaptor.get_atoms(seeds[i]) for i in (0, -1))
     for atoms in (first, last):
         atoms.calc = calculator

@@ -14,7 +14,6 @@ import time
 import numpy as np
 from pymatgen.core import Element
 
-from hopnet.baselines.chgnet_features import band_images
 from hopnet.pathways.band import Band
 
 
@@ -37,7 +36,7 @@ def bvse_barriers(band: Band, resolution: float = 0.2) -> dict[str, float]:
         raise ImportError("BVSE needs bvlain: pip install bvlain") from None
     t0 = time.perf_counter()
     calc = Lain(verbose=False)
-    ion_at_start = band_images(band)[0]
+    ion_at_start = band.image_structure(0)
     pristine = ion_at_start.copy()
     pristine.insert(0, band.ion, band.frac_images[-1])
     with contextlib.redirect_stdout(io.StringIO()):  # bvlain prints progress regardless of verbose in places

@@ -11,6 +11,7 @@ import numpy as np
 
 from hopnet.data.elements import element_table
 from hopnet.pathways.band import Band
+from hopnet.vocabulary import elements_of
 
 ION_CHARGE = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2, "Zn": 2, "Sr": 2,
               "Ba": 2, "Al": 3}
@@ -45,7 +46,7 @@ def band_descriptors(band: Band) -> np.ndarray:
         dist[:, anion].min() if anion.any() else clearance.min(), clearance.mean(),
         np.sum(dist[0] < COORDINATION_RADIUS), np.sum(dist[mid] < COORDINATION_RADIUS),
         np.sum(dist[-1] < COORDINATION_RADIUS), dist[0].min(), dist[mid].min(),
-        host.volume / len(host), np.mean([s.specie.symbol == band.ion for s in host]),
+        host.volume / len(host), np.mean(np.array(elements_of(host)) == band.ion),
     ]
     host_el = table[z]
     comp = np.concatenate([host_el.mean(0), host_el.std(0), host_el.min(0), host_el.max(0)])

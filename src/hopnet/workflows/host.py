@@ -11,8 +11,7 @@ from hopnet.pathways.hops import (
     Mechanism, distinct_hops, enumerate_hops, hop_band, insert_sites, percolation_barriers,
 )
 from hopnet.predictor import BarrierModel
-
-DEFAULT_MAX_HOP = 5.0  # Å; 90% of the training hops are shorter
+from hopnet.vocabulary import DEFAULT_MAX_HOP, parse_ion
 
 
 @dataclass
@@ -62,6 +61,9 @@ def analyse_host(
     mechanism then defaults to a single interstitial ion, otherwise to a
     vacancy hop among filled sites.
     """
+    if not max_hop > 0:
+        raise HopnetInputError(source, f"--max-hop must be a positive length in Å, got {max_hop:g}")
+    ion = parse_ion(ion, structure, source, must_be_present=False)
     if sites is not None:
         structure = insert_sites(structure, ion, sites)
     mechanism = mechanism or ("interstitial" if sites is not None else "vacancy")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-GOOD_CONDUCTOR_EM = 0.65  # eV; the paper's threshold for a good ionic conductor
+from hopnet.vocabulary import GOOD_CONDUCTOR_EM
 
 
 def regression_metrics(y_true, y_pred) -> dict[str, float]:

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 
 from hopnet.graphs.builder import CrystalGraph
-from hopnet.models.io import Member, save_model
+from hopnet.metrics import all_metrics
+from hopnet.models.card import Member, TrainingRecord, save_model
 from hopnet.training.config import TrainConfig
-from hopnet.training.metrics import all_metrics
 from hopnet.training.trainer import fit, predict_scaled
 
 
@@ -66,7 +66,7 @@ def cross_validate(
         oof[test_idx] = result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
         if model_dir:
             save_model(Path(model_dir) / f"fold{k}.json", [Member(result.model, result.scaler.mean, result.scaler.std)],
-                       {"name": f"fold{k}", "held_out": test_idx.tolist()})
+                       training=TrainingRecord(held_out=test_idx.tolist()))
         per_fold.append(all_metrics(targets[test_idx], oof[test_idx]))
         seconds += result.seconds
     scored = ~np.isnan(oof)

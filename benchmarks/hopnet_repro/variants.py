@@ -1,8 +1,8 @@
 """The paper's other model variants, built on the same ALIGNN encoder.
 
-MODEL-3 (the band) is :class:`~hopnet.models.alignn.ALIGNN` itself. The others
-read two graphs per path and share one encoder between them, so a pre-trained
-encoder initialises every variant the same way:
+MODEL-3 (the band) is :class:`~hopnet.models.alignn.ALIGNN` itself, the shipped
+network. The others read two graphs per path and share one encoder between
+them, so a pre-trained encoder initialises every variant the same way:
 
 - MODEL-1 (``input="endpoints"``, ``combine`` add / sub / cc): initial and final
   structures, their pooled vectors added, subtracted or concatenated, then a new
@@ -14,13 +14,57 @@ encoder initialises every variant the same way:
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import torch
+from pydantic import Field
 from torch import nn
 
 from hopnet.graphs.batch import GraphBatch
 from hopnet.models.alignn import ALIGNN, angle_embedding, bond_embedding
 from hopnet.models.config import ModelConfig
-from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, mlp
+from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, mlp, scatter_sum
+from hopnet.training.config import TrainConfig
+
+
+class VariantConfig(ModelConfig):
+    """The band model's architecture plus what selects a paper variant."""
+
+    pooling: Literal["mean", "attention"] = Field("mean", description="average atoms, or weight them by a learned gate")
+    input: Literal["band", "endpoints", "band+local"] = Field(
+        "band", description="the band (MODEL-3), initial + final structures (MODEL-1/2), or the band plus a local "
+        "graph around the path (MODEL-4)"
+    )
+    combine: Literal["add", "sub", "cc", "diff"] = Field(
+        "cc", description="with input=endpoints, how the two structures meet: pooled vectors added, subtracted or "
+        "concatenated (MODEL-1), or the initial plus a branch on the atom-wise difference (MODEL-2)"
+    )
+
+
+class VariantTrainConfig(TrainConfig):
+    """configs/variants/*.toml: the band model's training settings with a variant's architecture."""
+
+    model: VariantConfig = VariantConfig()
+
+
+class VariantALIGNN(ALIGNN):
+    """ALIGNN with the variants' optional attention pooling (a per-graph softmax gate)."""
+
+    fresh_prefixes = ALIGNN.fresh_prefixes + ("pool_gate.",)
+
+    def __init__(self, cfg: VariantConfig):
+        super().__init__(cfg)
+        self.pool_gate = nn.Linear(cfg.hidden, 1) if cfg.pooling == "attention" else None
+
+    def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
+        if self.pool_gate is None:
+            return super()._pool(x, index, size)
+        logits = self.pool_gate(x).squeeze(-1)
+        # A softmax per graph, stabilised by each graph's largest logit.
+        top = logits.new_zeros(size).scatter_reduce_(0, index, logits.detach(), "amax", include_self=False)
+        weight = torch.exp(logits - top[index])
+        weight = weight / scatter_sum(weight, index, size)[index]
+        return scatter_sum(weight.unsqueeze(-1) * x, index, size)
 
 
 def _merge_head(n_in: int, cfg: ModelConfig, n_pool: int) -> nn.Sequential:
@@ -28,12 +72,12 @@ def _merge_head(n_in: int, cfg: ModelConfig, n_pool: int) -> nn.Sequential:
     return nn.Sequential(mlp(n_in, n_pool), mlp(n_pool, cfg.hidden), nn.Linear(cfg.hidden, cfg.outputs))
 
 
-class EndpointALIGNN(ALIGNN):
+class EndpointALIGNN(VariantALIGNN):
     """MODEL-1 / MODEL-2: (initial, final) graphs on the same atoms in, Em out."""
 
-    fresh_prefixes = ALIGNN.fresh_prefixes + ("diff_",)
+    fresh_prefixes = VariantALIGNN.fresh_prefixes + ("diff_",)
 
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: VariantConfig):
         super().__init__(cfg)
         h = cfg.hidden
         if cfg.combine == "diff":
@@ -65,10 +109,10 @@ class EndpointALIGNN(ALIGNN):
         return torch.cat([p_ini, p_fin], dim=-1)
 
 
-class BandLocalALIGNN(ALIGNN):
+class BandLocalALIGNN(VariantALIGNN):
     """MODEL-4: (band, local graph around the path) in, Em out."""
 
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: VariantConfig):
         super().__init__(cfg)
         self.head = _merge_head(2 * self.n_pool, cfg, self.n_pool)
 
@@ -77,6 +121,6 @@ class BandLocalALIGNN(ALIGNN):
         return torch.cat([super().encode(band), super().encode(local)], dim=-1)
 
 
-def build_model(cfg: ModelConfig) -> ALIGNN:
-    """The network a config describes."""
-    return {"band": ALIGNN, "endpoints": EndpointALIGNN, "band+local": BandLocalALIGNN}[cfg.input](cfg)
+def build_variant(cfg: VariantConfig) -> ALIGNN:
+    """The network a variant config describes."""
+    return {"band": VariantALIGNN, "endpoints": EndpointALIGNN, "band+local": BandLocalALIGNN}[cfg.input](cfg)
