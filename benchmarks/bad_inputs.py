@@ -8,7 +8,7 @@ Writes benchmarks/results/bad_inputs.json.
 """
 from __future__ import annotations
 
-import json
+import platform
 import subprocess
 import sys
 import tempfile
@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pymatgen.core import Lattice, Structure
 
-from hopnet.cli.main import _example_paths
+from hopnet.examples import example_path
+from hopnet_repro.results import write_result
 
-INI, FIN = _example_paths()
+INI, FIN = example_path("LiFePO4_initial.cif"), example_path("LiFePO4_final.cif")
 
 
 def poscar(lattice, species, counts, coords) -> str:
@@ -98,8 +99,9 @@ if __name__ == "__main__":
                              "traceback": "Traceback" in err, "message": err.replace(tmp, "<tmp>")}
             print(f"{name:>24}: exit {proc.returncode}  {results[name]['message']}")
     ok = [r for r in results.values() if r["exit_code"] == 2 and r["stderr_lines"] == 1 and not r["traceback"]]
-    summary = {"command": "python benchmarks/bad_inputs.py", "cases": len(results), "clean_one_line_exit_2": len(ok),
+    summary = {"command": "python benchmarks/bad_inputs.py", "split": "n/a: broken input files the script writes",
+               "machine": f"{platform.machine()}", "cases": len(results), "clean_one_line_exit_2": len(ok),
                "tracebacks": sum(r["traceback"] for r in results.values()), "results": results}
     Path("benchmarks/results").mkdir(parents=True, exist_ok=True)
-    Path("benchmarks/results/bad_inputs.json").write_text(json.dumps(summary, indent=1))
+    write_result(Path("benchmarks/results/bad_inputs.json"), summary)
     print(f"{len(ok)}/{len(results)} cases: one line, exit 2; tracebacks: {summary['tracebacks']}")

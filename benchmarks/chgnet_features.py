@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from hopnet.baselines.chgnet_features import band_features, load_chgnet
 from hopnet.data.barriers import load_barriers
+from hopnet_repro.baselines.chgnet_features import band_features, load_chgnet
 
 FIELDS = ("energy", "ion_fea", "crystal_fea", "seconds")
 

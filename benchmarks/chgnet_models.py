@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import platform
 import time
 from pathlib import Path
@@ -24,13 +23,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-from hopnet.baselines.chgnet_features import profile_descriptors
-from hopnet.baselines.descriptors import band_descriptors
 from hopnet.data.barriers import host_groups, load_barriers
+from hopnet.metrics import all_metrics, interval_coverage
 from hopnet.plots import parity_plot
 from hopnet.predictor import load_model
-from hopnet.training.cv import HELD_OUT_IONS, group_kfold, ion_folds
-from hopnet.training.metrics import all_metrics, interval_coverage
+from hopnet_repro.baselines.chgnet_features import profile_descriptors
+from hopnet_repro.baselines.descriptors import band_descriptors
+from hopnet_repro.cv import HELD_OUT_IONS, group_kfold, ion_folds
+from hopnet_repro.results import read_result, write_result
 
 SEED = 0
 BAGS = 5
@@ -87,9 +87,10 @@ def grid(model: str):
 
 def leave_one_ion_out(designs: dict, y: np.ndarray, ions: list[str], args) -> None:
     """Each design with the hyper-parameters host-grouped CV chose, trained without one ion, scored on it."""
-    chosen = json.loads((OUT / "chgnet_models.json").read_text())["models"]
+    chosen = read_result(OUT / "chgnet_models.json")["models"]
     folds = ion_folds(ions)
-    result = {"scheme": "leave one ion out (paper train split)", "alignn_cv": [str(p) for p in args.alignn_cv], "models": {},
+    result = {"scheme": "leave one ion out (paper train split)", "split": "paper train (559), leave one ion out",
+              "machine": f"{platform.processor() or platform.machine()}", "seed": 0, "alignn_cv": [str(p) for p in args.alignn_cv], "models": {},
               "command": f"python benchmarks/chgnet_models.py --alignn-cv {' '.join(map(str, args.alignn_cv))} "
                          f"--alignn-model {args.alignn_model} --scheme ion"}
     for name, (X, _, base, _) in designs.items():
@@ -101,7 +102,7 @@ def leave_one_ion_out(designs: dict, y: np.ndarray, ions: list[str], args) -> No
             per_ion[ion] = all_metrics(y[held], mean)
         result["models"][name] = {"params": params, "folds_named": per_ion}
         print(name, " ".join(f"{ion} {m['mae']:.3f}" for ion, m in per_ion.items()))
-    (OUT / "chgnet_models-by-ion.json").write_text(json.dumps(result, indent=1))
+    write_result(OUT / "chgnet_models-by-ion.json", result)
 
 
 if __name__ == "__main__":
@@ -119,7 +120,7 @@ if __name__ == "__main__":
     Xc_test, static_test, sec_test = chgnet_matrix(Path("benchmarks/data/chgnet_features_test.npz"), test)
     D = np.array([band_descriptors(e.band) for e in train])
     D_test = np.array([band_descriptors(e.band) for e in test])
-    oof = np.mean([json.loads(p.read_text())["oof"] for p in args.alignn_cv], axis=0)[:, None]
+    oof = np.mean([read_result(p)["oof"] for p in args.alignn_cv], axis=0)[:, None]
     alignn_test = np.array([p.em for p in load_model(args.alignn_model).predict_band([e.band for e in test])])[:, None]
     designs = {
         "chgnet": (Xc, Xc_test, np.zeros(len(y)), np.zeros(len(y_test))),
@@ -162,4 +163,4 @@ if __name__ == "__main__":
               "machine": f"{platform.processor() or platform.machine()}, CHGNet features on 1 thread",
               "command": f"python benchmarks/chgnet_models.py --alignn-cv {' '.join(map(str, args.alignn_cv))} "
                          f"--alignn-model {args.alignn_model}"}
-    (OUT / "chgnet_models.json").write_text(json.dumps(result, indent=1))
+    write_result(OUT / "chgnet_models.json", result)

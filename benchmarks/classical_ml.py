@@ -9,7 +9,6 @@ on all 559 and scored once on the paper's 60 test paths.
 from __future__ import annotations
 
 import itertools
-import json
 import platform
 import time
 from pathlib import Path
@@ -17,11 +16,12 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
 
-from hopnet.baselines.descriptors import band_descriptors, descriptor_names
 from hopnet.data.barriers import host_groups, load_barriers
+from hopnet.metrics import all_metrics
 from hopnet.plots import parity_plot
-from hopnet.training.cv import group_kfold
-from hopnet.training.metrics import all_metrics
+from hopnet_repro.baselines.descriptors import band_descriptors, descriptor_names
+from hopnet_repro.cv import group_kfold
+from hopnet_repro.results import write_result
 
 SEED = 0
 OUT = Path("benchmarks/results")
@@ -77,6 +77,6 @@ if __name__ == "__main__":
               "split": "paper 559/60; hyper-parameters by 3-fold CV grouped by host on the 559",
               "command": "python benchmarks/classical_ml.py", "seed": SEED,
               "machine": f"{platform.processor() or platform.machine()}, 2 cores"}
-    (OUT / "classical_ml.json").write_text(json.dumps(result, indent=1))
+    write_result(OUT / "classical_ml.json", result)
     print(f"best {best['params']} CV MAE {best['cv']['mae']:.3f}; test MAE {metrics['mae']:.3f} R2 {metrics['r2']:.3f} "
           f"acc {metrics['accuracy']:.3f}")

@@ -10,7 +10,6 @@ shipped architecture; ``--encoder`` starts from a pre-trained encoder (MPT);
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
 from pathlib import Path
@@ -20,8 +19,9 @@ import numpy as np
 from hopnet.graphs.builder import GraphConfig
 from hopnet.models.config import ModelConfig
 from hopnet.training.config import TrainConfig
-from hopnet.training.cv import HELD_OUT_IONS, cross_validate, group_kfold, ion_folds
 from hopnet.training.datasets import split_graphs
+from hopnet_repro.cv import HELD_OUT_IONS, cross_validate, group_kfold, ion_folds
+from hopnet_repro.results import write_result
 
 LOCAL = GraphConfig(scope="local", local_radius=6.0, angle_neighbors=8)
 VARIANTS = {
@@ -86,6 +86,6 @@ if __name__ == "__main__":
                   split="paper train (559), " + ("grouped by host" if args.scheme == "host" else "leave one ion out"),
                   machine=f"{platform.processor() or platform.machine()}, {args.threads} torch threads")
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{name}.json").write_text(json.dumps(result, indent=1))
+    write_result(args.out / f"{name}.json", result)
     m = result["metrics"]
     print(f"{name}: CV MAE {m['mae']:.3f} R2 {m['r2']:.3f} acc {m['accuracy']:.3f} ({result['wall_seconds']:.0f} s)")

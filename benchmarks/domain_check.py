@@ -12,7 +12,7 @@ then the same for the shipped model on the test split (report only).
 from __future__ import annotations
 
 import argparse
-import json
+import platform
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from hopnet.data.barriers import load_barriers
 from hopnet.models.domain import EmbeddingDomain, embed
 from hopnet.predictor import load_model
 from hopnet.training.datasets import split_graphs
+from hopnet_repro.results import read_result, write_result
 
 OUT = Path("benchmarks/results")
 
@@ -41,7 +42,7 @@ if __name__ == "__main__":
     ap.add_argument("--cv", type=Path, required=True)
     ap.add_argument("--models", type=Path, required=True)
     args = ap.parse_args()
-    cv = json.loads(args.cv.read_text())
+    cv = read_result(args.cv)
     fold_of, oof = np.array(cv["fold_of"]), np.array(cv["oof"])
     first = load_model(args.models / "fold0.json")
     entries, graphs, y, _ = split_graphs("train", first.graph_config)
@@ -63,7 +64,9 @@ if __name__ == "__main__":
     result["test_shipped"] = flag_summary(test_distance / model.embedding_domain.threshold,
                                           np.abs(np.array([p.em for p in preds]) - np.array([e.em for e in test])), 1.0)
     result["command"] = f"python benchmarks/domain_check.py --cv {args.cv} --models {args.models}"
-    (OUT / "domain_check.json").write_text(json.dumps(result, indent=1))
+    result["split"] = "paper train (559) CV folds; paper test split (60 paths) reported, not fitted"
+    result["machine"] = platform.machine()
+    write_result(OUT / "domain_check.json", result)
     for where in ("cv", "test_shipped"):
         r = result[where]
         print(f"{where}: {r['flagged']}/{r['n']} flagged, MAE flagged {r['mae_flagged']} vs {r['mae_unflagged']:.3f}; "

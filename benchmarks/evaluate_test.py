@@ -8,30 +8,24 @@ model must have been chosen without this split (see cv_band.py).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from paper import paper_test_rows  # noqa: E402
-
-from hopnet.data.barriers import host_key, load_barriers  # noqa: E402
-from hopnet.predictor import BarrierModel, default_model_path, load_model  # noqa: E402
-from hopnet.training.config import TrainConfig  # noqa: E402
-from hopnet.training.metrics import all_metrics  # noqa: E402
-from hopnet.plots import confusion_plot, parity_plot  # noqa: E402
+from hopnet.data.barriers import host_key, load_barriers
+from hopnet.metrics import all_metrics
+from hopnet.plots import confusion_plot, parity_plot
+from hopnet.predictor import BarrierModel, default_model_path, load_model
+from hopnet_repro.paper import paper_test_rows
+from hopnet_repro.results import write_result
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", type=Path, default=default_model_path())
     ap.add_argument("--name", default="scratch")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
-    ap.add_argument("--write-card", action="store_true",
-                    help="record the test metrics (and the CV metrics of the same config) in the model card")
     args = ap.parse_args()
     args.model = Path(os.path.relpath(args.model))
 
@@ -48,7 +42,7 @@ if __name__ == "__main__":
     new_host = np.array([host_key(e.band) not in seen_hosts for e in test])
     result = {
         "model": str(args.model),
-        "card_name": model.card.get("name"),
+        "card_name": model.card.name,
         "command": f"python benchmarks/evaluate_test.py --model {args.model} --name {args.name}",
         "split": "paper test split (60 paths)",
         "machine": f"{platform.machine()}, 2 torch threads",
@@ -64,22 +58,9 @@ if __name__ == "__main__":
                       "out_of_domain": q.domain_warnings} for e, q in zip(test, preds)],
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"test_{args.name}.json").write_text(json.dumps(result, indent=1))
+    write_result(args.out / f"test_{args.name}.json", result)
     parity_plot(y, p, args.out / f"parity_{args.name}.png", title=f"hopnet {args.name}, paper test split")
     confusion_plot(y, p, args.out / f"confusion_{args.name}.png", title=f"hopnet {args.name}")
-    if args.write_card:
-        card = json.loads(args.model.read_text())
-        card["metrics"] = {"test": result["metrics"], "test_command": result["command"]}
-        for cv_file in sorted((args.out / "cv").glob("*.json")):
-            cv = json.loads(cv_file.read_text())
-            def key(config: dict) -> dict:  # through the current schema, so older result files compare
-                return TrainConfig.model_validate(config).model_dump(include={"model", "init", "lr", "epochs"})
-
-            same = key(cv["config"]) == key(card["training"]["train_config"])
-            if same and cv.get("scheme", "host") == "host" and cv["config"].get("seed", 0) == 0:  # the seed-0 run
-                card["metrics"]["cv"] = {**cv["metrics"], "folds": cv["folds_k"], "grouped_by": "host",
-                                         "command": cv["command"]}
-        args.model.write_text(json.dumps(card, indent=1))
     m = result["metrics"]
     print(f"{args.name}: R2 {m['r2']:.3f}  MAE {m['mae']:.3f}  RMSE {m['rmse']:.3f}  acc {m['accuracy']:.3f}  "
           f"prec {m['precision']:.3f}  rec {m['recall']:.3f}  F1 {m['f1']:.3f}")

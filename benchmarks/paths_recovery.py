@@ -15,7 +15,7 @@ ranking is out-of-sample. Ranking within a host: Spearman rho per host with
 from __future__ import annotations
 
 import argparse
-import json
+import platform
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -26,9 +26,10 @@ from scipy.stats import spearmanr
 
 from hopnet.data.barriers import host_groups, load_barriers
 from hopnet.errors import HopnetInputError
-from hopnet.pathways.analysis import DEFAULT_MAX_HOP
 from hopnet.pathways.hops import distinct_hops, enumerate_hops, hop_band
 from hopnet.predictor import load_model
+from hopnet.vocabulary import DEFAULT_MAX_HOP
+from hopnet_repro.results import read_result, write_result
 
 MATCH_TOLERANCE = 0.5  # Å
 
@@ -75,7 +76,7 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/paths_recovery.json"))
     args = ap.parse_args()
 
-    cv = json.loads(args.cv.read_text())
+    cv = read_result(args.cv)
     entries = load_barriers("train")
     em = np.array([e.em for e in entries])
     fold_of, oof = np.array(cv["fold_of"]), np.array(cv["oof"])
@@ -132,8 +133,9 @@ if __name__ == "__main__":
         "spearman_hosts": n_rho, "pair_order_accuracy_paths": paths_acc, "pair_order_accuracy_oof_band": oof_acc,
         "pairs": n_pairs, "seconds": round(time.time() - t0, 1), "rows": rows, "cv_result": str(args.cv),
         "command": f"python benchmarks/paths_recovery.py --cv {args.cv} --models {args.models}",
+        "split": "paper train (559), out-of-fold models", "machine": platform.machine(),
     }
-    args.out.write_text(json.dumps(result, indent=1))
+    write_result(args.out, result)
     print(f"found {found}/{total} DFT paths ({too_long} longer than {DEFAULT_MAX_HOP} Å); within-host pair order "
           f"accuracy: paths {paths_acc:.2f}, dataset band {oof_acc:.2f} over {n_pairs} pairs; Spearman "
           f"(hosts with 3+ paths, n={n_rho}): paths {paths_rho}, band {oof_rho}")

@@ -26,16 +26,17 @@ import numpy as np
 import torch
 
 from hopnet.data.barriers import load_barriers
+from hopnet.metrics import all_metrics
 from hopnet.plots import parity_plot
 from hopnet.predictor import load_model
-from hopnet.training.metrics import all_metrics
+from hopnet_repro.results import write_result
 
 SEED = 0
 OUT = Path("benchmarks/results")
 
 
 def bvse_runner():
-    from hopnet.baselines.bvse import bvse_barriers
+    from hopnet_repro.baselines.bvse import bvse_barriers
 
     def run(entry) -> dict:
         r = bvse_barriers(entry.band)
@@ -47,8 +48,8 @@ def bvse_runner():
 def chgnet_neb_runner():
     from chgnet.model.dynamics import CHGNetCalculator
 
-    from hopnet.baselines.chgnet_features import load_chgnet
-    from hopnet.baselines.umlip_neb import neb_barrier
+    from hopnet_repro.baselines.chgnet_features import load_chgnet
+    from hopnet_repro.baselines.umlip_neb import neb_barrier
 
     calculator = CHGNetCalculator(model=load_chgnet(1), use_device="cpu")
 
@@ -142,7 +143,7 @@ if __name__ == "__main__":
     command = f"python benchmarks/physics_baselines.py --method {args.method} --timeout {args.timeout}" + (
         f" --sample {args.sample}" if args.sample else "")
     summary = summarise(rows, test, args.method, command, len(planned), args.note)
-    (OUT / f"baseline_{args.method}.json").write_text(json.dumps(summary, indent=1))
+    write_result(OUT / f"baseline_{args.method}.json", summary)
     if "metrics" in summary:
         m, h = summary["metrics"], summary["hopnet_metrics_same_paths"]
         print(f"{args.method}: {summary['paths_scored']} paths, MAE {m['mae']:.3f} R2 {m['r2']:.3f} "

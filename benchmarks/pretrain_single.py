@@ -9,10 +9,11 @@ multi-property encoder's on the same validation structures.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from hopnet.models.card import read_card
 from hopnet.training.pretrain import PretrainConfig, pretrain
+from hopnet_repro.results import write_result
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
@@ -26,16 +27,17 @@ if __name__ == "__main__":
     cfg = PretrainConfig.from_toml(args.config)
     rows = {}
     for prop in args.properties:
-        card = json.loads(pretrain(cfg, args.runs / f"{prop}.json", properties=(prop,)).read_text())["training"]
-        rows[prop] = {"single_val_mae": card["val_mae"][prop], "single_wall_seconds": card["wall_seconds"],
-                      "single_best_epoch": card["best_epoch"]}
-    mpt = json.loads(args.mpt.read_text())["training"]
+        single = read_card(pretrain(cfg, args.runs / f"{prop}.json", properties=(prop,))).training
+        rows[prop] = {"single_val_mae": single.val_mae[prop], "single_wall_seconds": single.wall_seconds,
+                      "single_best_epoch": single.best_epoch}
+    mpt = read_card(args.mpt).training
     for prop, row in rows.items():
-        row["mpt_val_mae"] = mpt["val_mae"][prop]
-    result = {"rows": rows, "mpt_wall_seconds": mpt["wall_seconds"], "mpt_machine": mpt["machine"],
+        row["mpt_val_mae"] = mpt.val_mae[prop]
+    result = {"rows": rows, "mpt_wall_seconds": mpt.wall_seconds, "mpt_machine": mpt.machine,
               "config": cfg.model_dump(), "unit": "MAE in the published [-1, 1] min-max scaled units",
-              "command": f"python benchmarks/pretrain_single.py --properties {' '.join(args.properties)} --mpt {args.mpt}"}
+              "command": f"python benchmarks/pretrain_single.py --properties {' '.join(args.properties)} --mpt {args.mpt}",
+              "split": "MPT pre-training set, fixed 90/10 split", "machine": mpt.machine, "seed": 0}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1))
+    write_result(args.out, result)
     for prop, row in rows.items():
         print(f"{prop}: single {row['single_val_mae']:.4f}  MPT {row['mpt_val_mae']:.4f}")

@@ -7,18 +7,16 @@ script in this folder wrote, and each table names that script's command.
 """
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from hopnet_repro.results import RESULTS, read_result
+
+ROOT = RESULTS.parent.parent
 COLUMNS = ("r2", "mae", "rmse", "accuracy", "precision", "recall", "f1")
 
 
 def load(name: str) -> dict | None:
-    path = RESULTS / name
-    return json.loads(path.read_text()) if path.exists() else None
+    return read_result(RESULTS / name)
 
 
 def metric_row(label: str, m: dict, extra: str = "") -> str:
@@ -178,7 +176,7 @@ def screen_lines(r: dict) -> list[str]:
 
 def cv_runs(scheme: str) -> list[dict]:
     """Seed-0 CV runs of one fold scheme (other seeds feed the uncertainty calibration)."""
-    runs = (json.loads(p.read_text()) for p in (RESULTS / "cv").glob("*.json"))
+    runs = (read_result(p) for p in (RESULTS / "cv").glob("*.json"))
     return [r for r in runs if r.get("scheme", "host") == scheme and r["config"].get("seed", 0) == 0]
 
 

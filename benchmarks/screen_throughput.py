@@ -11,17 +11,18 @@ finished rows), so its total covers all N with the shipped model.
 from __future__ import annotations
 
 import argparse
-import shutil
 import csv
-import json
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from hopnet.data.pretraining import load_pretraining
+from hopnet_repro.results import write_result
+
 
 def screen(cifs: Path, ion: str, out: Path, workers: int) -> float:
     t0 = time.perf_counter()
@@ -68,9 +69,9 @@ if __name__ == "__main__":
     out = args.work / "results-w2.csv"
     runs.append(summary(out, 2, walls[2] + screen(cifs, args.ion, out, 2)))
     print(runs[-1], flush=True)
-    result = {"runs": runs, "ion": args.ion, "n": len(chosen), "scaling_n": min(args.scaling_n, len(chosen)),
+    result = {"runs": runs, "split": f"n/a: {len(chosen)} {args.ion}-containing structures of the pre-training set", "ion": args.ion, "n": len(chosen), "scaling_n": min(args.scaling_n, len(chosen)),
               "speedup_2_vs_1": runs[1]["structures_per_second"] / runs[0]["structures_per_second"],
               "machine": f"{platform.processor() or platform.machine()}, 2 cores" + (f"; {args.note}" if args.note else ""),
               "command": f"python benchmarks/screen_throughput.py --n {args.n} --scaling-n {args.scaling_n} "
                          f"--ion {args.ion}"}
-    args.out.write_text(json.dumps(result, indent=1))
+    write_result(args.out, result)

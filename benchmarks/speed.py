@@ -22,6 +22,7 @@ from hopnet.models.alignn import ALIGNN
 from hopnet.models.config import ModelConfig
 from hopnet.predictor import default_model_path, load_model
 from hopnet.training.datasets import band_graphs
+from hopnet_repro.results import write_result
 
 
 def train_seconds_per_band(cfg: ModelConfig, graphs, batch_size: int = 16) -> float:
@@ -87,6 +88,7 @@ if __name__ == "__main__":
     n_train = len(train)
     result = {
         "command": f"python benchmarks/speed.py --threads {args.threads}",
+        "split": "paper train (training timing), paper test (inference timing)",
         "machine": f"{platform.machine()} {platform.processor()}, {os.cpu_count()} cores, {args.threads} torch threads",
         "torch": torch.__version__,
         "default_model": default_cfg.model_dump(),
@@ -104,5 +106,5 @@ if __name__ == "__main__":
     }
     out = Path("benchmarks/results/speed.json")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1))
+    write_result(out, result)
     print(json.dumps({k: v for k, v in result.items() if k != "default_model"}, indent=1))

@@ -4,26 +4,28 @@ Several CV runs of the shipped configuration that differ only in the training
 seed (same folds: cv_band.py keeps them fixed) give, for every training path,
 an out-of-fold ensemble mean and spread. Their coverage of +-1 and +-2 sigma
 says whether the spread is an honest error bar; the factor that makes 1 sigma
-cover 68.3% of the folds is written into the model card and applied by
+cover 68.3% of the folds goes into the model card (benchmarks/ship_model.py) and is applied by
 ``hopnet predict``. The test split is read only to report how that factor
 carries over (never to choose it).
 
     python benchmarks/cv_band.py --variant no_path_flag --threads 1 --seed 1   # and --seed 2; seed 0 is the CV run
     python benchmarks/uncertainty.py --cv benchmarks/results/cv/no_path_flag{,-seed1,-seed2}.json \\
-        --write-card src/hopnet/weights/hopnet-band.json
+    python benchmarks/ship_model.py ...  # attaches the fitted factor to the released card
 """
 from __future__ import annotations
 
 import argparse
 import json
+import platform
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
 
 from hopnet.data.barriers import load_barriers
+from hopnet.metrics import all_metrics, interval_coverage
 from hopnet.plots import error_vs_sigma_plot
-from hopnet.training.metrics import all_metrics, interval_coverage
+from hopnet_repro.results import read_result, write_result
 
 OUT = Path("benchmarks/results")
 
@@ -41,12 +43,11 @@ if __name__ == "__main__":
     ap.add_argument("--cv", type=Path, nargs="+", required=True, help="cv_band.py results, one per seed")
     ap.add_argument("--test", type=Path, default=OUT / "test_scratch_ensemble.json",
                     help="evaluate_test.py result of the shipped ensemble (reported, not fitted)")
-    ap.add_argument("--write-card", type=Path, help="model card to receive the calibration factor")
     args = ap.parse_args()
     if len(args.cv) < 2:
         raise SystemExit("need CV runs from at least two seeds for a spread")
 
-    runs = [json.loads(p.read_text()) for p in args.cv]
+    runs = [read_result(p) for p in args.cv]
     y = np.array([e.em for e in load_barriers("train")])
     mean, sigma = ensemble_oof(runs)
     cov = interval_coverage(mean - y, sigma)
@@ -56,7 +57,7 @@ if __name__ == "__main__":
               "cv_coverage": cov, "sigma_mean_cv": float(sigma.mean()),
               "spearman_abs_error_vs_sigma_cv": float(spearmanr(np.abs(mean - y), sigma).statistic)}
     if args.test.exists():
-        test = json.loads(args.test.read_text())
+        test = read_result(args.test)
         err = np.array([p["em_pred"] - p["em_true"] for p in test["per_path"]])
         s = np.array([p["em_std"] for p in test["per_path"]]) / test.get("sigma_scale", 1.0)  # back to the raw spread
         result["test"] = {"model": str(args.test), "within_1sigma": float(np.mean(np.abs(err) <= s)),
@@ -64,19 +65,14 @@ if __name__ == "__main__":
                           "within_1sigma_calibrated": float(np.mean(np.abs(err) <= scale * s)),
                           "within_2sigma_calibrated": float(np.mean(np.abs(err) <= 2 * scale * s))}
         error_vs_sigma_plot(err, s, OUT / "uncertainty_test.png", scale,
-                            title=f"test (60): error vs calibrated σ")
+                            title="test (60): error vs calibrated σ")
     error_vs_sigma_plot(mean - y, sigma, OUT / "uncertainty_cv.png", scale,
                         title=f"CV (559, {len(runs)} seeds): error vs calibrated σ")
     cv_list = " ".join(str(p) for p in args.cv)
-    result["command"] = f"python benchmarks/uncertainty.py --cv {cv_list}" + (
-        f" --write-card {args.write_card}" if args.write_card else "")
-    (OUT / "uncertainty.json").write_text(json.dumps(result, indent=1))
+    result.update(command=f"python benchmarks/uncertainty.py --cv {cv_list}",
+                  split="paper train (559) CV folds; paper test split (60 paths) reported, not fitted",
+                  machine=platform.machine())
+    write_result(OUT / "uncertainty.json", result)
     print(f"CV ensemble of {len(runs)}: MAE {result['cv_ensemble']['mae']:.3f}; 1σ covers {cov['within_1sigma']:.2f}, "
           f"2σ {cov['within_2sigma']:.2f}; factor {scale:.2f} -> {cov['within_1sigma_calibrated']:.2f} / "
           f"{cov['within_2sigma_calibrated']:.2f}")
-    if args.write_card:
-        card = json.loads(args.write_card.read_text())
-        card["uncertainty"] = {"scale": scale, "coverage_cv": cov, "command": result["command"],
-                               "note": "em_std = ensemble spread x scale; scale makes 1 sigma cover 68.3% of "
-                                       "out-of-fold errors on the 559 training paths"}
-        args.write_card.write_text(json.dumps(card, indent=1))

@@ -3,7 +3,7 @@
     python benchmarks/variants.py --config configs/variants/model1-cc.toml
     python benchmarks/variants.py --config configs/variants/model1-cc.toml --single-path   # MODEL-1-CC-SINGLE-PATH
 
-The same training code as the shipped band model (``hopnet.training.trainer.fit``),
+The same training code as the shipped band model (``hopnet.training.trainer.fit``, given the variant's network and batching),
 one seed, MPT-initialised as the config says; checkpoints under runs/variants/
 make a stopped run resume. ``--single-path`` trains on one path per host (the
 first of each host in file order) and also reports the paper's 45-path
@@ -13,7 +13,6 @@ Writes benchmarks/results/variant_<name>.json and parity_variant_<name>.png.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import tempfile
 import time
@@ -21,11 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from hopnet.metrics import all_metrics
 from hopnet.plots import parity_plot
-from hopnet.training.config import TrainConfig
-from hopnet.training.datasets import split_inputs
-from hopnet.training.metrics import all_metrics
 from hopnet.training.trainer import fit, predict_scaled
+from hopnet_repro.inputs import collate_inputs, split_inputs
+from hopnet_repro.results import write_result
+from hopnet_repro.variants import VariantTrainConfig, build_variant
 
 SINGLE_PATH_TEST = Path(__file__).parent / "data" / "single_path_test.txt"
 
@@ -44,21 +44,21 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = ap.parse_args()
 
-    cfg = TrainConfig.from_toml(args.config)
+    cfg = VariantTrainConfig.from_toml(args.config)
     if args.threads:
-        cfg = cfg.model_copy(update={"threads": args.threads})
+        cfg = cfg.updated("--threads", threads=args.threads)
     name = args.config.stem + ("-single-path" if args.single_path else "")
 
     entries, inputs, em, groups = split_inputs("train", cfg.model)
     keep = first_per_group(groups) if args.single_path else np.arange(len(entries))
     result = fit([inputs[i] for i in keep], em[keep], cfg, groups=groups[keep],
-                 checkpoint_dir=Path("runs/variants") / name)
+                 checkpoint_dir=Path("runs/variants") / name, build=build_variant, collate_fn=collate_inputs)
 
     # Seconds per barrier include building the test graphs (a fresh cache) and the forward pass.
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
         test, test_inputs, y, _ = split_inputs("test", cfg.model, cache_dir=Path(cache))
-        pred = result.scaler.unscale(predict_scaled(result.model, test_inputs))
+        pred = result.scaler.unscale(predict_scaled(result.model, test_inputs, collate_fn=collate_inputs))
     seconds = (time.perf_counter() - t0) / len(test)
 
     single = set(SINGLE_PATH_TEST.read_text().split("\n")) - {""}
@@ -84,7 +84,7 @@ if __name__ == "__main__":
                      for e, t, p in zip(test, y, pred)],
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"variant_{name}.json").write_text(json.dumps(record, indent=1))
+    write_result(args.out / f"variant_{name}.json", record)
     parity_plot(y, pred, args.out / f"parity_variant_{name}.png", title=f"{name}, paper test split")
     m = record["metrics"]
     print(f"{name}: R2 {m['r2']:.3f}  MAE {m['mae']:.3f}  acc {m['accuracy']:.3f}  ({len(keep)} training paths)")

@@ -2,12 +2,11 @@ import json
 
 import numpy as np
 import pytest
+from conftest import write_card_copy
 
 from hopnet.errors import HopnetInputError
 from hopnet.models.domain import EmbeddingDomain
 from hopnet.predictor import load_model
-
-from conftest import write_card_copy
 
 
 def test_threshold_flags_about_the_chosen_share_and_far_points():

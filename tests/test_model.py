@@ -1,13 +1,12 @@
 import numpy as np
 import torch
+from conftest import TINY
 
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.config import ModelConfig
 from hopnet.pathways.band import Band
-
-from conftest import TINY
 
 
 def _predict(model, bands, cfg=TINY):

@@ -2,11 +2,10 @@ import json
 
 import numpy as np
 import pytest
+from conftest import write_card_copy
 
 from hopnet.errors import HopnetInputError
 from hopnet.predictor import load_model
-
-from conftest import write_card_copy
 
 
 def test_loaded_ensemble_predicts_with_spread(tiny_model_card, test_entries):

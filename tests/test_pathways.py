@@ -8,7 +8,12 @@ from pymatgen.core import Lattice, Structure
 from hopnet.cli.main import EXIT_BAD_INPUT, _example, main
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.hops import (
-    Hop, distinct_hops, enumerate_hops, hop_band, periodic_dimensionality, supercell_scaling,
+    Hop,
+    distinct_hops,
+    enumerate_hops,
+    hop_band,
+    periodic_dimensionality,
+    supercell_scaling,
 )
 
 LFP = _example("LiFePO4_host.cif")

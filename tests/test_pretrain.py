@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from conftest import TINY
 
 import hopnet.training.pretrain as pretrain_mod
 from hopnet.data.pretraining import PROPERTIES, load_pretraining
@@ -10,8 +11,6 @@ from hopnet.errors import HopnetInputError
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.io import load_model_files, transfer_encoder
 from hopnet.training.pretrain import PretrainConfig, epoch_draws, masked_l1, pretrain
-
-from conftest import TINY
 
 TINY_PRE = TINY.model_copy(update={"graph": TINY.graph.model_copy(update={"scope": "full"}),
                                    "readout": "mean", "outputs": len(PROPERTIES)})

@@ -1,12 +1,11 @@
 import numpy as np
 import pytest
+from conftest import TINY
 
 from hopnet.training.config import TrainConfig
 from hopnet.training.cv import group_kfold
 from hopnet.training.metrics import all_metrics, classification_metrics, regression_metrics
 from hopnet.training.trainer import fit, predict_scaled, split_validation
-
-from conftest import TINY
 
 
 def test_regression_metrics_by_hand():

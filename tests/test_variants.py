@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 import torch
+from conftest import TINY
 
 from hopnet.errors import HopnetInputError
 from hopnet.graphs.batch import collate_inputs
@@ -12,8 +13,6 @@ from hopnet.models.variants import BandLocalALIGNN, EndpointALIGNN, build_model
 from hopnet.predictor import BarrierModel
 from hopnet.training.config import TrainConfig
 from hopnet.training.trainer import fit, predict_scaled
-
-from conftest import TINY
 
 ENDPOINTS = {c: TINY.model_copy(update={"input": "endpoints", "combine": c}) for c in ("add", "sub", "cc", "diff")}
 MODEL4 = TINY.model_copy(update={"input": "band+local", "pooling": "attention",

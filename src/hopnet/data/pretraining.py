@@ -13,8 +13,8 @@ import json
 import lzma
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
 from importlib import resources
+from typing import Iterator
 
 import numpy as np
 from pymatgen.core import Lattice, Structure

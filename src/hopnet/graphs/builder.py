@@ -16,7 +16,6 @@ from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
 from hopnet.vocabulary import N_IMAGES
 
-
 GRAPH_VERSION = 2  # bump when the same config would build a different graph (invalidates caches)
 
 

@@ -22,8 +22,8 @@ from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import CrystalGraph, GraphConfig, build_graph
 from hopnet.graphs.cache import cached_graphs
 from hopnet.models.alignn import ALIGNN
-from hopnet.models.config import ModelConfig
 from hopnet.models.card import Member, TrainingRecord, save_model
+from hopnet.models.config import ModelConfig
 from hopnet.training.config import RunConfig
 from hopnet.training.loop import run_epochs, seed_everything
 

@@ -8,7 +8,12 @@ from pymatgen.core import Structure
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.hops import (
-    Mechanism, distinct_hops, enumerate_hops, hop_band, insert_sites, percolation_barriers,
+    Mechanism,
+    distinct_hops,
+    enumerate_hops,
+    hop_band,
+    insert_sites,
+    percolation_barriers,
 )
 from hopnet.predictor import BarrierModel
 from hopnet.vocabulary import DEFAULT_MAX_HOP, parse_ion
