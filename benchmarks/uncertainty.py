@@ -9,8 +9,8 @@ cover 68.3% of the folds goes into the model card (benchmarks/ship_model.py) and
 carries over (never to choose it).
 
     python benchmarks/cv_band.py --variant no_path_flag --threads 1 --seed 1   # and --seed 2; seed 0 is the CV run
-    python benchmarks/uncertainty.py --cv benchmarks/results/cv/no_path_flag{,-seed1,-seed2}.json \\
-    python benchmarks/ship_model.py ...  # attaches the fitted factor to the released card
+    python benchmarks/uncertainty.py --cv benchmarks/results/cv/no_path_flag{,-seed1,-seed2}.json
+    python benchmarks/ship_model.py ... --uncertainty benchmarks/results/uncertainty.json  # into the released card
 """
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
+"""Shared fixtures: the shipped data, a tiny model config and a tiny trained ensemble written as a real card.
+
+Helpers are fixtures (not imports from this file), so every test module is
+importable on its own, from any working directory.
+"""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -6,19 +12,30 @@ import torch
 
 from hopnet.data.barriers import load_barriers, load_endpoints
 from hopnet.graphs.builder import GraphConfig
+from hopnet.models.card import Member, save_model
 from hopnet.models.config import ModelConfig
 from hopnet.models.domain import EmbeddingDomain, embed
-from hopnet.models.io import Member, save_model
 from hopnet.training.config import TrainConfig
 from hopnet.training.datasets import band_graphs
+from hopnet.training.run import training_domain
 from hopnet.training.trainer import fit
 
-torch.set_num_threads(2)
+torch.set_num_threads(1)  # one thread per process (two measured 3-20x slower under load)
 
-TINY = ModelConfig(
-    graph=GraphConfig(scope="local", local_radius=5.0, angle_neighbors=6),
-    hidden=16, edge_rbf=16, angle_rbf=8, alignn_layers=1, gcn_layers=1,
-)
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The repository root, so no test depends on the working directory."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def tiny() -> ModelConfig:
+    """A small ALIGNN: fast enough to train in a test, same code paths as the shipped model."""
+    return ModelConfig(graph=GraphConfig(scope="local", local_radius=5.0, angle_neighbors=6),
+                       hidden=16, edge_rbf=16, angle_rbf=8, alignn_layers=1, gcn_layers=1)
 
 
 @pytest.fixture(scope="session")
@@ -37,34 +54,41 @@ def endpoints():
 
 
 @pytest.fixture(scope="session")
-def small_set(train_entries):
+def small_set(train_entries, tiny):
     """40 small training paths: enough to see learning, fast enough for CI."""
     entries = sorted(train_entries, key=lambda e: len(e.band.host))[:40]
-    graphs = band_graphs(entries, TINY.graph)
+    graphs = band_graphs(entries, tiny.graph)
     return entries, graphs, np.array([e.em for e in entries])
 
 
 @pytest.fixture(scope="session")
-def tiny_model_card(tmp_path_factory, small_set):
+def tiny_model_card(tmp_path_factory, small_set, tiny):
     """A tiny two-member ensemble written as a real model card."""
     entries, graphs, em = small_set
     members = []
     for seed in (0, 1):
-        result = fit(graphs, em, TrainConfig(model=TINY, epochs=3, batch_size=8, seed=seed), progress=False)
+        result = fit(graphs, em, TrainConfig(model=tiny, epochs=3, batch_size=8, seed=seed, threads=1),
+                     progress=False)
         members.append(Member(result.model, result.scaler.mean, result.scaler.std))
     path = tmp_path_factory.mktemp("model") / "tiny.json"
-    domain = {"elements": sorted({str(el) for e in entries for el in e.band.to_structure().composition.elements}),
-              "ions": sorted({e.ion for e in entries}), "hop_length": [1.0, 6.0]}
-    domain["embedding"] = EmbeddingDomain.fit(embed(members[0].model, graphs)).save(path)
-    save_model(path, members, {"name": "tiny", "domain": domain})
+    embedding = EmbeddingDomain.fit(embed(members[0].model, graphs)).save(path)
+    domain = training_domain(entries, embedding).model_copy(update={"hop_length": (1.0, 6.0)})
+    save_model(path, members, name="tiny", domain=domain)
     return path
 
 
-def write_card_copy(card: dict, source_card, path):
-    """Write ``card`` to ``path`` with copies of the files it lists (weights, domain) from beside ``source_card``."""
-    path.write_text(json.dumps(card))
-    files = [m["file"] for m in card["members"]] + ([card["domain"]["embedding"]["file"]]
-                                                    if "embedding" in card.get("domain", {}) else [])
-    for name in files:
-        (path.parent / name).write_bytes((source_card.parent / name).read_bytes())
-    return path
+@pytest.fixture()
+def card_copy(tiny_model_card, tmp_path):
+    """``card_copy(edit)``: the tiny card with ``edit(card_dict)`` applied, written beside copies of its files."""
+
+    def make(edit, name: str = "edited.json") -> Path:
+        card = json.loads(tiny_model_card.read_text())
+        edit(card)
+        path = tmp_path / name
+        path.write_text(json.dumps(card))
+        files = [m["file"] for m in card["members"]] + [card["domain"]["embedding"]["file"]]
+        for file in files:
+            (tmp_path / file).write_bytes((tiny_model_card.parent / file).read_bytes())
+        return path
+
+    return make

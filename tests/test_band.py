@@ -91,3 +91,11 @@ def test_band_from_sites_refuses_coincident_sites():
     host.remove_sites([0, 1])
     with pytest.raises(HopnetInputError, match="no hop"):
         band_from_sites(host, "Na", [0, 0, 0], [0.01, 0, 0])
+
+
+def test_image_structures_put_the_ion_first_at_each_image(test_entries):
+    band = test_entries[0].band
+    images = band.image_structures()
+    assert len(images) == 5 and all(len(s) == len(band.host) + 1 for s in images)
+    assert all(s[0].specie.symbol == band.ion for s in images)
+    np.testing.assert_allclose(images[2][0].frac_coords % 1, band.frac_images[2] % 1, atol=1e-9)

@@ -127,6 +127,7 @@ def test_bad_dataset_json_gives_one_line(tmp_path, capsys, tiny_model_card):
         assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "d.json" in err, err
 
 
+@pytest.mark.slow  # a subprocess
 def test_console_script_reports_without_traceback(tmp_path):
     bad = _write(tmp_path / "bad.cif", "nonsense")
     proc = subprocess.run([sys.executable, "-m", "hopnet.cli.main", "predict", "--initial", bad, "--final", bad],
@@ -135,6 +136,7 @@ def test_console_script_reports_without_traceback(tmp_path):
     assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0
 
 
+@pytest.mark.slow  # two subprocesses
 def test_prediction_is_bit_identical_across_processes(tiny_model_card):
     cmd = [sys.executable, "-m", "hopnet.cli.main", "predict", "--example", "--json", "--model", str(tiny_model_card)]
     first, second = (subprocess.run(cmd, capture_output=True, text=True, check=True).stdout for _ in range(2))
@@ -154,6 +156,137 @@ def test_a_20000_atom_cell_is_refused_in_one_line_without_building_a_graph(tmp_p
     assert "POSCAR" in err and "20000 atoms exceeds the limit" in err
 
 
-def test_train_refuses_a_variant_config_in_one_line(capsys):
-    code, _, err = run(capsys, "train", "configs/variants/model2.toml", "--out", "unused.json")
-    assert code == EXIT_BAD_INPUT and "benchmarks/variants.py" in err and len(err.strip().splitlines()) == 1
+def test_train_refuses_a_variant_config_in_one_line(capsys, repo, tmp_path):
+    code, _, err = run(capsys, "train", repo / "configs/variants/model2.toml", "--out", tmp_path / "unused.json")
+    assert code == EXIT_BAD_INPUT and "model.input" in err and len(err.strip().splitlines()) == 1
+
+
+def _band_records(n=3):
+    from hopnet.data.barriers import _open
+
+    with _open("barriers_band_test.json.gz") as fh:
+        return json.load(fh)[:n]
+
+
+def test_dataset_ids_may_be_any_string(tmp_path, capsys, tiny_model_card):
+    records = _band_records()
+    for record, jid in zip(records, ["0-perm", "mp-1234", "Li3PS4_b"]):
+        record["jid"] = jid
+    data = _write(tmp_path / "ids.json", json.dumps(records))
+    code, _, err = run(capsys, "predict", data, "-o", tmp_path / "p.csv", "--model", tiny_model_card)
+    assert code == 0, err
+    assert [r["jid"] for r in csv.DictReader(open(tmp_path / "p.csv"))] == ["0-perm", "mp-1234", "Li3PS4_b"]
+
+
+@pytest.mark.parametrize("key", ["jid", "sys_name"])
+def test_duplicate_ids_in_one_file_are_refused_in_one_line(tmp_path, capsys, tiny_model_card, key):
+    records = _band_records()
+    records[2][key] = records[0][key]
+    data = _write(tmp_path / "dup.json", json.dumps(records))
+    code, _, err = run(capsys, "predict", data, "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and f"duplicate {key}" in err and err.count("\n") == 1
+
+
+def test_predict_and_evaluate_read_gzipped_json(tmp_path, capsys, tiny_model_card):
+    import gzip
+
+    data = tmp_path / "three.json.gz"
+    with gzip.open(data, "wt") as fh:
+        json.dump(_band_records(), fh)
+    code, out, err = run(capsys, "predict", data, "--model", tiny_model_card)
+    assert code == 0 and out.count("\n") == 4, err  # header + 3 rows
+    code, out, err = run(capsys, "evaluate", data, "--model", tiny_model_card)
+    assert code == 0 and (tmp_path / "three-parity.png").exists(), err
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_predict_from_endpoints_writes_the_output_file(tmp_path, capsys, tiny_model_card, suffix):
+    out = tmp_path / f"one{suffix}"
+    code, stdout, err = run(capsys, "predict", "--initial", EXAMPLE_INI, "--final", EXAMPLE_FIN, "--model",
+                            tiny_model_card, "-o", out)
+    assert code == 0, err
+    rows = json.loads(out.read_text()) if suffix == ".json" else list(csv.DictReader(open(out)))
+    assert len(rows) == 1 and float(rows[0]["em"]) > 0 and f"{float(rows[0]['em']):.3f}" in stdout
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["predict", "--example", "-o", "missing/out.csv"], "folder missing does not exist"),
+    (["predict", "--example", "-o", "out.txt"], "cannot write output as '.txt'"),
+    (["paths", "--example", "--plot", "hops.xyz"], "cannot write plot as '.xyz'"),
+    (["paths", "--example", "-o", "missing/hops.csv"], "folder missing does not exist"),
+    (["evaluate", "data.json", "--plot", "parity.xyz"], "cannot write plot as '.xyz'"),
+    (["paths", "--example", "--max-hop", "0"], "must be a positive length"),
+    (["paths", "--example", "--max-hop", "-2"], "must be a positive length"),
+    (["paths", "--example", "--ion", "li"], "unknown element 'li' for --ion (did you mean Li?); species present: "
+                                            "Fe, Li, O, P"),
+    (["paths", "--example", "--ion", "Xx"], "unknown element 'Xx'"),
+    (["paths", "--example", "--ion", "Na"], "no Na sites in the structure (species present: Fe, Li, O, P)"),
+    (["predict", "--example", "--ion", "Xx"], "unknown element 'Xx'"),
+    (["paths", ".", "--ion", "Li"], "`hopnet screen . --ion Li -o results.csv`"),
+    (["screen", ".", "--ion", "Li", "-o", "out.tsv"], "cannot write results as '.tsv'"),
+])
+def test_bad_settings_are_one_line_before_any_work(tmp_path, capsys, monkeypatch, tiny_model_card, argv, problem):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *argv, "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and problem in err and err.count("\n") == 1, err
+    assert not any(tmp_path.iterdir())  # nothing was computed or written
+
+
+def test_an_oxidation_state_ion_is_the_element(capsys, tiny_model_card):
+    code, out, err = run(capsys, "predict", "--example", "--ion", "Li+", "--model", tiny_model_card)
+    assert code == 0 and "Li hop" in out, err
+
+
+@pytest.mark.parametrize("threads", ["-1", "0"])
+def test_train_overrides_are_validated(capsys, repo, tmp_path, threads):
+    code, _, err = run(capsys, "train", repo / "configs/scratch.toml", "--threads", threads,
+                       "--out", tmp_path / "m.json")
+    assert code == EXIT_BAD_INPUT and "--threads" in err and "greater than or equal to 1" in err
+    assert err.count("\n") == 1
+
+
+def test_train_over_checkpoints_of_another_config_is_one_line(capsys, tmp_path, tiny):
+    import torch
+
+    from hopnet.models.alignn import ALIGNN
+    from hopnet.training.checkpoint import save_checkpoint
+    from hopnet.training.config import TrainConfig
+
+    config = tmp_path / "tiny.toml"
+    config.write_text("epochs = 1\nthreads = 1\n[model]\nhidden = 16\nedge_rbf = 16\nangle_rbf = 8\n"
+                      "alignn_layers = 1\ngcn_layers = 1\n[model.graph]\nscope = \"local\"\nlocal_radius = 5.0\n"
+                      "angle_neighbors = 6\n")
+    other = TrainConfig.from_toml(config).updated(lr=1e-2)
+    model = ALIGNN(other.model)
+    optimizer = torch.optim.AdamW(model.parameters())
+    checkpoints = tmp_path / "run" / "checkpoints" / "seed0"
+    save_checkpoint(checkpoints, model, {k: v.clone() for k, v in model.state_dict().items()}, optimizer,
+                    {"epoch": 0, "best_score": 1.0, "best_epoch": 0, "history": [], "config": other.model_dump()})
+    code, _, err = run(capsys, "train", config, "--out", tmp_path / "run" / "m.json")
+    assert code == EXIT_BAD_INPUT and "checkpoint of a different config" in err and err.count("\n") == 1
+
+
+def test_usage_errors_are_one_line_with_exit_2(capsys):
+    code, _, err = run(capsys, "paths", "--example", "--max-hop", "far")
+    assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "--max-hop" in err
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("hopnet ")
+
+
+def test_paths_plot_keeps_legend_off_the_bars_and_error_bars_above_zero():
+    from matplotlib.container import ErrorbarContainer
+
+    from hopnet.plots import pathway_figure
+    from hopnet.workflows.host import HopResult, PathwayReport
+
+    hops = [HopResult(i, 0, 1, (0, 0, 0), 3.0 + i, 2, 80, em, std, em < 0.65)
+            for i, (em, std) in enumerate([(0.05, 0.3), (0.4, 0.2), (1.2, 0.5)])]
+    report = PathwayReport("x.cif", "LiX", "Li", "vacancy", hops, {"1D": 0.05, "2D": 0.4, "3D": 1.2})
+    fig = pathway_figure(report)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.x0 >= axes.x1  # beside the axes, never over a bar
+    assert any("good conductor below 0.65 eV" in t.get_text() for t in ax.get_legend().get_texts())
+    whiskers = [c for c in ax.containers if isinstance(c, ErrorbarContainer)][0].lines[2][0].get_segments()
+    assert min(seg[:, 0].min() for seg in whiskers) >= 0.0 and ax.get_xlim()[0] == 0

@@ -1,8 +1,6 @@
-import json
 
 import numpy as np
 import pytest
-from conftest import write_card_copy
 
 from hopnet.errors import HopnetInputError
 from hopnet.models.domain import EmbeddingDomain
@@ -25,18 +23,17 @@ def test_domain_file_round_trips_and_tampering_is_refused(tmp_path):
     entry = domain.save(card)
     again = EmbeddingDomain.load(card, entry)
     assert again.threshold == domain.threshold and np.array_equal(again.reference, domain.reference)
-    path = tmp_path / entry["file"]
+    path = tmp_path / entry.file
     path.write_bytes(path.read_bytes()[:-4] + b"\0\0\0\0")
     with pytest.raises(HopnetInputError, match="domain file"):
         EmbeddingDomain.load(card, entry)
 
 
-def test_bands_beyond_the_threshold_are_flagged(tiny_model_card, test_entries, tmp_path):
+def test_bands_beyond_the_threshold_are_flagged(tiny_model_card, test_entries, card_copy):
     bands = [e.band for e in test_entries[:4]]
     model = load_model(tiny_model_card)
     assert model.embedding_domain is not None
-    card = json.loads(tiny_model_card.read_text())
-    card["domain"]["embedding"]["threshold"] = 0.0  # everything is now "far"
-    flagged = load_model(write_card_copy(card, tiny_model_card, tmp_path / "strict.json")).predict_band(bands)
+    strict = card_copy(lambda card: card["domain"]["embedding"].update(threshold=0.0))  # everything is now "far"
+    flagged = load_model(strict).predict_band(bands)
     assert all(any("unlike the training bands" in w for w in p.domain_warnings) for p in flagged)
     assert [p.em for p in flagged] == [p.em for p in model.predict_band(bands)]  # the check never moves Em

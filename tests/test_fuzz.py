@@ -1,6 +1,7 @@
 """Mutated structure files either parse into a valid structure or fail with HopnetInputError."""
 import warnings
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,4 +38,9 @@ def test_mutated_files_never_escape_as_other_errors(tmp_path, name, cut, edits):
         except HopnetInputError as err:
             assert str(err).startswith(str(path)) and "\n" not in str(err)
             return
-    assert len(structure) > 0  # whatever parsed also passed validation
+    # Whatever parsed was accepted: it must be a crystal, checked here independently of the validator.
+    matrix = structure.lattice.matrix
+    assert len(structure) >= 1 and np.all(np.isfinite(matrix)) and np.all(np.isfinite(structure.frac_coords))
+    assert abs(np.linalg.det(matrix)) / len(structure) >= 1.0
+    if len(structure) > 1:
+        assert np.min(structure.distance_matrix + 1e9 * np.eye(len(structure))) >= 0.5

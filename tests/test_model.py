@@ -1,6 +1,5 @@
 import numpy as np
 import torch
-from conftest import TINY
 
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
@@ -9,23 +8,23 @@ from hopnet.models.config import ModelConfig
 from hopnet.pathways.band import Band
 
 
-def _predict(model, bands, cfg=TINY):
+def _predict(model, bands):
     with torch.no_grad():
-        return model(collate([graph_from_band(b, cfg.graph) for b in bands])).numpy()
+        return model(collate([graph_from_band(b, model.cfg.graph) for b in bands])).numpy()
 
 
-def test_batched_equals_one_by_one(test_entries):
+def test_batched_equals_one_by_one(test_entries, tiny):
     torch.manual_seed(0)
-    model = ALIGNN(TINY).eval()
+    model = ALIGNN(tiny).eval()
     bands = [e.band for e in test_entries[:4]]
     together = _predict(model, bands)
     alone = np.array([_predict(model, [b])[0] for b in bands])
     np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-6)
 
 
-def test_prediction_is_invariant_to_host_atom_order(test_entries):
+def test_prediction_is_invariant_to_host_atom_order(test_entries, tiny):
     torch.manual_seed(0)
-    model = ALIGNN(TINY).eval()
+    model = ALIGNN(tiny).eval()
     band = test_entries[0].band
     perm = np.random.default_rng(1).permutation(len(band.host))
     shuffled = Band(band.host.copy().__class__.from_sites([band.host[i] for i in perm]), band.ion, band.frac_images)
@@ -38,9 +37,9 @@ def test_path_flag_and_readout_change_the_input():
     assert ALIGNN(ModelConfig(readout="mean+path")).head[0][0].in_features == 2 * ModelConfig().hidden
 
 
-def test_gradients_reach_every_parameter(test_entries):
-    model = ALIGNN(TINY)
-    out = model(collate([graph_from_band(e.band, TINY.graph) for e in test_entries[:2]]))
+def test_gradients_reach_every_parameter(test_entries, tiny):
+    model = ALIGNN(tiny)
+    out = model(collate([graph_from_band(e.band, tiny.graph) for e in test_entries[:2]]))
     out.sum().backward()
     missing = [n for n, p in model.named_parameters() if p.grad is None or not torch.any(p.grad != 0)]
     assert not missing

@@ -2,9 +2,9 @@ import json
 
 import numpy as np
 import pytest
-from conftest import write_card_copy
 
 from hopnet.errors import HopnetInputError
+from hopnet.models.card import read_card, write_card
 from hopnet.predictor import load_model
 
 
@@ -17,12 +17,10 @@ def test_loaded_ensemble_predicts_with_spread(tiny_model_card, test_entries):
     assert [p.em for p in preds] == [p.em for p in again]  # bit-identical across loads
 
 
-def test_card_calibration_factor_scales_the_spread_only(tiny_model_card, test_entries, tmp_path):
+def test_card_calibration_factor_scales_the_spread_only(tiny_model_card, test_entries, card_copy):
     bands = [e.band for e in test_entries[:3]]
     raw = load_model(tiny_model_card).predict_band(bands)
-    card = json.loads(tiny_model_card.read_text())
-    card["uncertainty"] = {"scale": 2.5}
-    calibrated = load_model(write_card_copy(card, tiny_model_card, tmp_path / "calibrated.json")).predict_band(bands)
+    calibrated = load_model(card_copy(lambda card: card.update(uncertainty={"scale": 2.5}))).predict_band(bands)
     assert [p.em for p in calibrated] == [p.em for p in raw]
     assert [p.em_std for p in calibrated] == pytest.approx([2.5 * p.em_std for p in raw])
 
@@ -45,7 +43,7 @@ def test_tampered_weights_are_refused(tiny_model_card, tmp_path):
 
 def test_not_a_card_is_refused(tmp_path):
     (tmp_path / "x.json").write_text("[1, 2]")
-    with pytest.raises(HopnetInputError, match="not a hopnet-model"):
+    with pytest.raises(HopnetInputError, match="not a hopnet model card"):
         load_model(tmp_path / "x.json")
 
 
@@ -58,11 +56,34 @@ def test_out_of_domain_inputs_are_flagged(tiny_model_card, test_entries):
     assert np.all(np.isfinite([p.em for p in preds]))
 
 
-def test_weights_of_another_architecture_are_refused(tiny_model_card, tmp_path):
-    card = json.loads(tiny_model_card.read_text())
-    card["config"]["hidden"] = 24
-    for entry in card["members"]:
-        (tmp_path / entry["file"]).write_bytes((tiny_model_card.parent / entry["file"]).read_bytes())
-    (tmp_path / "m.json").write_text(json.dumps(card))
+def test_weights_of_another_architecture_are_refused(card_copy):
+    wider = card_copy(lambda card: card["config"].update(hidden=24))
     with pytest.raises(HopnetInputError, match="do not fit the card's architecture"):
-        load_model(tmp_path / "m.json")
+        load_model(wider)
+
+
+def test_card_format_version_is_checked_on_load(card_copy):
+    future = card_copy(lambda card: card.update(format="hopnet-model/9"))
+    with pytest.raises(HopnetInputError, match="format 'hopnet-model/9' is not one this hopnet reads"):
+        load_model(future)
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda card: card.update(uncertainty={"scale": -1.0}), "uncertainty.scale"),
+    (lambda card: card["members"][0].pop("sha256"), "members.0.sha256"),
+    (lambda card: card.update(colour="blue"), "colour"),
+    (lambda card: card["config"].update(input="endpoints"), "config.input"),  # a paper variant's card
+])
+def test_a_card_that_breaks_the_schema_is_one_line_naming_the_field(card_copy, edit, problem):
+    with pytest.raises(HopnetInputError, match=problem) as err:
+        load_model(card_copy(edit))
+    assert "\n" not in str(err.value)
+
+
+def test_the_card_writer_round_trips_and_refuses_invalid_values(tiny_model_card, tmp_path):
+    card = read_card(tiny_model_card)
+    write_card(tmp_path / "again.json", card)
+    assert read_card(tmp_path / "again.json") == card
+    assert card.updated(uncertainty={"scale": 2.0}).uncertainty.scale == 2.0
+    with pytest.raises(ValueError):
+        card.updated(uncertainty={"scale": 0.0})

@@ -112,6 +112,6 @@ def test_paths_with_user_sites_in_an_empty_host(tmp_path, capsys, tiny_model_car
 
 def test_too_short_max_hop_is_a_clear_error():
     with pytest.raises(HopnetInputError, match="raise --max-hop"):
-        from hopnet.pathways.analysis import analyse_host
+        from hopnet.workflows.host import analyse_host
 
         analyse_host(simple_cubic_li(), "Li", model=None, max_hop=2.0)

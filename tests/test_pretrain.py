@@ -1,20 +1,24 @@
-import json
+import lzma
 
 import numpy as np
 import pytest
 import torch
-from conftest import TINY
 
-import hopnet.training.pretrain as pretrain_mod
+import hopnet.data.pretraining as pretraining_data
+import hopnet.training.loop as loop
 from hopnet.data.pretraining import PROPERTIES, load_pretraining
 from hopnet.errors import HopnetInputError
 from hopnet.models.alignn import ALIGNN
-from hopnet.models.io import load_model_files, transfer_encoder
+from hopnet.models.card import load_model_files, read_card, transfer_encoder
 from hopnet.training.pretrain import PretrainConfig, epoch_draws, masked_l1, pretrain
 
-TINY_PRE = TINY.model_copy(update={"graph": TINY.graph.model_copy(update={"scope": "full"}),
-                                   "readout": "mean", "outputs": len(PROPERTIES)})
-CFG = PretrainConfig(model=TINY_PRE, epochs=3, batch_size=16, threads=1, limit=120)
+
+@pytest.fixture(scope="module")
+def cfg(tiny):
+    """The tiny architecture over whole cells, seven outputs, on the first 120 structures."""
+    model = tiny.model_copy(update={"graph": tiny.graph.model_copy(update={"scope": "full"}),
+                                    "readout": "mean", "outputs": len(PROPERTIES)})
+    return PretrainConfig(model=model, epochs=3, batch_size=16, threads=1, limit=120)
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +26,7 @@ def private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOPNET_CACHE", str(tmp_path_factory.getbasetemp() / "graph-cache"))
 
 
+@pytest.mark.slow  # parses all 27,610 structures
 def test_shipped_pretraining_set_has_every_property_and_a_fixed_split():
     entries = load_pretraining()
     labels = np.stack([e.targets for e in entries])
@@ -31,6 +36,22 @@ def test_shipped_pretraining_set_has_every_property_and_a_fixed_split():
     val = np.array([e.is_val for e in entries])
     assert 0.08 < val.mean() < 0.12
     assert [e.is_val for e in load_pretraining(limit=50)] == val[:50].tolist()
+
+
+def test_a_few_rows_decompress_a_small_part_of_the_archive(monkeypatch):
+    read = []
+    opened = lzma.open
+
+    def counting_open(*args, **kwargs):
+        fh = opened(*args, **kwargs)
+        original = fh.read
+        fh.read = lambda size=-1: read.append(len(chunk := original(size))) or chunk
+        return fh
+
+    monkeypatch.setattr(pretraining_data.lzma, "open", counting_open)
+    entries = load_pretraining(limit=120)
+    assert len(entries) == 120 and len({e.structure.composition.formula for e in entries}) > 50
+    assert sum(read) < 3_000_000  # of 27 MB of JSON text in the whole archive
 
 
 def test_masked_l1_ignores_missing_labels():
@@ -49,40 +70,40 @@ def test_epoch_draws_balance_properties():
     assert small_share == pytest.approx(np.sqrt(100) / (np.sqrt(100) + np.sqrt(1000)), abs=0.01)
 
 
-def test_pretraining_learns_writes_a_card_and_resumes_exactly(tmp_path, monkeypatch):
-    reference = pretrain(CFG, tmp_path / "ref" / "enc.json", progress=False)
-    card = json.loads(reference.read_text())
-    history = card["training"]["history"]
-    assert history[-1]["train_l1"] < history[0]["train_l1"]
-    assert set(card["training"]["val_mae"]) <= set(PROPERTIES) and card["training"]["val_mae"]
+def test_pretraining_learns_writes_a_card_and_resumes_exactly(tmp_path, monkeypatch, cfg, tiny):
+    reference = pretrain(cfg, tmp_path / "ref" / "enc.json", progress=False)
+    training = read_card(reference).training
+    assert training.history[-1]["train_l1"] < training.history[0]["train_l1"]
+    assert set(training.val_mae) <= set(PROPERTIES) and training.val_mae
 
-    original = pretrain_mod.save_checkpoint
+    original = loop.save_checkpoint
 
     def save_then_die(directory, model, best, opt, meta):
         original(directory, model, best, opt, meta)
         if meta["epoch"] == 0:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(pretrain_mod, "save_checkpoint", save_then_die)
+    monkeypatch.setattr(loop, "save_checkpoint", save_then_die)
     with pytest.raises(KeyboardInterrupt):
-        pretrain(CFG, tmp_path / "run" / "enc.json", progress=False)
-    monkeypatch.setattr(pretrain_mod, "save_checkpoint", original)
-    resumed = pretrain(CFG, tmp_path / "run" / "enc.json", progress=False)
+        pretrain(cfg, tmp_path / "run" / "enc.json", progress=False)
+    monkeypatch.setattr(loop, "save_checkpoint", original)
+    resumed = pretrain(cfg, tmp_path / "run" / "enc.json", progress=False)
     a, _ = load_model_files(reference)
     b, _ = load_model_files(resumed)
     for (k, v), w in zip(a[0].model.state_dict().items(), b[0].model.state_dict().values()):
         torch.testing.assert_close(v, w, rtol=0, atol=1e-6, msg=k)
 
     # Transfer: the band model starts from the encoder, with a fresh head.
-    band = ALIGNN(TINY)
+    band = ALIGNN(tiny)
     head_before = band.head[1].weight.clone()
     transfer_encoder(band, reference)
     torch.testing.assert_close(band.atom_embed[0].weight, a[0].model.atom_embed[0].weight)
     torch.testing.assert_close(band.head[1].weight, head_before)
     with pytest.raises(HopnetInputError, match="width or depth"):
-        transfer_encoder(ALIGNN(TINY.model_copy(update={"hidden": 24})), reference)
+        transfer_encoder(ALIGNN(tiny.model_copy(update={"hidden": 24})), reference)
 
 
+@pytest.mark.slow  # three subprocesses
 def test_pretraining_killed_with_sigkill_resumes_to_the_same_encoder(tmp_path):
     import os
     import signal

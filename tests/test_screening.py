@@ -9,7 +9,7 @@ import time
 import pytest
 
 from hopnet.cli.main import _example, main
-from hopnet.screening import FIELDS, ScreenSettings, expand_inputs, screen
+from hopnet.workflows.screening import FIELDS, ScreenSettings, expand_inputs, screen
 
 LFP = _example("LiFePO4_host.cif")
 
@@ -43,13 +43,14 @@ def test_screen_records_failures_and_resumes_without_duplicates(hosts, tmp_path,
     broken = [r for r in rows_of(out) if r["status"] == "error"][0]
     assert "broken.cif" in broken["error"] and "\n" not in broken["error"]
     second = screen([str(hosts)], out, settings, workers=2, progress=False)
-    assert second == {"skipped": 2, "ok": 11, "error": 0}
+    assert second == {"skipped": 1, "ok": 11, "error": 1}  # the failed row was retried, not skipped
     rows = rows_of(out)
     assert len(rows) == 13 and len({r["source"] for r in rows}) == 13
     ok = [r for r in rows if r["status"] == "ok"]
     assert len({r["min_em"] for r in ok}) == 1  # identical hosts, identical answers, whichever worker ran them
 
 
+@pytest.mark.slow  # subprocesses
 def test_killed_screen_resumes_without_losing_or_duplicating(hosts, tmp_path, tiny_model_card):
     out = tmp_path / "results.csv"
     cmd = [sys.executable, "-m", "hopnet.cli.main", "screen", str(hosts), "--ion", "Li", "-o", str(out),
@@ -77,6 +78,7 @@ def test_screen_refuses_to_append_to_a_foreign_csv(tmp_path, capsys, hosts):
     assert "not a hopnet screen result" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # starts a Dask cluster
 def test_dask_backend_on_a_local_cluster_matches_local_screening(hosts, tmp_path, tiny_model_card):
     pytest.importorskip("distributed")
     settings = ScreenSettings(ion="Li", model=str(tiny_model_card))
@@ -111,3 +113,56 @@ def test_an_ase_database_is_screened_row_by_row(tmp_path, tiny_model_card):
     assert set(rows) == {f"{db_path}@1", f"{db_path}@2"}
     assert rows[f"{db_path}@1"]["status"] == "ok" and rows[f"{db_path}@1"]["formula"] == "LiFePO4"
     assert rows[f"{db_path}@2"]["status"] == "error" and "Li" in rows[f"{db_path}@2"]["error"]
+
+
+def test_resume_is_keyed_on_every_setting_that_changes_a_result(hosts, tmp_path, tiny_model_card):
+    out = tmp_path / "results.csv"
+    li = ScreenSettings(ion="Li", model=str(tiny_model_card))
+    assert screen([str(hosts / "lfp00.cif")], out, li, progress=False)["ok"] == 1
+    na = ScreenSettings(ion="Na", model=str(tiny_model_card))
+    assert screen([str(hosts / "lfp00.cif")], out, na, progress=False) == {"skipped": 0, "ok": 0, "error": 1}
+    longer = ScreenSettings(ion="Li", model=str(tiny_model_card), max_hop=6.0)
+    assert screen([str(hosts / "lfp00.cif")], out, longer, progress=False)["ok"] == 1
+    shipped = ScreenSettings(ion="Li")  # another model is another result
+    assert screen([str(hosts / "lfp00.cif")], out, shipped, progress=False)["ok"] == 1
+    assert screen([str(hosts / "lfp00.cif")], out, li, progress=False) == {"skipped": 1, "ok": 0, "error": 0}
+    rows = rows_of(out)
+    assert [(r["ion"], r["max_hop"], r["model"].split("@")[0]) for r in rows] == [
+        ("Li", "5", "tiny"), ("Na", "5", "tiny"), ("Li", "6", "tiny"), ("Li", "5", "hopnet-band")]
+    assert "no Na sites" in rows[1]["error"]
+
+
+def test_a_failed_row_is_retried_once_its_file_is_fixed(hosts, tmp_path, tiny_model_card):
+    out = tmp_path / "results.csv"
+    settings = ScreenSettings(ion="Li", model=str(tiny_model_card))
+    assert screen([str(hosts / "broken.cif")], out, settings, progress=False)["error"] == 1
+    shutil.copy(LFP, hosts / "broken.cif")
+    assert screen([str(hosts / "broken.cif")], out, settings, progress=False) == {"skipped": 0, "ok": 1, "error": 0}
+    assert [r["status"] for r in rows_of(out)] == ["ok"]
+
+
+@pytest.mark.parametrize("inputs, problem", [
+    (["missing.cif"], "file not found"),
+    (["nothing/*.cif"], "pattern matches no file"),
+    (["empty_folder"], "folder holds no structure files"),
+])
+def test_screen_refuses_missing_inputs_before_any_work(tmp_path, capsys, monkeypatch, inputs, problem):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty_folder").mkdir()
+    assert main(["screen", *inputs, "--ion", "Li", "-o", "out.csv"]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and err.count("\n") == 1 and not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--ion", "li"], "unknown element 'li' for --ion (did you mean Li?)"),
+    (["--ion", "Li", "--max-hop", "0"], "--max-hop must be a positive length"),
+    (["--ion", "Li", "--workers", "0"], "--workers"),
+    (["--ion", "Li", "-o", "nowhere/out.csv"], "folder nowhere does not exist"),
+])
+def test_screen_settings_are_checked_before_any_work(hosts, tmp_path, capsys, monkeypatch, args, problem):
+    monkeypatch.chdir(tmp_path)
+    argv = ["screen", str(hosts), *args]
+    assert main(argv if "-o" in args else argv + ["-o", "out.csv"]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and err.count("\n") == 1

@@ -4,9 +4,9 @@ import pytest
 from pymatgen.core import Lattice, Structure
 from pymatgen.core.operations import SymmOp
 
+from hopnet.metrics import all_metrics
 from hopnet.pathways.band import Band
 from hopnet.predictor import default_model_path, load_model
-from hopnet.training.metrics import all_metrics
 
 
 @pytest.fixture(scope="module")
@@ -14,10 +14,11 @@ def model():
     return load_model()
 
 
+@pytest.mark.slow  # every test path through two 5-network ensembles
 @pytest.mark.parametrize("name", ["hopnet-band", "hopnet-band-mpt"])
 def test_card_metrics_are_what_the_weights_give(name, test_entries):
     model = load_model(name)
-    card_test = model.card["metrics"]["test"]
+    card_test = model.card.metrics.test
     preds = model.predict_band([e.band for e in test_entries])
     again = all_metrics([e.em for e in test_entries], [p.em for p in preds])
     for key in ("mae", "r2", "accuracy", "precision"):
@@ -25,10 +26,10 @@ def test_card_metrics_are_what_the_weights_give(name, test_entries):
 
 
 def test_card_names_its_data_and_seed(model):
-    assert model.card["uncertainty"]["scale"] > 1  # the raw ensemble spread is too narrow (benchmarks/uncertainty.py)
-    training = model.card["training"]
-    assert len(training["data_sha256"]) == 64 and training["runs"][0]["seed"] == 0
-    assert default_model_path().with_name(model.card["members"][0]["file"]).stat().st_size > 10_000
+    assert model.card.uncertainty.scale > 1  # the raw ensemble spread is too narrow (benchmarks/uncertainty.py)
+    training = model.card.training
+    assert len(training.data_sha256) == 64 and training.runs[0]["seed"] == 0
+    assert default_model_path().with_name(model.card.members[0].file).stat().st_size > 10_000
 
 
 def _rotated(band: Band, angle_deg: float) -> Band:

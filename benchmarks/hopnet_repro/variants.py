@@ -59,12 +59,15 @@ class VariantALIGNN(ALIGNN):
     def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
         if self.pool_gate is None:
             return super()._pool(x, index, size)
-        logits = self.pool_gate(x).squeeze(-1)
-        # A softmax per graph, stabilised by each graph's largest logit.
-        top = logits.new_zeros(size).scatter_reduce_(0, index, logits.detach(), "amax", include_self=False)
-        weight = torch.exp(logits - top[index])
-        weight = weight / scatter_sum(weight, index, size)[index]
-        return scatter_sum(weight.unsqueeze(-1) * x, index, size)
+        return attention_pool(x, self.pool_gate(x).squeeze(-1), index, size)
+
+
+def attention_pool(x: torch.Tensor, logits: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
+    """Softmax-weighted sum of each graph's atoms (a softmax per graph, stabilised by its max)."""
+    top = logits.new_zeros(size).scatter_reduce_(0, index, logits.detach(), "amax", include_self=False)
+    weight = torch.exp(logits - top[index])
+    weight = weight / scatter_sum(weight, index, size)[index]
+    return scatter_sum(weight.unsqueeze(-1) * x, index, size)
 
 
 def _merge_head(n_in: int, cfg: ModelConfig, n_pool: int) -> nn.Sequential:

@@ -69,6 +69,14 @@ def error_vs_sigma_plot(err, sigma, path, scale: float = 1.0, title: str = "") -
 
 
 def pathway_plot(report, path) -> None:
+    """Write :func:`pathway_figure` of ``report`` to ``path`` (any format matplotlib writes)."""
+    plt = _pyplot()
+    fig = pathway_figure(report)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
+def pathway_figure(report):
     """Barrier of every distinct hop, with the thresholds at which the network percolates in 1/2/3D.
 
     The legend sits outside the axes (it never hides a bar), error bars stop at
@@ -93,5 +101,4 @@ def pathway_plot(report, path) -> None:
     ax.set(xlabel="predicted Em (eV)", title=f"{report.formula}: {report.ion} hops")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    return fig

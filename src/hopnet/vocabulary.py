@@ -15,7 +15,7 @@ N_IMAGES = 5  # ion images of a band: fractions 0, 1/4, 1/2, 3/4, 1 of the hop
 
 
 def is_good_conductor(em: float) -> bool:
-    return em < GOOD_CONDUCTOR_EM
+    return bool(em < GOOD_CONDUCTOR_EM)
 
 
 def element_of(specie) -> str:

@@ -338,7 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error already printed on one line
+        return int(done.code or 0)
     try:
         args.func(args)
     except HopnetInputError as err:

@@ -53,8 +53,8 @@ def _is_val(record: dict) -> bool:
 def _records(limit: int | None) -> Iterator[dict]:
     """The file's JSON list, one record at a time, decompressing only as far as ``limit`` records need.
 
-    The whole list is 27,610 structures (~0.5 GB of JSON text); a test that wants
-    120 of them should not pay for the rest.
+    The whole list is 27,610 structures (27 MB of JSON, over a second to parse);
+    a test that wants 120 of them should not pay for the rest.
     """
     decoder, buffer, count = json.JSONDecoder(), "", 0
     with lzma.open(_file(), "rt") as fh:

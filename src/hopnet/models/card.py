@@ -143,6 +143,9 @@ def save_model(card_path: Path, members: list[Member], **fields) -> ModelCard:
     from hopnet import __version__
 
     card_path = Path(card_path)
+    if any(type(m.model) is not ALIGNN for m in members):
+        # The card describes the band ALIGNN only; a subclass would be written as one and fail on load.
+        raise TypeError(f"{card_path}: model cards hold hopnet's band ALIGNN, not {type(members[0].model).__name__}")
     card_path.parent.mkdir(parents=True, exist_ok=True)
     entries = []
     for i, m in enumerate(members):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from hopnet.baselines.chgnet_features import band_images, profile_descriptors
-from hopnet.baselines.descriptors import band_descriptors, descriptor_names
+from hopnet_repro.baselines.chgnet_features import profile_descriptors
+from hopnet_repro.baselines.descriptors import band_descriptors, descriptor_names
 
 
 def test_descriptors_measure_the_path(test_entries):
@@ -23,14 +23,6 @@ def test_descriptors_are_invariant_to_host_atom_order(test_entries):
     shuffled = shuffled.from_sites([shuffled[i] for i in order])
     moved = type(band)(shuffled, band.ion, band.frac_images)
     np.testing.assert_allclose(band_descriptors(band), band_descriptors(moved), atol=1e-5)  # float32 sums
-
-
-def test_band_images_put_the_ion_first_at_each_image(test_entries):
-    band = test_entries[0].band
-    images = band_images(band)
-    assert len(images) == 5 and all(len(s) == len(band.host) + 1 for s in images)
-    assert all(s[0].specie.symbol == band.ion for s in images)
-    np.testing.assert_allclose(images[2][0].frac_coords % 1, band.frac_images[2] % 1, atol=1e-9)
 
 
 def test_static_profile_descriptors():

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
 
-from hopnet.baselines.umlip_neb import neb_barrier
 from hopnet.pathways.band import band_from_sites
+from hopnet_repro.baselines.umlip_neb import neb_barrier
 
 
 def test_vacancy_hop_in_copper_gives_a_symmetric_converged_barrier():

@@ -1,0 +1,91 @@
+"""The shape of the project: layering, light imports, set-up facts the README promises."""
+import ast
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import hopnet
+
+SRC = Path(hopnet.__file__).parent
+
+# Data flows one way: a module may import its own layer or lower ones, never higher.
+LAYERS = [
+    {"errors", "vocabulary", "metrics"},
+    {"structures", "examples", "data.elements"},
+    {"pathways"},
+    {"data"},
+    {"graphs"},
+    {"models"},
+    {"predictor"},
+    {"training"},
+    {"workflows"},
+    {"plots"},
+    {"cli"},
+]
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")[1:]  # drop "hopnet"
+    for depth in (2, 1):
+        key = ".".join(parts[:depth])
+        for rank, names in enumerate(LAYERS):
+            if key in names:
+                return rank
+    raise AssertionError(f"{module} belongs to no layer; add it to LAYERS")
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+CORE = sorted(p for p in SRC.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(SRC)))
+def test_no_core_module_imports_upwards_or_the_reproduction(path):
+    module = "hopnet." + ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+    if module == "hopnet.__init__" or path.name == "__init__.py" and path.parent == SRC:
+        return  # the package root re-exports lazily by name, importing nothing
+    own = _layer(module)
+    for name in _imports(path):
+        assert not name.startswith("hopnet_repro"), f"{module} imports the paper reproduction ({name})"
+        if name.startswith("hopnet.") and name != "hopnet":
+            assert _layer(name) <= own, f"{module} (layer {own}) imports {name} (layer {_layer(name)})"
+
+
+def test_the_layering_check_catches_an_upward_import():
+    assert _layer("hopnet.predictor") > _layer("hopnet.models.card")
+    assert _layer("hopnet.cli.main") > _layer("hopnet.workflows.host") > _layer("hopnet.predictor")
+
+
+def _fresh_python(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.slow  # fresh interpreters
+def test_import_hopnet_and_help_do_not_import_torch():
+    assert _fresh_python("import sys, hopnet; hopnet.__version__; print('torch' in sys.modules)").strip() == "False"
+    code = ("import sys\nfrom hopnet.cli.main import main\nmain(['--help'])\n"
+            "print('torch' in sys.modules, file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stderr.strip() == "False"
+
+
+def test_python_requirement_matches_the_code():
+    project = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"].startswith(">=3.11")  # tomllib, used by the training configs
+    assert "version" in project["dynamic"]  # one version: hopnet.__version__
+
+
+def test_readme_says_how_to_get_the_cpu_build_of_torch():
+    readme = (SRC.parents[1] / "README.md").read_text()
+    assert "--index-url https://download.pytorch.org/whl/cpu" in readme
