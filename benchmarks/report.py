@@ -309,6 +309,16 @@ def bad_lines(b: dict) -> list[str]:
             "`benchmarks/results/bad_inputs.json`."]
 
 
+def test_time_lines(t: dict) -> list[str]:
+    lines = ["| suite | median wall time (s) | runs | closing line |", "|---|---|---|---|"]
+    for name, suite in t["suites"].items():
+        label = name.replace("before", f"before (`{t['before']}`)")
+        lines.append(f"| {label} | {suite['median_seconds']:.0f} | {len(suite['seconds'])} | {suite['closing_line']} |")
+    return lines + ["", "Quick = `python -m pytest -m \"not slow\"` (no subprocesses, Dask cluster or full-data passes); "
+                    "full = `python -m pytest`, what `.ci/run` runs. Each run in a fresh process with an empty graph "
+                    f"cache, suites alternating. Machine: {t['machine']}. Command: `{t['command']}`."]
+
+
 def main() -> None:
     test, mpt, speed, bad = (load(n) for n in ("test_scratch_ensemble.json", "test_mpt_ensemble.json", "speed.json",
                                                "bad_inputs.json"))
@@ -344,7 +354,8 @@ def main() -> None:
                                 ("Pathways within a host (`hopnet paths`)", paths, paths_lines),
                                 ("Screening throughput (`hopnet screen`)", screening, screen_lines),
                                 ("Speed (2 CPU cores)", speed, speed_lines),
-                                ("Bad input", bad, bad_lines)):
+                                ("Bad input", bad, bad_lines),
+                                ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:
             sections.append((title, render(data)))
     summary = [line for title, lines in sections for line in (f"## {title}", "", *lines, "")]

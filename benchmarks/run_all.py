@@ -63,6 +63,7 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/screen_throughput.json", "python benchmarks/screen_throughput.py --n 1000 --scaling-n 300 --ion Li", "30 min"),
     (f"{R}/speed.json", "python benchmarks/speed.py", "5 min"),
     (f"{R}/bad_inputs.json", "python benchmarks/bad_inputs.py", "1 min"),
+    (f"{R}/test_time.json", "python benchmarks/test_time.py --before 8a604bd --rounds 2", "8 min"),
 ]
 
 

@@ -52,8 +52,12 @@ def _plot_suffixes() -> tuple[str, ...]:
     return tuple(f".{ext}" for ext in FigureCanvasBase.get_supported_filetypes())
 
 
-def check_output(path: str | Path | None, suffixes: tuple[str, ...], what: str = "output") -> None:
-    """Refuse, before any work, an output whose folder is missing or whose suffix we cannot write."""
+def check_output(path: str | Path | None, suffixes: tuple[str, ...], what: str = "output",
+                 run_folder: bool = False) -> None:
+    """Refuse, before any work, an output whose folder is missing or whose suffix we cannot write.
+
+    A training run's card goes into a run folder with its checkpoints: that folder is made.
+    """
     if path is None:
         return
     path = Path(path)
@@ -62,7 +66,9 @@ def check_output(path: str | Path | None, suffixes: tuple[str, ...], what: str =
     if path.suffix.lower() not in suffixes:
         raise HopnetInputError(path, f"cannot write {what} as '{path.suffix or 'no suffix'}'; "
                                      f"use one of {', '.join(suffixes)}")
-    if not path.parent.is_dir():
+    if run_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
         raise HopnetInputError(path, f"folder {path.parent} does not exist")
 
 
@@ -164,12 +170,12 @@ def cmd_train(args) -> None:
     from hopnet.training.config import TrainConfig
     from hopnet.training.run import train_band_model
 
-    check_output(args.out, (".json",), "model card")
     cfg = TrainConfig.from_toml(args.config)
     if getattr(args, "encoder", None):
         cfg = cfg.updated("--encoder", init=args.encoder)
     if args.threads is not None:
         cfg = cfg.updated("--threads", threads=args.threads)
+    check_output(args.out, (".json",), "model card", run_folder=True)
     card = train_band_model(cfg, Path(args.out), seeds=args.seeds)
     print(f"model card: {card}")
 
@@ -243,8 +249,9 @@ def cmd_pretrain(args) -> None:
     unknown = set(properties) - set(PROPERTIES)
     if unknown:
         raise HopnetInputError("hopnet pretrain", f"unknown properties {sorted(unknown)}; choose from {list(PROPERTIES)}")
-    check_output(args.out, (".json",), "encoder card")
-    card = pretrain(PretrainConfig.from_toml(args.config), Path(args.out), properties=properties)
+    cfg = PretrainConfig.from_toml(args.config)
+    check_output(args.out, (".json",), "encoder card", run_folder=True)
+    card = pretrain(cfg, Path(args.out), properties=properties)
     print(f"encoder card: {card}")
 
 
