@@ -92,3 +92,27 @@ def card_copy(tiny_model_card, tmp_path):
         return path
 
     return make
+
+
+@pytest.fixture()
+def interrupt_after(monkeypatch):
+    """``Stop = interrupt_after(epoch)``: the next training run dies right after writing the
+    checkpoint of ``epoch``, as a kill would; it raises ``Stop``, and later runs go on normally."""
+    import hopnet.training.loop as loop
+
+    original = loop.save_checkpoint
+
+    class Stop(Exception):
+        pass
+
+    def arm(epoch: int) -> type[Exception]:
+        def save_then_stop(directory, model, best, optimizer, meta):
+            original(directory, model, best, optimizer, meta)
+            if meta["epoch"] == epoch:
+                monkeypatch.setattr(loop, "save_checkpoint", original)
+                raise Stop
+
+        monkeypatch.setattr(loop, "save_checkpoint", save_then_stop)
+        return Stop
+
+    return arm

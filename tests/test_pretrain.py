@@ -5,7 +5,6 @@ import pytest
 import torch
 
 import hopnet.data.pretraining as pretraining_data
-import hopnet.training.loop as loop
 from hopnet.data.pretraining import PROPERTIES, load_pretraining
 from hopnet.errors import HopnetInputError
 from hopnet.models.alignn import ALIGNN
@@ -70,23 +69,14 @@ def test_epoch_draws_balance_properties():
     assert small_share == pytest.approx(np.sqrt(100) / (np.sqrt(100) + np.sqrt(1000)), abs=0.01)
 
 
-def test_pretraining_learns_writes_a_card_and_resumes_exactly(tmp_path, monkeypatch, cfg, tiny):
+def test_pretraining_learns_writes_a_card_and_resumes_exactly(tmp_path, cfg, tiny, interrupt_after):
     reference = pretrain(cfg, tmp_path / "ref" / "enc.json", progress=False)
     training = read_card(reference).training
     assert training.history[-1]["train_l1"] < training.history[0]["train_l1"]
     assert set(training.val_mae) <= set(PROPERTIES) and training.val_mae
 
-    original = loop.save_checkpoint
-
-    def save_then_die(directory, model, best, opt, meta):
-        original(directory, model, best, opt, meta)
-        if meta["epoch"] == 0:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(loop, "save_checkpoint", save_then_die)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(interrupt_after(0)):
         pretrain(cfg, tmp_path / "run" / "enc.json", progress=False)
-    monkeypatch.setattr(loop, "save_checkpoint", original)
     resumed = pretrain(cfg, tmp_path / "run" / "enc.json", progress=False)
     a, _ = load_model_files(reference)
     b, _ = load_model_files(resumed)

@@ -39,27 +39,12 @@ def test_training_learns_and_is_reproducible(small_set, tiny):
     np.testing.assert_array_equal(predict_scaled(a.model, graphs), predict_scaled(b.model, graphs))
 
 
-def test_resume_after_interruption_matches_uninterrupted_run(small_set, tmp_path, tiny, monkeypatch):
+def test_resume_after_interruption_matches_uninterrupted_run(small_set, tmp_path, tiny, interrupt_after):
     _, graphs, em = small_set
     full = TrainConfig(model=tiny, epochs=4, batch_size=8, seed=1, threads=1)
     reference = fit(graphs, em, full, checkpoint_dir=tmp_path / "ref", progress=False)
-    # stop after 2 of 4 epochs by killing the schedule early, then resume with the full config
-    class Stop(Exception):
-        pass
-
-    import hopnet.training.loop as loop
-
-    original = loop.save_checkpoint
-
-    def save_then_stop(directory, model, best, opt, meta):
-        original(directory, model, best, opt, meta)
-        if meta["epoch"] == 1:
-            raise Stop
-
-    monkeypatch.setattr(loop, "save_checkpoint", save_then_stop)
-    with pytest.raises(Stop):
+    with pytest.raises(interrupt_after(1)):  # dies after 2 of 4 epochs
         fit(graphs, em, full, checkpoint_dir=tmp_path / "run", progress=False)
-    monkeypatch.setattr(loop, "save_checkpoint", original)
     resumed = fit(graphs, em, full, checkpoint_dir=tmp_path / "run", progress=False)
     assert [h["epoch"] for h in resumed.history] == [0, 1, 2, 3]
     np.testing.assert_allclose(predict_scaled(resumed.model, graphs), predict_scaled(reference.model, graphs),

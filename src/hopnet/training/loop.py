@@ -16,11 +16,11 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 import torch
-from pydantic import BaseModel
 from tqdm.auto import tqdm
 
 from hopnet.errors import HopnetInputError
 from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
+from hopnet.training.config import LoopConfig
 
 Batches = Callable[[int], Iterable[tuple[Any, torch.Tensor, int]]]  # epoch -> (inputs, targets, n samples)
 
@@ -37,7 +37,7 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed)
 
 
-def same_run(cfg: BaseModel, stored: dict) -> bool:
+def same_run(cfg: LoopConfig, stored: dict) -> bool:
     """Was checkpoint config ``stored`` written by this run? Options added since then take their
     defaults, and the thread count may differ (the maths is the same)."""
     try:
@@ -56,7 +56,7 @@ def _replay_schedule(scheduler, steps: int) -> None:
 
 def run_epochs(
     model: torch.nn.Module,
-    cfg: BaseModel,
+    cfg: LoopConfig,
     batches: Batches,
     steps_per_epoch: int,
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
@@ -68,8 +68,8 @@ def run_epochs(
 ) -> LoopResult:
     """Train ``model`` in place for ``cfg.epochs`` epochs and leave it at its best epoch.
 
-    ``cfg`` needs ``epochs``, ``lr``, ``weight_decay`` and ``threads``; it is stored in
-    the checkpoint, and a checkpoint written by another config is refused in one line.
+    ``cfg`` is stored in the checkpoint, and a checkpoint written by another config
+    is refused in one line.
     ``evaluate()`` runs after each epoch; ``record[score_key]`` (lower is better, from
     ``evaluate`` or the epoch's ``train_l1``) picks the best weights.
     """

@@ -24,7 +24,7 @@ from hopnet.graphs.cache import cached_graphs
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.card import Member, TrainingRecord, save_model
 from hopnet.models.config import ModelConfig
-from hopnet.training.config import RunConfig
+from hopnet.training.config import LoopConfig
 from hopnet.training.loop import run_epochs, seed_everything
 
 # Bulk crystals have no path, so the graph is the whole cell; cutoff, k and
@@ -32,15 +32,11 @@ from hopnet.training.loop import run_epochs, seed_everything
 PRETRAIN_MODEL = ModelConfig(graph=GraphConfig(scope="full", angle_neighbors=8), readout="mean", outputs=len(PROPERTIES))
 
 
-class PretrainConfig(RunConfig):
+class PretrainConfig(LoopConfig):
     model: ModelConfig = PRETRAIN_MODEL
     epochs: int = Field(12, ge=1)
     batch_size: int = Field(32, ge=1)
-    lr: float = Field(2e-3, gt=0, description="peak learning rate of the one-cycle schedule")
-    weight_decay: float = Field(1e-4, ge=0)
     sampling_power: float = Field(0.5, ge=0, le=1, description="draws per property ~ count**power")
-    seed: int = 0
-    threads: int = Field(2, ge=1)
     limit: int | None = Field(None, ge=1, description="use only the first N structures (tests, timing)")
 
 
