@@ -31,7 +31,7 @@ def run_suite(checkout: Path, marker: str | None) -> tuple[float, str]:
     """Seconds for one pytest run, and its closing line."""
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "HOPNET_CACHE": cache, "PYTHONPATH": str(checkout / "src")}
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"] + (["-m", marker] if marker else [])
+        cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"] + (["-m", marker] if marker else [])
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - t0

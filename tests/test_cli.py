@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
 
-from hopnet.cli.main import EXIT_BAD_INPUT, _example_paths, main
+from hopnet.cli.main import EXIT_BAD_INPUT, main
+from hopnet.examples import example_path
 
-EXAMPLE_INI, EXAMPLE_FIN = _example_paths()
+EXAMPLE_INI, EXAMPLE_FIN = example_path("LiFePO4_initial.cif"), example_path("LiFePO4_final.cif")
 
 
 def run(capsys, *argv):

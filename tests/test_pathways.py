@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
 
-from hopnet.cli.main import EXIT_BAD_INPUT, _example, main
+from hopnet.cli.main import EXIT_BAD_INPUT, main
 from hopnet.errors import HopnetInputError
+from hopnet.examples import example_path
 from hopnet.pathways.hops import (
     Hop,
     distinct_hops,
@@ -16,7 +17,7 @@ from hopnet.pathways.hops import (
     supercell_scaling,
 )
 
-LFP = _example("LiFePO4_host.cif")
+LFP = example_path("LiFePO4_host.cif")
 
 
 def simple_cubic_li(a=3.0):
@@ -115,3 +116,21 @@ def test_too_short_max_hop_is_a_clear_error():
         from hopnet.workflows.host import analyse_host
 
         analyse_host(simple_cubic_li(), "Li", model=None, max_hop=2.0)
+
+
+def test_an_oxidation_state_cif_gives_identical_numbers_and_no_element_warning(tmp_path, tiny_model_card):
+    from hopnet.predictor import load_model
+    from hopnet.structures import read_structure
+    from hopnet.workflows.host import analyse_host
+
+    plain = Structure.from_file(LFP)
+    decorated = plain.copy()
+    decorated.add_oxidation_state_by_element({"Li": 1, "Fe": 2, "P": 5, "O": -2})
+    decorated.to(filename=str(tmp_path / "ox.cif"))
+    model = load_model(tiny_model_card)
+    a = analyse_host(plain, "Li", model)
+    b = analyse_host(read_structure(tmp_path / "ox.cif"), "Li+", model)
+    assert str(read_structure(tmp_path / "ox.cif")[0].specie).endswith("+")  # the CIF kept its charges
+    assert [h.em for h in a.hops] == [h.em for h in b.hops] and a.percolation == b.percolation
+    assert [h.warnings for h in a.hops] == [h.warnings for h in b.hops]
+    assert not any("never seen" in w for h in b.hops for w in h.warnings)

@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from hopnet.cli.main import _example, main
+from hopnet.cli.main import main
+from hopnet.examples import example_path
 from hopnet.workflows.screening import FIELDS, ScreenSettings, expand_inputs, screen
 
-LFP = _example("LiFePO4_host.cif")
+LFP = example_path("LiFePO4_host.cif")
 
 
 def rows_of(path):

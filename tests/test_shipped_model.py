@@ -75,9 +75,9 @@ def test_prediction_is_invariant(model, test_entries, transform):
 
 
 def test_example_prediction(model):
-    from hopnet.cli.main import _example_paths
+    from hopnet.examples import example_path
     from hopnet.structures import read_structure
 
-    ini, fin = (read_structure(p) for p in _example_paths())
+    ini, fin = (read_structure(example_path(f"LiFePO4_{end}.cif")) for end in ("initial", "final"))
     pred = model.predict(ini, fin, ion="Li")
     assert pred.ion == "Li" and pred.domain_warnings == [] and 0 < pred.em < 9

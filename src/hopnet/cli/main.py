@@ -12,23 +12,15 @@ import csv
 import json
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 from hopnet import __version__
 from hopnet.errors import HopnetInputError, read_json
-from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM
+from hopnet.examples import example_path
+from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop
 
 EXIT_BAD_INPUT = 2
 TABLE_SUFFIXES = (".csv", ".json")
-
-
-def _example(name: str) -> Path:
-    return Path(str(resources.files("hopnet") / "examples" / name))
-
-
-def _example_paths() -> tuple[Path, Path]:
-    return _example("LiFePO4_initial.cif"), _example("LiFePO4_final.cif")
 
 
 def _parse_sites(values: list[str] | None, source: str):
@@ -103,7 +95,7 @@ def cmd_predict(args) -> None:
 
     check_output(args.output, TABLE_SUFFIXES)
     if args.example:
-        args.initial, args.final = _example_paths()
+        args.initial, args.final = example_path("LiFePO4_initial.cif"), example_path("LiFePO4_final.cif")
         args.ion = args.ion or "Li"
     if args.data:
         if args.initial or args.final:
@@ -202,14 +194,13 @@ def cmd_paths(args) -> None:
     from hopnet.workflows.host import analyse_host
 
     if args.example:
-        args.host, args.ion = str(_example("LiFePO4_host.cif")), args.ion or "Li"
+        args.host, args.ion = str(example_path("LiFePO4_host.cif")), args.ion or "Li"
     if not args.host or not args.ion:
         raise HopnetInputError("hopnet paths", "give a host structure and --ion (or --example)")
     if Path(args.host).is_dir():
         raise HopnetInputError(args.host, "is a folder; `hopnet paths` reads one host, "
                                           f"`hopnet screen {args.host} --ion {args.ion} -o results.csv` screens them all")
-    if not args.max_hop > 0:
-        raise HopnetInputError("--max-hop", f"must be a positive length in Å, got {args.max_hop:g}")
+    check_max_hop(args.max_hop)
     check_output(args.output, TABLE_SUFFIXES)
     check_output(args.plot, _plot_suffixes(), "plot")
     structure = read_structure(args.host)

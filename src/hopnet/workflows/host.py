@@ -16,7 +16,7 @@ from hopnet.pathways.hops import (
     percolation_barriers,
 )
 from hopnet.predictor import BarrierModel
-from hopnet.vocabulary import DEFAULT_MAX_HOP, parse_ion
+from hopnet.vocabulary import DEFAULT_MAX_HOP, check_max_hop, parse_ion
 
 
 @dataclass
@@ -66,8 +66,7 @@ def analyse_host(
     mechanism then defaults to a single interstitial ion, otherwise to a
     vacancy hop among filled sites.
     """
-    if not max_hop > 0:
-        raise HopnetInputError(source, f"--max-hop must be a positive length in Å, got {max_hop:g}")
+    check_max_hop(max_hop, source)
     ion = parse_ion(ion, structure, source, must_be_present=False)
     if sites is not None:
         structure = insert_sites(structure, ion, sites)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from hopnet.errors import HopnetInputError
-from hopnet.vocabulary import DEFAULT_MAX_HOP, parse_ion
+from hopnet.vocabulary import DEFAULT_MAX_HOP, check_max_hop, parse_ion
 
 KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "model")  # what a row's numbers depend on
 FIELDS = (*KEY_FIELDS, "status", "formula", "n_sites", "distinct_hops", "min_em", "em_1d", "em_2d", "em_3d",
@@ -38,8 +38,7 @@ class ScreenSettings:
 
     def __post_init__(self):
         object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
-        if not self.max_hop > 0:
-            raise HopnetInputError("hopnet screen", f"--max-hop must be a positive length in Å, got {self.max_hop:g}")
+        check_max_hop(self.max_hop, "hopnet screen")
 
     def key_columns(self) -> dict[str, str]:
         """The settings part of a row's key, as written in the CSV."""
@@ -115,17 +114,19 @@ def finished_keys(output: Path, key_columns: dict[str, str]) -> set[tuple[str, .
     if reader.fieldnames and tuple(reader.fieldnames) != FIELDS:
         raise HopnetInputError(output, "exists but is not a hopnet screen result of this version (different "
                                        "columns); choose another -o")
-    ours = tuple(key_columns.values())
-    retry = [r for r in rows if r["status"] == "error" and row_key(r)[1:] == ours]
-    if retry:
-        keep = [r for r in rows if not (r["status"] == "error" and row_key(r)[1:] == ours)]
+    ours = tuple(key_columns[f] for f in KEY_FIELDS[1:])
+
+    def failed_here(row: dict) -> bool:
+        return row["status"] == "error" and row_key(row)[1:] == ours
+
+    if any(failed_here(r) for r in rows):
+        rows = [r for r in rows if not failed_here(r)]
         tmp = output.with_name(output.name + ".tmp")
         with open(tmp, "w", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=FIELDS)
             writer.writeheader()
-            writer.writerows(keep)
+            writer.writerows(rows)
         os.replace(tmp, output)  # atomic: a kill here leaves the old file or the new one
-        rows = keep
     return {row_key(r) for r in rows}
 
 
