@@ -134,3 +134,106 @@ def test_an_oxidation_state_cif_gives_identical_numbers_and_no_element_warning(t
     assert [h.em for h in a.hops] == [h.em for h in b.hops] and a.percolation == b.percolation
     assert [h.warnings for h in a.hops] == [h.warnings for h in b.hops]
     assert not any("never seen" in w for h in b.hops for w in h.warnings)
+
+
+@pytest.fixture(scope="module")
+def licoo2():
+    """Ideal R-3m LiCoO2 (a = 2.816, c = 14.05 Å, O at z = 0.2396): a 2D Li conductor."""
+    return Structure.from_spacegroup("R-3m", Lattice.hexagonal(2.816, 14.05), ["Li", "Co", "O"],
+                                     [[0, 0, 0.5], [0, 0, 0], [0, 0, 0.2396]])
+
+
+def test_the_bond_valence_landscape_blocks_hops_through_the_coo2_slab(licoo2, tiny_model_card):
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
+
+    report = analyse_host(licoo2, "Li", load_model(tiny_model_card))
+    in_plane = [h for h in report.hops if abs(h.length - 2.816) < 0.01][0]
+    across = [h for h in report.hops if not h.valid]
+    assert in_plane.valid and across and all(h.length > 4.9 for h in across)  # the interlayer hops
+    assert all(h.bvse_barrier > in_plane.bvse_barrier + 3 for h in across)
+    assert report.percolation["2D"] is not None and report.percolation["3D"] is None  # layered: 2D
+    assert "blocked" in across[0].warnings[0]
+    unchecked = analyse_host(licoo2, "Li", load_model(tiny_model_card), channels=False)
+    assert all(h.valid and h.bvse_barrier is None for h in unchecked.hops)
+
+
+def test_the_landscape_finds_olivines_b_channel_and_uses_the_structures_cell():
+    from hopnet.pathways.landscape import bvse_landscape
+
+    lfp = Structure.from_file(LFP)
+    landscape = bvse_landscape(lfp, "Li")
+    assert np.allclose(landscape.lattice, lfp.lattice.matrix)
+    hops = distinct_hops(lfp, enumerate_hops(lfp, "Li", 5.0), "Li")
+    barriers = [landscape.hop_barrier(lfp.frac_coords[d.representative.start],
+                                      lfp.frac_coords[d.representative.end] + d.representative.image) for d in hops]
+    assert barriers[0] < 1.0 < 3.0 < barriers[1]  # the 2.99 Å b-axis hop is open, the 4.65 Å one is not easy
+
+
+def test_a_host_bond_valences_cannot_describe_is_one_line(tmp_path):
+    from hopnet.pathways.landscape import bvse_landscape
+
+    metal = Structure(Lattice.cubic(3.5), ["Li", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])  # no anion at all
+    with pytest.raises(HopnetInputError, match="no bond-valence landscape for Li") as err:
+        bvse_landscape(metal, "Li", source="metal.cif")
+    assert str(err.value).startswith("metal.cif") and "\n" not in str(err.value)
+
+
+def test_one_site_of_a_wyckoff_orbit_brings_the_whole_orbit():
+    from hopnet.pathways.hops import symmetry_equivalent_sites
+
+    fepo4 = Structure.from_file(LFP)
+    li = np.array([s.frac_coords for s in fepo4 if s.specie.symbol == "Li"])
+    fepo4.remove_species(["Li"])
+    orbit = symmetry_equivalent_sites(fepo4, li[:1])
+    assert len(orbit) == len(li) == 4
+    assert np.all(fepo4.lattice.get_all_distances(li, orbit).min(axis=1) < 1e-3)
+
+
+def test_paths_with_one_site_finds_the_b_channel_of_fepo4(tmp_path, capsys, tiny_model_card):
+    s = Structure.from_file(LFP)
+    site = next(site.frac_coords for site in s if site.specie.symbol == "Li")
+    s.remove_species(["Li"])
+    s.to(filename=str(tmp_path / "FePO4.cif"))
+    code = main(["paths", str(tmp_path / "FePO4.cif"), "--ion", "Li", "--site", ",".join(map(str, site)),
+                 "--model", str(tiny_model_card), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    report = json.loads(out)
+    assert min(h["length"] for h in report["hops"]) == pytest.approx(2.985, abs=0.01)  # the b-axis hop
+    assert report["percolation"]["1D"] is not None
+
+
+def test_verdict_follows_the_deciding_hop_and_its_spread():
+    from hopnet.workflows.host import HopResult, PathwayReport, verdict
+
+    def report(em, std, warnings=()):
+        hop = HopResult(0, 0, 1, (0, 0, 0), 3.0, 2, 80, em, std, em < 0.65, 1.0, True, list(warnings))
+        return PathwayReport("x", "LiX", "Li", "vacancy", [hop], {"1D": em, "2D": None, "3D": None},
+                             {"1D": 0, "2D": None, "3D": None})
+
+    assert verdict(report(0.3, 0.1)) == "good"
+    assert verdict(report(0.9, 0.1)) == "poor"
+    assert verdict(report(0.6, 0.1)) == "uncertain"  # 0.5-0.7 straddles 0.65 eV
+    assert verdict(report(0.3, 0.1, ["mobile ion Cs not among training ions"])) == "uncertain"
+    none = report(0.3, 0.1)
+    none.bottleneck = {"1D": None, "2D": None, "3D": None}
+    assert verdict(none) == "poor"  # the open hops form no network
+
+
+def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, tiny_model_card):
+    import hopnet.workflows.host as host
+    from hopnet.predictor import load_model
+
+    real = host.hop_band
+
+    def fails_for_the_long_hop(structure, ion, hop, mechanism, label=""):
+        if hop.length > 4.0:
+            raise HopnetInputError(label, "site 7 (O) has no neighbour within 8.0 Å")
+        return real(structure, ion, hop, mechanism, label=label)
+
+    monkeypatch.setattr(host, "hop_band", fails_for_the_long_hop)
+    report = host.analyse_host(Structure.from_file(LFP), "Li", load_model(tiny_model_card))
+    assert [h.length for h in report.hops] == [pytest.approx(2.985, abs=0.01)]
+    assert report.notes == ["hop 1 (4.65 Å) dropped: site 7 (O) has no neighbour within 8.0 Å"]
+    assert report.percolation["1D"] is not None

@@ -3,7 +3,7 @@
 BVSE gives the lowest energy at which the mobile ion's low-energy regions
 connect into a 1D, 2D or 3D network for the whole host, not the barrier of one
 named hop; the benchmark compares its 1D percolation energy with the DFT Em
-of each test path. Optional: ``pip install bvlain``.
+of each test path. hopnet itself uses bvlain for each hop's channel (``hopnet.pathways.landscape``).
 """
 from __future__ import annotations
 
@@ -12,15 +12,9 @@ import io
 import time
 
 import numpy as np
-from pymatgen.core import Element
 
 from hopnet.pathways.band import Band
-
-
-def mobile_ion_label(ion: str) -> str:
-    """bvlain's name of the mobile ion, e.g. 'Li1+', 'Mg2+' (its usual positive oxidation state)."""
-    charge = max(Element(ion).common_oxidation_states)
-    return f"{ion}{charge}+"
+from hopnet.pathways.landscape import mobile_ion_label
 
 
 def bvse_barriers(band: Band, resolution: float = 0.2) -> dict[str, float]:

@@ -174,16 +174,23 @@ def cmd_train(args) -> None:
 
 def _print_report(report) -> None:
     print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism} mechanism)")
-    print(f"{'hop':>4} {'sites':>9} {'length/Å':>9} {'mult':>5} {'Em/eV':>13}  verdict")
-    for h in sorted(report.hops, key=lambda h: h.em):
+    print(f"{'hop':>4} {'sites':>9} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'Em/eV':>13}  verdict")
+    for h in sorted(report.hops, key=lambda h: (not h.valid, h.em)):
         spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
-        verdict = "good" if h.good_conductor else "poor"
-        print(f"{h.hop:>4} {h.start_site:>4}-{h.end_site:<4} {h.length:>9.2f} {h.multiplicity:>5} "
-              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if h.warnings else ''}")
+        bvse = f"{h.bvse_barrier:.2f}" if h.bvse_barrier is not None else "-"
+        verdict = ("blocked" if not h.valid else "good" if h.good_conductor else "poor")
+        domain = any(not w.startswith("blocked") for w in h.warnings)
+        print(f"{h.hop:>4} {h.start_site:>4}-{h.end_site:<4} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} "
+              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if domain else ''}")
     for dim, em in report.percolation.items():
-        print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV" if em is not None else "not formed by these hops"))
-    warnings = sorted({w for h in report.hops for w in h.warnings})
-    for note in warnings:
+        hop = report.bottleneck.get(dim)
+        print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV (hop {hop} completes it)" if em is not None
+                                   else "not formed by the open hops"))
+    print(f"verdict: {report.verdict} conductor" if report.verdict != "uncertain" else
+          f"verdict: uncertain (the deciding hop's spread straddles {GOOD_CONDUCTOR_EM} eV, or it is out of domain)")
+    for note in report.notes:
+        print(f"  note: {note}")
+    for note in sorted({w for h in report.hops for w in h.warnings if not w.startswith("blocked")}):
         print(f"  warning: outside the training domain: {note}")
 
 
@@ -206,7 +213,7 @@ def cmd_paths(args) -> None:
     structure = read_structure(args.host)
     report = analyse_host(structure, args.ion, load_model(args.model), max_hop=args.max_hop,
                           sites=_parse_sites(args.site, args.host), mechanism=args.mechanism,
-                          source=Path(args.host).name)
+                          source=Path(args.host).name, channels=not args.no_channels)
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
@@ -225,7 +232,8 @@ def cmd_screen(args) -> None:
     from hopnet.workflows.screening import ScreenSettings, screen
 
     check_output(args.output, (".csv",), "results")
-    settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism)
+    settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism,
+                              channels=not args.no_channels)
     counts = screen(args.inputs, Path(args.output), settings, workers=args.workers, backend=args.backend,
                     address=args.address)
     print(f"{counts['ok']} screened, {counts['error']} failed (reasons in the 'error' column), "
@@ -302,7 +310,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ion", help="mobile ion species, e.g. Li")
     p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
                    help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
-    p.add_argument("--site", action="append", help="insert the ion at x,y,z (fractional) first; repeatable")
+    p.add_argument("--site", action="append",
+                   help="insert the ion at x,y,z (fractional) and at every site the space group makes of it; "
+                        "repeatable")
+    p.add_argument("--no-channels", action="store_true",
+                   help="skip the bond-valence check of each hop's channel (every hop then counts as open)")
     p.add_argument("--mechanism", choices=("vacancy", "interstitial"),
                    help="other ion sites filled (vacancy, default) or empty (interstitial, default with --site)")
     p.add_argument("--example", action="store_true", help="run on the bundled LiFePO4 host")
@@ -321,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
                    help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
     p.add_argument("--mechanism", choices=("vacancy", "interstitial"))
+    p.add_argument("--no-channels", action="store_true", help="skip the bond-valence check of each hop's channel")
     p.add_argument("--model", help="model card or shipped model name")
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")

@@ -62,6 +62,26 @@ def insert_sites(host: Structure, ion: str, frac_sites: np.ndarray) -> Structure
     return with_ions
 
 
+def symmetry_equivalent_sites(host: Structure, frac_sites: np.ndarray, tol: float = 0.1) -> np.ndarray:
+    """``frac_sites`` and every site the host's space group makes of them, each once (within ``tol`` Å).
+
+    A user names one site of a Wyckoff orbit (olivine FePO4's Li 4a: 0,0,0); the
+    hop network needs all of them, or whole channels go missing.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ops = SpacegroupAnalyzer(host, symprec=SYMPREC).get_symmetry_operations(cartesian=False)
+    except Exception:  # spglib gives up on some distorted cells: then the sites are taken as given
+        ops = []
+    candidates = np.vstack([np.atleast_2d(frac_sites)] + [op.operate_multi(np.atleast_2d(frac_sites)) for op in ops])
+    kept: list[np.ndarray] = []
+    for frac in candidates % 1.0:
+        if not kept or host.lattice.get_all_distances(frac, np.array(kept)).min() > tol:
+            kept.append(frac)
+    return np.array(kept)
+
+
 def ion_sites(structure: Structure, ion: str, source: str = "host") -> np.ndarray:
     elements = elements_of(structure)
     idx = np.flatnonzero(np.array(elements) == ion)

@@ -22,9 +22,9 @@ from typing import Iterable, Iterator
 from hopnet.errors import HopnetInputError
 from hopnet.vocabulary import DEFAULT_MAX_HOP, check_max_hop, parse_ion
 
-KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "model")  # what a row's numbers depend on
-FIELDS = (*KEY_FIELDS, "status", "formula", "n_sites", "distinct_hops", "min_em", "em_1d", "em_2d", "em_3d",
-          "max_em_std", "out_of_domain", "error")
+KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "model")  # what a row's numbers depend on
+FIELDS = (*KEY_FIELDS, "status", "verdict", "formula", "n_sites", "distinct_hops", "blocked_hops", "min_em",
+          "em_1d", "em_2d", "em_3d", "max_em_std", "out_of_domain", "notes", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
 ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
 
@@ -35,6 +35,7 @@ class ScreenSettings:
     model: str | None = None  # card path or shipped name; None: the shipped default
     max_hop: float = DEFAULT_MAX_HOP
     mechanism: str | None = None  # None: vacancy (screened hosts hold their ion sites)
+    channels: bool = True  # check each hop for an open channel in the bond-valence landscape
 
     def __post_init__(self):
         object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
@@ -43,7 +44,7 @@ class ScreenSettings:
     def key_columns(self) -> dict[str, str]:
         """The settings part of a row's key, as written in the CSV."""
         return {"ion": self.ion, "mechanism": self.mechanism or "vacancy", "max_hop": f"{self.max_hop:g}",
-                "model": model_identity(self.model)}
+                "channels": "bvse" if self.channels else "off", "model": model_identity(self.model)}
 
 
 def model_identity(model: str | None) -> str:
@@ -173,12 +174,15 @@ def screen_one(source: str, settings: ScreenSettings) -> dict:
     try:
         structure = read_source(source)
         report = analyse_host(structure, settings.ion, _model(settings), settings.max_hop,
-                              mechanism=settings.mechanism, source=Path(source).name)
-        ems = [h.em for h in report.hops]
-        stds = [h.em_std for h in report.hops if h.em_std is not None]
-        row.update(status="ok", formula=report.formula, n_sites=len(structure), distinct_hops=len(report.hops),
-                   min_em=round(min(ems), 4), max_em_std=round(max(stds), 4) if stds else "",
-                   out_of_domain="; ".join(sorted({w for h in report.hops for w in h.warnings})),
+                              mechanism=settings.mechanism, source=Path(source).name, channels=settings.channels)
+        open_hops = [h for h in report.hops if h.valid]
+        ems = [h.em for h in open_hops]
+        stds = [h.em_std for h in open_hops if h.em_std is not None]
+        row.update(status="ok", verdict=report.verdict, formula=report.formula, n_sites=len(structure),
+                   distinct_hops=len(report.hops), blocked_hops=len(report.hops) - len(open_hops),
+                   min_em=round(min(ems), 4) if ems else "", max_em_std=round(max(stds), 4) if stds else "",
+                   out_of_domain="; ".join(sorted({w for h in open_hops for w in h.warnings})),
+                   notes="; ".join(report.notes),
                    **{f"em_{k.lower()}": "" if v is None else round(v, 4) for k, v in report.percolation.items()})
     except HopnetInputError as err:
         row.update(status="error", error=str(err))

@@ -1,0 +1,124 @@
+"""Where the ion can go: the bond-valence site-energy (BVSE) landscape of a host, and each hop's barrier in it.
+
+The network prices a hop; it has only ever seen hops that exist (the 619 DFT
+paths were chosen by researchers because they do), so on a straight hop through
+a CoO2 slab it extrapolates to an ordinary barrier. Physics decides here which
+hops exist. bvlain (Dembitskiy et al., pip ``bvlain``) computes the mobile ion's
+BVSE on a grid over the cell; a hop's BVSE barrier is the lowest energy at which
+its two end sites connect through grid points inside a tube around the hop (a
+curved channel counts, the straight line need not be open). A hop whose BVSE
+barrier is far above those of real hops runs through the framework, not between
+sites.
+
+Why not a distance rule: on the training hops the straight line passes within
+0.4 Å of a host atom for 5 % of real, low-barrier hops (the ion curves around in
+the DFT path), so closeness of the straight line says little; the landscape
+does not depend on the straight line.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from pymatgen.core import Element, Structure
+from scipy import ndimage
+
+from hopnet.errors import HopnetInputError
+
+RESOLUTION = 0.25  # Å between grid points
+TUBE_RADIUS = 1.5  # Å around the straight hop in which the channel may curve
+SITE_RADIUS = 0.5  # Å; the site's energy is the lowest grid energy this close to it
+ENERGY_CAP = 50.0  # eV; grid points inside atoms (BVSE ~1e15) are capped so arithmetic stays finite
+# A hop whose BVSE barrier is above this has no open channel. The DFT paths of the training split
+# all exist; their BVSE barriers (benchmarks/bvse_hops.py, results/bvse_hops_train.json) set it.
+BLOCKED_ABOVE = 6.0
+
+
+def mobile_ion_label(ion: str) -> str:
+    """bvlain's name of the mobile ion, e.g. 'Li1+', 'Mg2+' (its highest common oxidation state)."""
+    return f"{ion}{max(Element(ion).common_oxidation_states)}+"
+
+
+@dataclass
+class Landscape:
+    """BVSE of one mobile ion on a periodic grid over ``lattice`` (rows = lattice vectors, Å)."""
+
+    energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
+    lattice: np.ndarray
+
+    @property
+    def spacing(self) -> np.ndarray:
+        """Grid spacing along each lattice vector, Å."""
+        return np.linalg.norm(self.lattice, axis=1) / np.array(self.energy.shape)
+
+    def hop_barrier(self, start_frac, end_frac) -> float:
+        """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
+
+        ``end_frac`` is taken as given (the hop's lattice image), not wrapped. inf: they never connect.
+        """
+        shape = np.array(self.energy.shape)
+        g0, g1 = np.asarray(start_frac) * shape, np.asarray(end_frac) * shape
+        margin = np.ceil(TUBE_RADIUS / self.spacing).astype(int) + 1
+        lo = np.floor(np.minimum(g0, g1)).astype(int) - margin
+        hi = np.ceil(np.maximum(g0, g1)).astype(int) + margin
+        idx = np.stack(np.meshgrid(*[np.arange(a, b + 1) for a, b in zip(lo, hi)], indexing="ij"), axis=-1)
+        energy = self.energy[idx[..., 0] % shape[0], idx[..., 1] % shape[1], idx[..., 2] % shape[2]]
+        cart = (idx / shape) @ self.lattice
+        a, b = (np.asarray(g) / shape @ self.lattice for g in (g0, g1))
+        t = np.clip(((cart - a) @ (b - a)) / max(float((b - a) @ (b - a)), 1e-12), 0.0, 1.0)
+        to_line = np.linalg.norm(cart - (a + t[..., None] * (b - a)), axis=-1)
+        inside = to_line <= TUBE_RADIUS
+        near_start = np.linalg.norm(cart - a, axis=-1) <= SITE_RADIUS
+        near_end = np.linalg.norm(cart - b, axis=-1) <= SITE_RADIUS
+        if not near_start.any() or not near_end.any():
+            raise ValueError("grid too coarse for the site radius")
+        site = max(energy[near_start].min(), energy[near_end].min())  # both sites must be reached
+        base = min(energy[near_start].min(), energy[near_end].min())
+        levels = np.unique(energy[inside & (energy >= site)])
+        if not levels.size or not _connected(inside & (energy <= levels[-1]), near_start, near_end):
+            return float("inf")
+        left, right = 0, len(levels) - 1  # the first level at which the sites connect
+        while left < right:
+            mid = (left + right) // 2
+            if _connected(inside & (energy <= levels[mid]), near_start, near_end):
+                right = mid
+            else:
+                left = mid + 1
+        return float(levels[left] - base)
+
+
+def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
+    labels, _ = ndimage.label(mask, structure=np.ones((3, 3, 3)))
+    reached = set(np.unique(labels[start & mask])) - {0}
+    return bool(reached & set(np.unique(labels[end & mask])))
+
+
+def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
+                   source: str = "host") -> Landscape:
+    """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled).
+
+    Oxidation states are taken from the structure where it has them, else assigned
+    by pymatgen's bond-valence analyser; a host it cannot assign, or an element
+    without bond-valence parameters, is one line naming the reason.
+    """
+    try:
+        from bvlain import Lain
+    except ImportError:
+        raise HopnetInputError(source, "the bond-valence landscape needs bvlain: pip install bvlain") from None
+    decorated = all(getattr(site.specie, "oxi_state", None) is not None for site in structure)
+    calc = Lain(verbose=False)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            calc.read_structure(structure, oxi_check=not decorated)
+            calc.bvse_distribution(mobile_ion=mobile_ion_label(ion), resolution=resolution)
+    except (ValueError, KeyError, IndexError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise HopnetInputError(source, f"no bond-valence landscape for {ion} ({reason})") from None
+    # bvlain's grid spans [0, 1] with both ends included: drop the repeated last plane of each axis.
+    grid = np.asarray(calc.data, dtype=float)[:-1, :-1, :-1]
+    return Landscape(np.minimum(np.nan_to_num(grid, nan=ENERGY_CAP, posinf=ENERGY_CAP), ENERGY_CAP),
+                     np.array(calc.cell[:], dtype=float))
