@@ -8,10 +8,11 @@ at the start only) gets its bond-valence landscape (``hopnet.pathways.landscape`
 bvlain), and the hop its BVSE barrier: the lowest energy at which its end sites
 connect inside a tube around the hop. Every one of these hops exists (DFT-NEB
 found its barrier), so the high quantiles of this distribution are the ceiling
-above which ``hopnet paths`` calls a hop blocked. Rows are appended to
-benchmarks/results/bvse_hops_<split>.jsonl as they finish (a killed run resumes);
-the summary goes to bvse_hops_<split>.json. Only the training split is used to
-choose the ceiling.
+above which ``hopnet paths`` calls a hop blocked. Paths are visited in a seeded random order,
+so a run stopped early (``--limit``) has scored a random sample. Rows are
+appended to benchmarks/results/bvse_hops_<split>.jsonl as they finish (a killed
+run resumes); the summary of every finished row goes to bvse_hops_<split>.json.
+Only the training split is used to choose the ceiling.
 """
 from __future__ import annotations
 
@@ -55,16 +56,22 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=("train", "test"), default="train")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per path")
+    ap.add_argument("--limit", type=int, help="stop once this many paths are scored (a random sample)")
+    ap.add_argument("--seed", type=int, default=0, help="order in which paths are visited")
     args = ap.parse_args()
 
     rows_path = RESULTS / f"bvse_hops_{args.split}.jsonl"
     done = {json.loads(line)["sys_name"] for line in rows_path.read_text().splitlines()} if rows_path.exists() else set()
     signal.signal(signal.SIGALRM, _alarm)
     entries = load_barriers(args.split)
+    order = np.random.default_rng(args.seed).permutation(len(entries))
     with open(rows_path, "a") as fh:
-        for e in entries:
+        for e in (entries[i] for i in order):
+            if args.limit and len(done) >= args.limit:
+                break
             if e.sys_name in done:
                 continue
+            done.add(e.sys_name)
             row = {"sys_name": e.sys_name, "ion": e.ion, "em_dft": e.em, "atoms": len(e.band.host) + 1}
             t0 = time.perf_counter()
             signal.alarm(args.timeout)
@@ -86,8 +93,10 @@ if __name__ == "__main__":
     barrier, em = np.array([r["bvse_barrier"] for r in ok]), np.array([r["em_dft"] for r in ok])
     quantiles = (0.5, 0.9, 0.95, 0.98, 0.99, 1.0)
     write_result(RESULTS / f"bvse_hops_{args.split}.json", {
-        "command": f"python benchmarks/bvse_hops.py --split {args.split}",
-        "split": f"paper {args.split} split", "seed": None,
+        "command": f"python benchmarks/bvse_hops.py --split {args.split}"
+                   + (f" --limit {args.limit}" if args.limit else "") + f" --seed {args.seed}",
+        "split": f"paper {args.split} split" + (f", a random {len(rows)} of {len(entries)} paths" if len(rows) <
+                                                 len(entries) else ""), "seed": args.seed,
         "machine": f"{platform.machine()}, 1 process (bvlain's neighbour search uses every core)",
         "resolution_A": RESOLUTION, "paths": len(rows), "scored": len(ok),
         "never_connected": sum(1 for r in rows if r.get("bvse_barrier") == float("inf")),

@@ -227,10 +227,10 @@ def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, ti
 
     real = host.hop_band
 
-    def fails_for_the_long_hop(structure, ion, hop, mechanism, label=""):
+    def fails_for_the_long_hop(structure, ion, hop, mechanism, label="", environment=None):
         if hop.length > 4.0:
             raise HopnetInputError(label, "site 7 (O) has no neighbour within 8.0 Å")
-        return real(structure, ion, hop, mechanism, label=label)
+        return real(structure, ion, hop, mechanism, label=label, environment=environment)
 
     monkeypatch.setattr(host, "hop_band", fails_for_the_long_hop)
     report = host.analyse_host(Structure.from_file(LFP), "Li", load_model(tiny_model_card))

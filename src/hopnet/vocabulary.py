@@ -36,8 +36,13 @@ def element_of(specie) -> str:
 
 
 def elements_of(structure: Structure) -> list[str]:
-    """Element symbol of every site, in site order."""
+    """Element symbol of every site, in site order (an ordered structure)."""
     return [element_of(site.specie) for site in structure]
+
+
+def elements_present(structure: Structure) -> list[str]:
+    """Every element in the structure, partially occupied sites included, sorted."""
+    return sorted({element_of(el) for el in structure.composition.elements})
 
 
 def parse_ion(ion: str, structure: Structure | None = None, source: str = "structure",
@@ -47,7 +52,7 @@ def parse_ion(ion: str, structure: Structure | None = None, source: str = "struc
     Accepts ``Li`` and ``Li+``; refuses ``li`` or ``Xx`` as an unknown element and
     names the species the structure holds, so a typo is fixed at once.
     """
-    present = sorted(set(elements_of(structure))) if structure is not None else []
+    present = elements_present(structure) if structure is not None else []
     listing = f"; species present: {', '.join(present)}" if present else ""
     symbol = str(ion).strip().rstrip("+-0123456789") or str(ion)
     if not Element.is_valid_symbol(symbol):

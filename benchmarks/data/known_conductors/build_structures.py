@@ -5,7 +5,7 @@ This is a BENCHMARK set, never training data. Every structure below is either
     Wyckoff coordinates of a published crystallographic study (the study is cited in the
     comment above each entry, together with the page where the numbers were read), or
 (b) taken from a structure file that ships with pymatgen (MIT licence), whose repository path
-    and commit are cited in the comment.
+    and commit are cited in the comment (NaFePO4, Li10GeP2S12).
 
 Partial occupancies are kept exactly as the crystallographic source gives them; no ordering
 is done here. Run from anywhere:
@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 # Oxidation states used to decorate the CIFs (formal charges).
 OXI = {
     "Li": 1, "Na": 1, "K": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Zn": 2,
-    "Co": 3, "Fe": 2, "Cr": 3, "Al": 3, "Si": 4, "Ge": 4, "P": 5, "V": 3,
+    "Co": 3, "Fe": 2, "Cr": 3, "Al": 3, "Si": 4, "Ge": 4, "P": 5,
     "O": -2, "S": -2, "N": -3, "Cl": -1,
 }
 # Mn in LiMn2O4 is mixed valence (3.5+) and Mo in Mo6S8 clusters has a non-integer formal
@@ -107,7 +107,7 @@ def build_all():
     # (ICSD 155282); a = 8.24726 A; Li 8a (1/8,1/8,1/8), Mn 16d (1/2,1/2,1/2), O 32e x = 0.26122.
     # Read in jcumby/ionic_materials_chem files/LiMn2O4.cif @ c5af54446998c77ca9cde96601cc09aa8d5697da.
     out["LiMn2O4"] = (
-        sg("Fd-3m", Lattice.cubic(8.24726), ["Li", "Mn", "O"],
+        sg("Fd-3m:2", Lattice.cubic(8.24726), ["Li", "Mn", "O"],
            [[0.125, 0.125, 0.125], [0.5, 0.5, 0.5], [0.26122, 0.26122, 0.26122]]),
         "LiMn2O4", 8, "")
 
@@ -116,7 +116,7 @@ def build_all():
     # O (0.2612,0.2612,0.2612). Read on WWW-MINCRYST card
     # http://database.iem.ac.ru/mincryst/inf.php?magnesio.cr6
     out["MgCr2O4"] = (
-        sg("Fd-3m", Lattice.cubic(8.3329), ["Mg", "Cr", "O"],
+        sg("Fd-3m:2", Lattice.cubic(8.3329), ["Mg", "Cr", "O"],
            [[0.125, 0.125, 0.125], [0.5, 0.5, 0.5], [0.2612, 0.2612, 0.2612]]),
         "MgCr2O4", 8, "")
 
@@ -228,13 +228,6 @@ def build_all():
            [[0.15378, 0.05862, 0.00161], [0.23611, 0.14694, 0.10334],
             [0.15080, 0.16564, 0.39103], [0.05620, 0.35913, 0.07637], [0, 0, 0.20195]]),
         "Cu2.76Mo6S8", 3, "")
-
-    # ------------------------------------------------------------------ NASICON-related
-    # Li3V2(PO4)3 (monoclinic P2_1/n). File shipped with pymatgen:
-    # materialsproject/pymatgen pymatgen/util/structures/Li3V2(PO4)3.json
-    # @ abdc57b2053617d97d286646927f6762771fb131 (primary reference not recorded in pymatgen).
-    s, h = pymatgen_bundled("Li3V2(PO4)3")
-    out["Li3V2(PO4)3"] = (s, "Li3V2(PO4)3", None, f"pymatgen Li3V2(PO4)3.json sha256={h}")
 
     return out
 

@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -190,8 +191,17 @@ def _print_report(report) -> None:
           f"verdict: uncertain (the deciding hop's spread straddles {GOOD_CONDUCTOR_EM} eV, or it is out of domain)")
     for note in report.notes:
         print(f"  note: {note}")
-    for note in sorted({w for h in report.hops for w in h.warnings if not w.startswith("blocked")}):
-        print(f"  warning: outside the training domain: {note}")
+    domain = [w for h in report.hops if h.valid for w in h.warnings]
+    kind = lambda note: re.split(r"\d", note)[0]  # noqa: E731 - the words before the first number
+    for words in sorted({kind(w) for w in domain}):
+        examples = [w for w in domain if kind(w) == words]
+        more = f" (and {len(examples) - 1} more hops like it)" if len(examples) > 1 else ""
+        print(f"  warning: outside the training domain: {examples[0]}{more}")
+    if report.orderings:
+        ranges = ", ".join(f"{dim} {lo:.2f}-{hi:.2f} eV" for dim, r in report.percolation_range.items() if r
+                           for lo, hi in [r])
+        print(f"  disordered host: {report.orderings} sampled orderings (seed {report.ordering_seed}); "
+              f"percolation over orderings: {ranges or 'no network in some ordering'}")
 
 
 def cmd_paths(args) -> None:

@@ -98,6 +98,9 @@ def band_from_endpoints(
     periodic boundaries, so the two files may list atoms in any order.
     """
     source = label or "initial/final"
+    if not (initial.is_ordered and final.is_ordered):
+        raise HopnetInputError(source, "partially occupied sites: a hop's endpoints must be ordered structures "
+                                       "(`hopnet paths` takes a disordered host)")
     if initial.composition.reduced_formula != final.composition.reduced_formula or len(initial) != len(final):
         raise HopnetInputError(
             source,

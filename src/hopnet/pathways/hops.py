@@ -24,6 +24,7 @@ from hopnet.vocabulary import element_of, elements_of
 
 MIN_CELL_LENGTH = 9.0  # Å; the median training host is 9.8 Å along its shortest axis
 SYMPREC = 0.1  # Å; loose enough for relaxed DFT cells
+ENDPOINT_CLEARANCE = 1.0  # Å; an atom this close to a hop's end site occupies that site
 
 Mechanism = Literal["vacancy", "interstitial"]
 
@@ -155,33 +156,35 @@ def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
     return np.maximum(1, np.ceil(target / perpendicular_widths(structure.lattice))).astype(int)
 
 
-def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, label: str = "") -> Band:
+def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, label: str = "",
+             environment: Structure | None = None) -> Band:
     """The band input of one hop in a supercell.
 
     ``vacancy``: the other ion sites stay filled (a dilute vacancy, as in most
     of the training set); ``interstitial``: the hopping ion is alone in the
-    framework (a charged host with a single inserted ion).
+    framework (a charged host with a single inserted ion). ``environment`` (an
+    ordered structure on the same lattice) supplies the atoms around the hop
+    instead of ``structure``: one sampled ordering of a disordered host, whose
+    partially occupied ion sites are the hop network's nodes.
     """
-    # The same crystal in its LLL-reduced cell (sites keep their order): a near-orthogonal
-    # cell needs far fewer repeats to be wide enough, so oblique primitive cells stay small.
-    reduced = structure.get_reduced_structure("LLL")
+    env = structure if environment is None else environment
+    if mechanism == "interstitial":
+        env = Structure.from_sites([site for site, el in zip(env, elements_of(env)) if el != ion])
+    # The same crystal in its LLL-reduced cell: a near-orthogonal cell needs far fewer
+    # repeats to be wide enough, so oblique primitive cells stay small.
+    reduced = env.get_reduced_structure("LLL")
     start_cart = structure.lattice.get_cartesian_coords(structure.frac_coords[hop.start])
     end_cart = structure.lattice.get_cartesian_coords(structure.frac_coords[hop.end] + np.array(hop.image))
     start_frac = reduced.lattice.get_fractional_coords(start_cart)
     shift = np.floor(start_frac)
     scaling = supercell_scaling(reduced, hop.length)
     supercell = reduced * scaling
-    frac = supercell.frac_coords
     start = (start_frac - shift) / scaling
     end = (reduced.lattice.get_fractional_coords(end_cart) - shift) / scaling
-    is_ion = np.array(elements_of(supercell)) == ion
-    drop = np.zeros(len(supercell), bool)
-    for point in (start, end):
-        d = supercell.lattice.get_all_distances(point, frac)[0]
-        drop[int(np.argmin(d))] = True
-    if mechanism == "interstitial":
-        drop |= is_ion
-    host = Structure.from_sites([s for s, gone in zip(supercell, drop) if not gone])
+    # Atoms on the hop's end sites are the moving ion itself (or, in a disordered host, an
+    # alternative position of the same split site): the band draws the ion there instead.
+    near_ends = supercell.lattice.get_all_distances(np.vstack([start, end]), supercell.frac_coords).min(axis=0)
+    host = Structure.from_sites([site for site, d in zip(supercell, near_ends) if d > ENDPOINT_CLEARANCE])
     band = band_from_sites(host, ion, start, end, label=label)
     if abs(band.hop_length - hop.length) > 1e-3:  # the supercell rule above should make this impossible
         raise RuntimeError(f"{label}: band hop {band.hop_length:.3f} Å differs from the hop {hop.length:.3f} Å")

@@ -6,12 +6,14 @@ through a CoO2 slab gets a price but never connects a network.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from pymatgen.core import Structure
 
 from hopnet.errors import HopnetInputError
+from hopnet.pathways.disorder import is_disordered, node_structure, sample_ordering, whole_cell
 from hopnet.pathways.hops import (
     Mechanism,
     distinct_hops,
@@ -23,7 +25,10 @@ from hopnet.pathways.hops import (
 )
 from hopnet.pathways.landscape import BLOCKED_ABOVE, bvse_landscape
 from hopnet.predictor import BarrierModel
-from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop, parse_ion
+from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop, is_good_conductor, parse_ion
+
+DEFAULT_ORDERINGS = 3  # sampled orderings of a disordered host: a spread, within a minute per host
+MAX_DISORDERED_BANDS = 120  # distinct hops x orderings priced for one disordered host (~45 s on one core)
 
 
 @dataclass
@@ -54,6 +59,9 @@ class PathwayReport:
     bottleneck: dict[str, int | None] = field(default_factory=dict)  # "1D"/... -> the hop that completes it
     verdict: str = "uncertain"  # good / poor / uncertain, for the lowest-dimensional network
     notes: list[str] = field(default_factory=list)  # host-level: no landscape, dropped hops
+    orderings: int = 0  # sampled orderings of a disordered host (0: the host is ordered)
+    ordering_seed: int | None = None
+    percolation_range: dict[str, list[float] | None] = field(default_factory=dict)  # min, max over orderings
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -72,6 +80,8 @@ def analyse_host(
     mechanism: Mechanism | None = None,
     source: str = "host",
     channels: bool = True,
+    orderings: int = DEFAULT_ORDERINGS,
+    seed: int = 0,
 ) -> PathwayReport:
     """Find, check, predict and percolate the ion hops of ``structure``.
 
@@ -79,53 +89,100 @@ def analyse_host(
     site the host's space group makes of them; the mechanism then defaults to a
     single interstitial ion, otherwise to a vacancy hop among filled sites.
     ``channels=False`` skips the bond-valence check (every hop counts as open).
+    A host with partially occupied sites is answered over ``orderings`` sampled
+    orderings (seeded by ``seed``, see ``pathways.disorder``): the hops live on
+    every site the ion may occupy, each is priced in every ordering, and the
+    spread over orderings is added to each barrier's and reported per network.
     """
     check_max_hop(max_hop, source)
     ion = parse_ion(ion, structure, source, must_be_present=False)
     if sites is not None:
         structure = insert_sites(structure, ion, symmetry_equivalent_sites(structure, sites))
     mechanism = mechanism or ("interstitial" if sites is not None else "vacancy")
+    snapshots: list[Structure | None] = [None]
+    if is_disordered(structure):
+        cell, rounding = whole_cell(structure, source)
+        rng = np.random.default_rng(seed)
+        snapshots = [sample_ordering(cell, rng, source) for _ in range(max(1, orderings))]
+        structure = node_structure(cell, ion)
     hops = enumerate_hops(structure, ion, max_hop, source)
     if not hops:
         raise HopnetInputError(source, f"no two {ion} sites are within {max_hop} Å; raise --max-hop")
-    notes: list[str] = []
+    notes: list[str] = [rounding] if snapshots[0] is not None and rounding else []
     landscape = None
     if channels:
         try:
-            landscape = bvse_landscape(structure, ion, source=source)
+            landscape = bvse_landscape(snapshots[0] or structure, ion, source=source)
         except HopnetInputError as err:
             notes.append(f"hops not checked for open channels: {err.problem}")
+    distinct = distinct_hops(structure, hops, ion)
+    if len(snapshots) > 1 and len(distinct) * len(snapshots) > MAX_DISORDERED_BANDS:
+        fewer = max(1, MAX_DISORDERED_BANDS // len(distinct))
+        notes.append(f"{len(distinct)} distinct hops: priced in {fewer} of {len(snapshots)} orderings to stay "
+                     "within the time bound")
+        snapshots = snapshots[:fewer]
     kept, bands = [], []
-    for d in distinct_hops(structure, hops, ion):
+    for d in distinct:
         try:
-            bands.append(hop_band(structure, ion, d.representative, mechanism, label=f"{source} hop {d.index}"))
+            bands.append([hop_band(structure, ion, d.representative, mechanism, label=f"{source} hop {d.index}",
+                                   environment=snap) for snap in snapshots])
             kept.append(d)
         except HopnetInputError as err:  # one unbuildable band drops its hop, not the host
             notes.append(f"hop {d.index} ({d.length:.2f} Å) dropped: {err.problem}")
     if not kept:
         raise HopnetInputError(source, "no hop could be drawn as a band: " + "; ".join(notes))
-    preds = model.predict_band(bands)
+    flat = model.predict_band([b for per_hop in bands for b in per_hop])
+    preds = [flat[i * len(snapshots):(i + 1) * len(snapshots)] for i in range(len(kept))]  # per hop, per ordering
+    em = np.array([[p.em for p in per_hop] for per_hop in preds])  # (hops, orderings)
     results = []
-    for d, b, p in zip(kept, bands, preds):
+    for d, per_hop, row in zip(kept, preds, em):
         h = d.representative
         barrier = (landscape.hop_barrier(structure.frac_coords[h.start], structure.frac_coords[h.end] + h.image)
                    if landscape else None)
         valid = barrier is None or barrier <= BLOCKED_ABOVE
-        warnings = list(p.domain_warnings)
+        warnings = _merged([p.domain_warnings for p in per_hop])
         if not valid:
             warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {BLOCKED_ABOVE:g} "
                                "(no open channel between the sites; left out of percolation)")
-        results.append(HopResult(d.index, h.start, h.end, h.image, round(d.length, 4), len(d.members), len(b.host),
-                                 p.em, p.em_std, p.good_conductor, None if barrier is None else round(barrier, 3),
-                                 valid, warnings))
-    open_hops = [(d, r) for d, r in zip(kept, results) if r.valid]
-    perc = percolation_barriers(len(structure), [d for d, _ in open_hops], np.array([r.em for _, r in open_hops]))
-    bottleneck = {f"{k}D": next((r.hop for _, r in open_hops if r.em == v), None) if v is not None else None
+        spreads = [p.em_std for p in per_hop if p.em_std is not None]
+        # The model's spread and the orderings' spread are independent sources of doubt: add them.
+        std = float(np.sqrt(np.mean(np.square(spreads)) + row.var())) if spreads else None
+        mean = float(row.mean())
+        results.append(HopResult(d.index, h.start, h.end, h.image, round(d.length, 4), len(d.members),
+                                 len(bands[len(results)][0].host), mean, std, is_good_conductor(mean),
+                                 None if barrier is None else round(barrier, 3), valid, warnings))
+    is_open = np.array([r.valid for r in results])
+    open_hops = [d for d, ok in zip(kept, is_open) if ok]
+    perc = percolation_barriers(len(structure), open_hops, np.array([r.em for r in results])[is_open])
+    bottleneck = {f"{k}D": next((r.hop for r in results if r.valid and r.em == v), None) if v is not None else None
                   for k, v in perc.items()}
     report = PathwayReport(source, structure.composition.reduced_formula, ion, mechanism, results,
                            {f"{k}D": v for k, v in perc.items()}, bottleneck, notes=notes)
+    if snapshots[0] is not None:
+        report.orderings, report.ordering_seed = len(snapshots), seed
+        per_ordering = [percolation_barriers(len(structure), open_hops, em[is_open, k]) for k in range(len(snapshots))]
+        report.percolation_range = {
+            f"{k}D": None if any(p[k] is None for p in per_ordering) else
+            [min(p[k] for p in per_ordering), max(p[k] for p in per_ordering)] for k in (1, 2, 3)}
     report.verdict = verdict(report)
     return report
+
+
+def _merged(per_ordering: list[list[str]]) -> list[str]:
+    """One warning of each kind over the orderings of a hop: the one with the largest number in it
+    (the farthest embedding distance, say), not one line per ordering."""
+    kinds: dict[str, str] = {}
+    for note in (w for warnings in per_ordering for w in warnings):
+        kind, value = _kind(note)
+        if kind not in kinds or value > _kind(kinds[kind])[1]:
+            kinds[kind] = note
+    return sorted(kinds.values())
+
+
+def _kind(note: str) -> tuple[str, float]:
+    """A warning's kind (its words before the first number) and that number."""
+    match = re.search(r"\d+(\.\d+)?", note)
+    return (note[: match.start()], float(match.group())) if match else (note, 0.0)
 
 
 def verdict(report: PathwayReport) -> str:

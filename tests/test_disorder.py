@@ -1,0 +1,87 @@
+"""Partially occupied hosts: whole cells, orderings, nodes, and `paths` answering with a spread."""
+import numpy as np
+import pytest
+from pymatgen.core import Lattice, Structure
+
+from hopnet.cli.main import EXIT_BAD_INPUT, main
+from hopnet.errors import HopnetInputError
+from hopnet.pathways.disorder import MAX_ORDERING_ATOMS, node_structure, sample_ordering, whole_cell
+from hopnet.structures import read_structure
+
+
+def half_filled_rock_salt(a: float = 4.2, li: float = 0.5) -> Structure:
+    """Rock-salt LiF with every Li site partially occupied (a vacancy-rich Li sublattice)."""
+    return Structure.from_spacegroup("Fm-3m", Lattice.cubic(a), [{"Li": li}, "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+
+
+def test_a_cell_is_repeated_until_the_occupancies_are_whole_atoms():
+    cell, note = whole_cell(half_filled_rock_salt(li=0.75))  # 4 x 0.75 = 3 Li: whole already
+    assert len(cell) == 8 and note == ""
+    cell, note = whole_cell(half_filled_rock_salt(li=0.625))  # 2.5 Li per cell: two cells hold 5
+    assert len(cell) == 16 and note == ""
+    cell, note = whole_cell(half_filled_rock_salt(li=0.6))  # 2.4 per cell: no small repeat makes it whole
+    assert len(cell) == 8 and "Li 2.40 -> 2" in note
+
+
+def test_orderings_place_whole_counts_apart_and_are_seeded():
+    cell, _ = whole_cell(half_filled_rock_salt() * 2)
+    one = sample_ordering(cell, np.random.default_rng(0))
+    again = sample_ordering(cell, np.random.default_rng(0))
+    other = sample_ordering(cell, np.random.default_rng(1))
+    li = lambda s: np.array([site.frac_coords for site in s if site.specie.symbol == "Li"])  # noqa: E731
+    assert one.is_ordered and len(li(one)) == 16 and one.composition["F"] == 32
+    assert np.array_equal(li(one), li(again)) and not np.array_equal(li(one), li(other))
+    d = one.lattice.get_all_distances(li(one), li(one)) + 1e9 * np.eye(16)
+    assert d.min() >= 2.0 - 1e-6  # the first separation that allows 16 of 32 sites
+
+
+def test_split_sites_are_one_node_and_hold_one_atom():
+    s = Structure(Lattice.cubic(4.0), [{"Li": 0.5}, {"Li": 0.5}, "F"],
+                  [[0, 0, 0], [0.08, 0, 0], [0.5, 0.5, 0.5]])  # two positions 0.32 Å apart: one site
+    nodes = node_structure(s, "Li")
+    assert [site.specie.symbol for site in nodes] == ["Li", "F"]
+    ordering = sample_ordering(s, np.random.default_rng(0))
+    assert ordering.composition["Li"] == 1
+
+
+def test_a_disordered_cif_is_read_and_an_overfull_site_is_refused(tmp_path):
+    half_filled_rock_salt().to(filename=str(tmp_path / "LiF_half.cif"))
+    assert not read_structure(tmp_path / "LiF_half.cif").is_ordered
+    text = (tmp_path / "LiF_half.cif").read_text()
+    (tmp_path / "overfull.cif").write_text(text.replace(" 0.5\n", " 1.4\n"))  # the Li occupancy column
+    assert " 1.4\n" in (tmp_path / "overfull.cif").read_text()
+    with pytest.raises(HopnetInputError) as err:
+        read_structure(tmp_path / "overfull.cif")
+    assert str(err.value).startswith(str(tmp_path / "overfull.cif")) and "\n" not in str(err.value)
+
+
+def test_paths_answers_a_disordered_host_with_a_spread_over_orderings(tiny_model_card):
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
+
+    model = load_model(tiny_model_card)
+    report = analyse_host(half_filled_rock_salt(), "Li", model, orderings=3, seed=0)
+    assert report.orderings == 3 and report.ordering_seed == 0
+    assert report.hops and all(h.em_std is not None for h in report.hops)
+    ranges = [r for r in report.percolation_range.values() if r]
+    assert ranges and all(lo <= hi for lo, hi in ranges)
+    assert report.percolation["3D"] is not None  # the fcc Li sublattice connects in 3D
+    again = analyse_host(half_filled_rock_salt(), "Li", model, orderings=3, seed=0)
+    assert [h.em for h in again.hops] == [h.em for h in report.hops]  # seeded: the same orderings
+
+
+def test_paths_cli_on_a_disordered_cif(tmp_path, capsys, tiny_model_card):
+    half_filled_rock_salt().to(filename=str(tmp_path / "LiF_half.cif"))
+    code = main(["paths", str(tmp_path / "LiF_half.cif"), "--ion", "Li", "--model", str(tiny_model_card)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "3 sampled orderings (seed 0)" in out
+
+
+def test_a_disordered_host_too_large_to_order_is_one_line(tmp_path, capsys, tiny_model_card):
+    big = half_filled_rock_salt() * 5  # 1000 sites
+    assert len(big) > MAX_ORDERING_ATOMS
+    big.to(filename=str(tmp_path / "big.cif"))
+    code = main(["paths", str(tmp_path / "big.cif"), "--ion", "Li", "--model", str(tiny_model_card)])
+    err = capsys.readouterr().err
+    assert code == EXIT_BAD_INPUT and "sites to order exceeds the limit" in err and err.count("\n") == 1
