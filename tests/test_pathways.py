@@ -237,3 +237,22 @@ def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, ti
     assert [h.length for h in report.hops] == [pytest.approx(2.985, abs=0.01)]
     assert report.notes == ["hop 1 (4.65 Å) dropped: site 7 (O) has no neighbour within 8.0 Å"]
     assert report.percolation["1D"] is not None
+
+
+def test_paths_plot_draws_the_network_static_and_interactive(tmp_path, capsys, licoo2, tiny_model_card):
+    from hopnet.plots import network_figure
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
+
+    report = analyse_host(licoo2, "Li", load_model(tiny_model_card))
+    assert all(len(h.segments) == h.multiplicity for h in report.hops)
+    ax = network_figure(report).axes[0]
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--" and len(line.get_xdata())]
+    assert len(dashed) == sum(h.multiplicity for h in report.hops if not h.valid)  # every blocked hop, dashed
+    licoo2.to(filename=str(tmp_path / "LiCoO2.cif"))
+    code = main(["paths", str(tmp_path / "LiCoO2.cif"), "--ion", "Li", "--model", str(tiny_model_card),
+                 "--plot", str(tmp_path / "lco.png")])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "lco-network.png").stat().st_size > 10_000
+    page = (tmp_path / "lco-network.html").read_text()
+    assert "plotly" in page and "blocked: no open channel" in page and '<script src="http' not in page  # offline

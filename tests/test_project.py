@@ -89,3 +89,13 @@ def test_python_requirement_matches_the_code():
 def test_readme_says_how_to_get_the_cpu_build_of_torch():
     readme = (SRC.parents[1] / "README.md").read_text()
     assert "--index-url https://download.pytorch.org/whl/cpu" in readme
+
+
+def test_the_blocked_hop_ceiling_is_the_measured_one():
+    import json
+
+    from hopnet.pathways.landscape import BLOCKED_ABOVE
+
+    result = json.loads((SRC.parents[1] / "benchmarks/results/bvse_hops_train.json").read_text())
+    assert BLOCKED_ABOVE == result["blocked_above"]  # rerun benchmarks/bvse_hops.py, then copy it
+    assert set(BLOCKED_ABOVE) >= {"Li", "Na", "Mg", "Ca", "other"}

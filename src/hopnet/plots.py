@@ -102,3 +102,92 @@ def pathway_figure(report):
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
     return fig
+
+
+def _cell_edges(lattice: np.ndarray) -> list[np.ndarray]:
+    """The 12 edges of the unit cell, as pairs of Cartesian points."""
+    corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
+    edges = [(a, b) for a in range(8) for b in range(a + 1, 8) if np.sum(np.abs(corners[a] - corners[b])) == 1]
+    return [corners[[a, b]] @ lattice for a, b in edges]
+
+
+def _network_items(report):
+    """(segments, Em, open?) of every hop of the report, plus the ion sites they join."""
+    items = [(np.array(seg), h.em, h.valid) for h in report.hops for seg in h.segments]
+    sites = np.unique(np.round(np.vstack([s for s, _, _ in items]), 2), axis=0) if items else np.zeros((0, 3))
+    return items, sites
+
+
+def network_figure(report):
+    """The cell, the ion sites and every hop, open hops coloured by Em, blocked ones dashed grey.
+
+    A picture of where the ion goes and which hop limits it; the colour scale is
+    centred on the good-conductor threshold.
+    """
+    plt = _pyplot()
+    from matplotlib import cm, colors
+
+    items, sites = _network_items(report)
+    ems = [em for _, em, ok in items if ok] or [GOOD_CONDUCTOR_EM]
+    norm = colors.TwoSlopeNorm(GOOD_CONDUCTOR_EM, vmin=min(min(ems), GOOD_CONDUCTOR_EM - 0.01),
+                               vmax=max(max(ems), GOOD_CONDUCTOR_EM + 0.01))
+    cmap = plt.get_cmap("RdYlGn_r")
+    fig = plt.figure(figsize=(6.2, 5.4), dpi=120)
+    ax = fig.add_subplot(projection="3d")
+    for edge in _cell_edges(np.array(report.lattice)):
+        ax.plot(*edge.T, color="black", lw=0.6, alpha=0.5)
+    for seg, em, ok in sorted(items, key=lambda item: -item[1]):  # the lowest barriers drawn last, on top
+        if ok:
+            ax.plot(*seg.T, color=cmap(norm(em)), lw=2.2)
+        else:
+            ax.plot(*seg.T, color="grey", lw=0.8, ls="--", alpha=0.6)
+    if len(sites):
+        ax.scatter(*sites.T, s=22, color="tab:blue", depthshade=False, label=f"{report.ion} sites")
+    ax.plot([], [], color="grey", ls="--", label="blocked hop (no open channel)")
+    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.08,
+                 label=f"predicted Em (eV); {GOOD_CONDUCTOR_EM} eV at the centre")
+    ax.set(xlabel="x (Å)", ylabel="y (Å)", zlabel="z (Å)", title=f"{report.formula}: {report.ion} hop network")
+    ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def network_plot(report, path) -> None:
+    plt = _pyplot()
+    fig = network_figure(report)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
+def network_html(report, path) -> None:
+    """The same network as an interactive page (plotly, one self-contained HTML file: no network needed)."""
+    import plotly.graph_objects as go
+
+    items, sites = _network_items(report)
+    traces = [go.Scatter3d(x=e[:, 0], y=e[:, 1], z=e[:, 2], mode="lines", line={"color": "black", "width": 1},
+                           hoverinfo="skip", showlegend=False) for e in _cell_edges(np.array(report.lattice))]
+    ems = [em for _, em, ok in items if ok] or [GOOD_CONDUCTOR_EM]
+    lo, hi = min(min(ems), GOOD_CONDUCTOR_EM - 0.01), max(max(ems), GOOD_CONDUCTOR_EM + 0.01)
+    for h in report.hops:
+        for seg in map(np.array, h.segments):
+            color = _plotly_colour(h.em, lo, hi) if h.valid else "lightgrey"
+            state = f"Em {h.em:.2f} eV" + (f" ± {h.em_std:.2f}" if h.em_std is not None else "") if h.valid else \
+                "blocked: no open channel"
+            traces.append(go.Scatter3d(x=seg[:, 0], y=seg[:, 1], z=seg[:, 2], mode="lines",
+                                       line={"color": color, "width": 7 if h.valid else 2,
+                                             "dash": "solid" if h.valid else "dash"},
+                                       name=f"hop {h.hop}", text=f"hop {h.hop}, {h.length:.2f} Å, {state}",
+                                       hoverinfo="text", showlegend=False))
+    if len(sites):
+        traces.append(go.Scatter3d(x=sites[:, 0], y=sites[:, 1], z=sites[:, 2], mode="markers",
+                                   marker={"size": 4, "color": "royalblue"}, name=f"{report.ion} sites"))
+    fig = go.Figure(traces)
+    fig.update_layout(title=f"{report.formula}: {report.ion} hops (green: below {GOOD_CONDUCTOR_EM} eV, "
+                            "red: above; grey dashed: blocked)", scene={"aspectmode": "data"})
+    fig.write_html(str(path), include_plotlyjs=True)
+
+
+def _plotly_colour(em: float, lo: float, hi: float) -> str:
+    from matplotlib import colors
+
+    norm = colors.TwoSlopeNorm(GOOD_CONDUCTOR_EM, vmin=lo, vmax=hi)
+    return colors.to_hex(_pyplot().get_cmap("RdYlGn_r")(norm(em)))

@@ -205,7 +205,7 @@ def _print_report(report) -> None:
 
 
 def cmd_paths(args) -> None:
-    from hopnet.plots import pathway_plot
+    from hopnet.plots import network_html, network_plot, pathway_plot
     from hopnet.predictor import load_model
     from hopnet.structures import read_structure
     from hopnet.workflows.host import analyse_host
@@ -234,8 +234,13 @@ def cmd_paths(args) -> None:
         else:
             _write_rows(report.rows(), args.output)
     if args.plot:
-        pathway_plot(report, args.plot)
-        print(f"plot: {args.plot}", file=sys.stderr)
+        plot = Path(args.plot)
+        network = plot.with_name(f"{plot.stem}-network")
+        pathway_plot(report, plot)
+        network_plot(report, network.with_suffix(plot.suffix))
+        network_html(report, network.with_suffix(".html"))
+        print(f"plots: {plot} (barriers), {network.with_suffix(plot.suffix)} and {network.with_suffix('.html')} "
+              "(the hop network, static and interactive)", file=sys.stderr)
 
 
 def cmd_screen(args) -> None:
@@ -330,7 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example", action="store_true", help="run on the bundled LiFePO4 host")
     p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
     p.add_argument("-o", "--output", help="write the hops to CSV (or the whole report to .json)")
-    p.add_argument("--plot", help="PNG of the hop barriers and percolation thresholds")
+    p.add_argument("--plot", help="PNG (or PDF, SVG) of the hop barriers and percolation thresholds; "
+                                  "beside it <name>-network.png/.html draw the hop network in the cell")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_paths)
 

@@ -23,7 +23,7 @@ from hopnet.pathways.hops import (
     percolation_barriers,
     symmetry_equivalent_sites,
 )
-from hopnet.pathways.landscape import BLOCKED_ABOVE, bvse_landscape
+from hopnet.pathways.landscape import blocked_above, bvse_landscape
 from hopnet.predictor import BarrierModel
 from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop, is_good_conductor, parse_ion
 
@@ -46,6 +46,7 @@ class HopResult:
     bvse_barrier: float | None = None  # eV on bvlain's BVSE scale; None: no landscape for this host
     valid: bool = True  # the hop opens a channel between its sites; only valid hops percolate
     warnings: list[str] = field(default_factory=list)
+    segments: list[list[list[float]]] = field(default_factory=list)  # every equivalent hop: [start, end] in Å
 
 
 @dataclass
@@ -62,12 +63,14 @@ class PathwayReport:
     orderings: int = 0  # sampled orderings of a disordered host (0: the host is ordered)
     ordering_seed: int | None = None
     percolation_range: dict[str, list[float] | None] = field(default_factory=dict)  # min, max over orderings
+    lattice: list[list[float]] = field(default_factory=list)  # cell vectors (rows, Å) of the hops' coordinates
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def rows(self) -> list[dict]:
-        return [{"source": self.source, "formula": self.formula, "ion": self.ion, **asdict(h),
+        return [{"source": self.source, "formula": self.formula, "ion": self.ion,
+                 **{k: v for k, v in asdict(h).items() if k != "segments"},
                  "image": " ".join(map(str, h.image)), "warnings": "; ".join(h.warnings)} for h in self.hops]
 
 
@@ -139,10 +142,11 @@ def analyse_host(
         h = d.representative
         barrier = (landscape.hop_barrier(structure.frac_coords[h.start], structure.frac_coords[h.end] + h.image)
                    if landscape else None)
-        valid = barrier is None or barrier <= BLOCKED_ABOVE
+        ceiling = blocked_above(ion)
+        valid = barrier is None or barrier <= ceiling
         warnings = _merged([p.domain_warnings for p in per_hop])
         if not valid:
-            warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {BLOCKED_ABOVE:g} "
+            warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {ceiling:g} "
                                "(no open channel between the sites; left out of percolation)")
         spreads = [p.em_std for p in per_hop if p.em_std is not None]
         # The model's spread and the orderings' spread are independent sources of doubt: add them.
@@ -150,14 +154,16 @@ def analyse_host(
         mean = float(row.mean())
         results.append(HopResult(d.index, h.start, h.end, h.image, round(d.length, 4), len(d.members),
                                  len(bands[len(results)][0].host), mean, std, is_good_conductor(mean),
-                                 None if barrier is None else round(barrier, 3), valid, warnings))
+                                 None if barrier is None else round(barrier, 3), valid, warnings,
+                                 _segments(structure, d)))
     is_open = np.array([r.valid for r in results])
     open_hops = [d for d, ok in zip(kept, is_open) if ok]
     perc = percolation_barriers(len(structure), open_hops, np.array([r.em for r in results])[is_open])
     bottleneck = {f"{k}D": next((r.hop for r in results if r.valid and r.em == v), None) if v is not None else None
                   for k, v in perc.items()}
     report = PathwayReport(source, structure.composition.reduced_formula, ion, mechanism, results,
-                           {f"{k}D": v for k, v in perc.items()}, bottleneck, notes=notes)
+                           {f"{k}D": v for k, v in perc.items()}, bottleneck, notes=notes,
+                           lattice=np.round(structure.lattice.matrix, 4).tolist())
     if snapshots[0] is not None:
         report.orderings, report.ordering_seed = len(snapshots), seed
         per_ordering = [percolation_barriers(len(structure), open_hops, em[is_open, k]) for k in range(len(snapshots))]
@@ -166,6 +172,12 @@ def analyse_host(
             [min(p[k] for p in per_ordering), max(p[k] for p in per_ordering)] for k in (1, 2, 3)}
     report.verdict = verdict(report)
     return report
+
+
+def _segments(structure: Structure, hop_class) -> list[list[list[float]]]:
+    frac = structure.frac_coords
+    return [np.round(structure.lattice.get_cartesian_coords(np.vstack([frac[m.start], frac[m.end] + m.image])),
+                     3).tolist() for m in hop_class.members]
 
 
 def _merged(per_ordering: list[list[str]]) -> list[str]:
