@@ -309,6 +309,57 @@ def bad_lines(b: dict) -> list[str]:
             "`benchmarks/results/bad_inputs.json`."]
 
 
+def bvse_hops_lines(b: dict) -> list[str]:
+    q, qc = b["quantiles"], b["quantiles_conducting"]
+    ceilings = ", ".join(f"{ion} {v:g} eV ({b['conducting_hops_per_ion'].get(ion, 'all')} hops)"
+                         for ion, v in b["blocked_above"].items())
+    return [
+        f"BVSE barrier of each DFT path's hop (bvlain landscape, {b['resolution_A']} Å grid, tube search): "
+        f"{b['scored']} of {b['paths']} paths scored ({len(b['failed'])} hosts without a landscape: bond valences "
+        "not assignable). Every one of these hops exists, yet their BVSE barriers spread far:",
+        "",
+        "| hops | median | 90 % | 95 % | 98 % | max |", "|---|---|---|---|---|---|",
+        "| all scored | " + " | ".join(f"{q[k]:.2f}" for k in ("0.5", "0.9", "0.95", "0.98", "1")) + " |",
+        f"| DFT Em ≤ 1 eV ({b['conducting_hops']}) | "
+        + " | ".join(f"{qc[k]:.2f}" for k in ("0.5", "0.9", "0.95", "0.98", "1")) + " |",
+        "",
+        f"Spearman of the BVSE barrier with DFT Em: {b['spearman_with_dft']:.2f}. Ceilings above which `paths` calls "
+        f"a hop blocked ({b['rule']}): {ceilings}. Median {b['median_seconds']:.1f} s per path. "
+        f"Split: {b['split']}. Command: `{b['command']}`.",
+    ]
+
+
+def known_conductor_lines(k: dict) -> list[str]:
+    lines = ["| host | ion | literature (eV, kind) | expected dim. | hopnet dim. | hopnet 1D Em (eV) | verdict | "
+             "BVSE dim. | BVSE 1D (eV) | hopnet s | BVSE s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in k["rows"]:
+        lit = f"{r['literature_eV']:g} ({r['literature_kind'].split(' (')[0]})" if r["literature_eV"] else "–"
+        hop = f"{r['hopnet_1d']:.2f}" if r.get("hopnet_1d") is not None else r.get("hopnet_error", "none")[-40:]
+        bv = f"{r['bvse_1d']:.2f}" if r.get("bvse_1d") is not None else (r.get("bvse_error") or "none")[:40]
+        lines.append(f"| {r['id']}{' (trained on)' if r['in_training_table'] else ''}"
+                     f"{' (disordered)' if r['disordered'] else ''} | {r['ion']} | {lit} | "
+                     f"{r['expected_dimensionality'] or '–'} | {r.get('hopnet_dimensionality', '–')} | {hop} | "
+                     f"{r.get('hopnet_verdict', '–')} | {r.get('bvse_dimensionality', '–')} | {bv} | "
+                     f"{r['hopnet_seconds']:.1f} | {r['bvse_seconds']:.1f} |")
+    h, b = k["hopnet"], k["bvse"]
+
+    def rho(x):
+        return "n/a" if x is None else f"{x:.2f}"
+
+    return lines + ["", "| method | dimensionality right | Spearman of 1D energy with literature | hosts answered | "
+                        "median s per host |", "|---|---|---|---|---|",
+                    f"| hopnet | {h['dimensionality_right']} / {h['dimensionality_judged']} | "
+                    f"{rho(h['spearman_1d_vs_literature'])} ({h['ranked_hosts']} hosts) | {h['answered']} / {k['hosts']} | "
+                    f"{h['median_seconds_per_host']:.1f} |",
+                    f"| BVSE (bvlain) | {b['dimensionality_right']} / {b['dimensionality_judged']} | "
+                    f"{rho(b['spearman_1d_vs_literature'])} ({b['ranked_hosts']} hosts) | {b['answered']} / {k['hosts']} | "
+                    f"{b['median_seconds_per_host']:.1f} |", "",
+                    f"Dimensionality rule, the same for both: {k['rule']}. Literature values mix DFT barriers and "
+                    "experimental activation energies (see `benchmarks/data/known_conductors/README.md`); rows marked "
+                    "*trained on* are hosts of hopnet's training table. Both methods run one after the other in one "
+                    f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
+
+
 def test_time_lines(t: dict) -> list[str]:
     lines = ["| suite | median wall time (s) | runs | closing line |", "|---|---|---|---|"]
     for name, suite in t["suites"].items():
@@ -355,6 +406,10 @@ def main() -> None:
                                 ("Screening throughput (`hopnet screen`)", screening, screen_lines),
                                 ("Speed (2 CPU cores)", speed, speed_lines),
                                 ("Bad input", bad, bad_lines),
+                                ("Which hops exist: BVSE barriers of the training hops", load("bvse_hops_train.json"),
+                                 bvse_hops_lines),
+                                ("Known conductors: hopnet and BVSE side by side", load("known_conductors.json"),
+                                 known_conductor_lines),
                                 ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:
             sections.append((title, render(data)))

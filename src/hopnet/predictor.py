@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from pymatgen.core import Structure
+from tqdm.auto import tqdm
 
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
@@ -53,18 +54,20 @@ class BarrierModel:
         entry = card.domain.embedding if card.domain else None
         return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None)
 
-    def predict_band(self, bands: Band | list[Band], batch_size: int = 32) -> Prediction | list[Prediction]:
+    def predict_band(self, bands: Band | list[Band], batch_size: int = 32,
+                     progress: bool = False) -> Prediction | list[Prediction]:
+        """Predictions for one band or many; graphs are built batch by batch, so memory stays flat."""
         single = isinstance(bands, Band)
         bands = [bands] if single else list(bands)
         if self.threads:
             torch.set_num_threads(self.threads)
-        graphs = [graph_from_band(b, self.graph_config) for b in bands]
         outputs = np.empty((len(self.members), len(bands)))
         distance = np.full(len(bands), np.nan)
+        bar = tqdm(total=len(bands), desc="predict", unit="hop", disable=not progress or len(bands) <= batch_size)
         with torch.no_grad():
-            for i in range(0, len(graphs), batch_size):
-                j = min(i + batch_size, len(graphs))
-                batch = collate(graphs[i:j])
+            for i in range(0, len(bands), batch_size):
+                j = min(i + batch_size, len(bands))
+                batch = collate([graph_from_band(b, self.graph_config) for b in bands[i:j]])
                 for k, m in enumerate(self.members):
                     # The first network's pooled vector places the band relative to the training bands.
                     if k == 0 and self.embedding_domain:
@@ -74,6 +77,8 @@ class BarrierModel:
                     else:
                         raw = m.model(batch)
                     outputs[k, i:j] = raw.numpy() * m.std + m.mean
+                bar.update(j - i)
+        bar.close()
         em = outputs.mean(axis=0)
         std = outputs.std(axis=0, ddof=1) * self.sigma_scale if len(self.members) > 1 else [None] * len(bands)
         preds = [

@@ -102,7 +102,7 @@ def cmd_predict(args) -> None:
         if args.initial or args.final:
             raise HopnetInputError(args.data, "give either DATA.json or --initial/--final, not both")
         entries = _read_dataset(Path(args.data))
-        preds = load_model(args.model).predict_band([e.band for e in entries])
+        preds = load_model(args.model, threads=args.threads).predict_band([e.band for e in entries], progress=True)
         rows = [{"jid": e.jid, "sys_name": e.sys_name, "ion": p.ion, "em_pred": round(p.em, 4),
                  **({"em_std": round(p.em_std, 4)} if p.em_std is not None else {}),
                  **({"em_true": e.em} if e.em is not None else {}),
@@ -113,7 +113,7 @@ def cmd_predict(args) -> None:
         raise HopnetInputError("hopnet predict", "give DATA.json, or both --initial and --final, or --example")
     initial, final = read_structure(args.initial), read_structure(args.final)
     band = band_from_endpoints(initial, final, ion=args.ion, label=f"{Path(args.initial).name} -> {Path(args.final).name}")
-    pred = load_model(args.model).predict_band(band)
+    pred = load_model(args.model, threads=args.threads).predict_band(band)
     if args.json:
         print(json.dumps(pred.as_dict()))
     else:
@@ -150,7 +150,7 @@ def cmd_evaluate(args) -> None:
     entries = _read_dataset(data)
     if any(e.em is None for e in entries):
         raise HopnetInputError(args.data, "every entry needs a 'target' (DFT Em) to evaluate")
-    preds = load_model(args.model).predict_band([e.band for e in entries])
+    preds = load_model(args.model, threads=args.threads).predict_band([e.band for e in entries], progress=True)
     y, p = [e.em for e in entries], [x.em for x in preds]
     metrics = all_metrics(y, p)
     for key in ("n", "r2", "mae", "rmse", "accuracy", "precision", "recall", "f1"):
@@ -221,9 +221,9 @@ def cmd_paths(args) -> None:
     check_output(args.output, TABLE_SUFFIXES)
     check_output(args.plot, _plot_suffixes(), "plot")
     structure = read_structure(args.host)
-    report = analyse_host(structure, args.ion, load_model(args.model), max_hop=args.max_hop,
+    report = analyse_host(structure, args.ion, load_model(args.model, threads=args.threads), max_hop=args.max_hop,
                           sites=_parse_sites(args.site, args.host), mechanism=args.mechanism,
-                          source=Path(args.host).name, channels=not args.no_channels)
+                          source=Path(args.host).name, channels=not args.no_channels, progress=True)
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
@@ -297,12 +297,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model card (default: the shipped model)")
     p.add_argument("-o", "--output", help="write predictions to CSV (or .json)")
     p.add_argument("--json", action="store_true", help="print the prediction as JSON")
+    p.add_argument("--threads", type=_positive_int, default=1,
+                   help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("evaluate", help="metrics and a parity plot on a labelled band-format JSON file")
     p.add_argument("data")
     p.add_argument("--model")
     p.add_argument("--plot", help="parity plot PNG (default: next to DATA)")
+    p.add_argument("--threads", type=_positive_int, default=1,
+                   help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("train", help="train a band model on the shipped training split")
@@ -338,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", help="PNG (or PDF, SVG) of the hop barriers and percolation thresholds; "
                                   "beside it <name>-network.png/.html draw the hop network in the cell")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--threads", type=_positive_int, default=1,
+                   help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
     p.set_defaults(func=cmd_paths)
 
     p = sub.add_parser("screen", help="run `paths` on many hosts: one CSV row each, resumable, parallel")

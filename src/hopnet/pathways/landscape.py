@@ -37,7 +37,7 @@ ENERGY_CAP = 50.0  # eV; grid points inside atoms (BVSE ~1e15) are capped so ari
 # hops (DFT Em <= 1 eV), or for ions with fewer than 20 such hops the 98th percentile over all ions
 # (benchmarks/bvse_hops.py -> results/bvse_hops_train.json, copied here; a test keeps them equal).
 # Per ion, because BVSE magnitudes grow with the ion's size and charge (K, Na hops reach 20-30 eV).
-BLOCKED_ABOVE = {"other": 6.0}
+BLOCKED_ABOVE = {"Ca": 9.3, "K": 43.1, "Li": 4.3, "Mg": 3.8, "Na": 22.3, "other": 6.7}
 
 
 def blocked_above(ion: str) -> float:

@@ -85,6 +85,7 @@ def analyse_host(
     channels: bool = True,
     orderings: int = DEFAULT_ORDERINGS,
     seed: int = 0,
+    progress: bool = False,
 ) -> PathwayReport:
     """Find, check, predict and percolate the ion hops of ``structure``.
 
@@ -134,7 +135,7 @@ def analyse_host(
             notes.append(f"hop {d.index} ({d.length:.2f} Å) dropped: {err.problem}")
     if not kept:
         raise HopnetInputError(source, "no hop could be drawn as a band: " + "; ".join(notes))
-    flat = model.predict_band([b for per_hop in bands for b in per_hop])
+    flat = model.predict_band([b for per_hop in bands for b in per_hop], progress=progress)
     preds = [flat[i * len(snapshots):(i + 1) * len(snapshots)] for i in range(len(kept))]  # per hop, per ordering
     em = np.array([[p.em for p in per_hop] for per_hop in preds])  # (hops, orderings)
     results = []
