@@ -33,7 +33,6 @@ from hopnet.errors import HopnetInputError
 from hopnet.pathways.landscape import RESOLUTION, bvse_landscape
 from hopnet_repro.results import RESULTS, write_result
 
-
 CONDUCTING_EM = 1.0  # eV: the hops a conductor needs
 CEILING_QUANTILE = 0.98
 MIN_PER_ION = 20

@@ -10,18 +10,23 @@ shipped architecture; ``--encoder`` starts from a pre-trained encoder (MPT);
 from __future__ import annotations
 
 import argparse
+import hashlib
 import platform
 import time
 from pathlib import Path
 
 import numpy as np
 
-from hopnet.graphs.builder import GraphConfig
+from hopnet.data.barriers import data_hash
+from hopnet.graphs.builder import GraphConfig, graph_from_band
+from hopnet.graphs.cache import cached_graphs
 from hopnet.models.config import ModelConfig
+from hopnet.pathways.band import Band
 from hopnet.training.config import TrainConfig
 from hopnet.training.datasets import split_graphs
 from hopnet_repro.cv import HELD_OUT_IONS, cross_validate, group_kfold, ion_folds
-from hopnet_repro.results import write_result
+from hopnet_repro.inputs import load_curved
+from hopnet_repro.results import RESULTS, write_result
 
 LOCAL = GraphConfig(scope="local", local_radius=6.0, angle_neighbors=8)
 VARIANTS = {
@@ -32,6 +37,17 @@ VARIANTS = {
     "wide": ModelConfig(graph=LOCAL, hidden=96),
 }
 FOLD_SEED = 0  # folds stay fixed when --seed changes, so runs with several seeds form an ensemble per fold
+
+
+def curved_graphs(entries, cfg: GraphConfig):
+    """Graphs of the bands with their interior images on the BVSE channel; straight where there is none."""
+    curved = load_curved("train")
+    source = RESULTS / "curved_bands_train.jsonl"
+    bands = [Band(e.band.host, e.band.ion, curved.get(e.sys_name, e.band.frac_images), e.band.label)
+             for e in entries]
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    return cached_graphs(cfg, f"train:{data_hash('train')}:curved:{digest}",
+                         lambda: [graph_from_band(b, cfg) for b in bands])
 
 
 def fold_indices(scheme: str, entries, groups: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:
@@ -50,6 +66,8 @@ def run_name(args) -> str:
         parts.append(f"by-{args.scheme}")
     if args.seed != 0:
         parts.append(f"seed{args.seed}")
+    if args.bands != "straight":
+        parts.append(args.bands)
     return "-".join(parts)
 
 
@@ -65,11 +83,15 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/cv"))
     ap.add_argument("--save-models", action="store_true", help="keep each fold's network under runs/cv-models/<name>")
+    ap.add_argument("--bands", choices=("straight", "curved"), default="straight",
+                    help="the dataset's straight bands, or interior images on the BVSE channel (curved_bands.py)")
     args = ap.parse_args()
 
     cfg = TrainConfig(model=VARIANTS[args.variant], epochs=args.epochs, threads=args.threads, seed=args.seed,
                       lr=args.lr, init=args.encoder)
     entries, graphs, em, groups = split_graphs("train", cfg.model.graph)
+    if args.bands == "curved":
+        graphs = curved_graphs(entries, cfg.model.graph)
     folds = fold_indices(args.scheme, entries, groups, args.folds, FOLD_SEED)
     name = run_name(args)
     t0 = time.time()
@@ -80,7 +102,8 @@ if __name__ == "__main__":
         result["folds_named"] = dict(zip(HELD_OUT_IONS, result["folds"]))
     command = (f"python benchmarks/cv_band.py --variant {args.variant} --folds {args.folds} --epochs {args.epochs} "
                f"--threads {args.threads} --seed {args.seed}" + (f" --encoder {args.encoder}" if args.encoder else "")
-               + (f" --lr {args.lr:g}" if "lr" in name else "") + (f" --scheme {args.scheme}" if args.scheme != "host" else ""))
+               + (f" --lr {args.lr:g}" if "lr" in name else "") + (f" --scheme {args.scheme}" if args.scheme != "host" else "")
+               + (f" --bands {args.bands}" if args.bands != "straight" else ""))
     result.update(variant=name, config=cfg.model_dump(), folds_k=len(folds), scheme=args.scheme,
                   wall_seconds=time.time() - t0, command=command,
                   split="paper train (559), " + ("grouped by host" if args.scheme == "host" else "leave one ion out"),

@@ -168,6 +168,13 @@ def test_the_landscape_finds_olivines_b_channel_and_uses_the_structures_cell():
     barriers = [landscape.hop_barrier(lfp.frac_coords[d.representative.start],
                                       lfp.frac_coords[d.representative.end] + d.representative.image) for d in hops]
     assert barriers[0] < 1.0 < 3.0 < barriers[1]  # the 2.99 Å b-axis hop is open, the 4.65 Å one is not easy
+    hop = hops[0].representative
+    start, end = lfp.frac_coords[hop.start], lfp.frac_coords[hop.end] + hop.image
+    images = landscape.channel_images(start, end, 5)
+    assert images.shape == (5, 3) and np.allclose(images[[0, -1]], [start, end])
+    cart = lfp.lattice.get_cartesian_coords(images)
+    straight = lfp.lattice.get_cartesian_coords(start + np.linspace(0, 1, 5)[:, None] * (end - start))
+    assert 0.3 < np.linalg.norm(cart[2] - straight[2]) < 1.5  # the b channel curves, as in DFT
 
 
 def test_a_host_bond_valences_cannot_describe_is_one_line(tmp_path):

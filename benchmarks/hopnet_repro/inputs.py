@@ -94,3 +94,14 @@ def _cached_parts(cfg: GraphConfig, data_id: str, build, cache_dir: Path | None)
         return cached_graphs(cfg, f"{data_id}:{i}", make, cache_dir)
 
     return list(zip(part(0), part(1)))
+
+
+def load_curved(split: str) -> dict[str, np.ndarray]:
+    """sys_name -> fractional images on the BVSE channel (benchmarks/curved_bands.py), for the paths that have them."""
+    import json
+
+    from hopnet_repro.results import RESULTS
+
+    path = RESULTS / f"curved_bands_{split}.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    return {r["sys_name"]: np.array(r["images"]) for r in rows if r.get("images") is not None}

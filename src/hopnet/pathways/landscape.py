@@ -67,6 +67,20 @@ class Landscape:
 
         ``end_frac`` is taken as given (the hop's lattice image), not wrapped. inf: they never connect.
         """
+        return self._channel(start_frac, end_frac, with_path=False)[0]
+
+    def channel_images(self, start_frac, end_frac, n_images: int) -> np.ndarray | None:
+        """``n_images`` fractional points, equally spaced along the channel's path between the two
+        sites at the energy where they connect (the ends are the sites), or None if they never do."""
+        barrier, path = self._channel(start_frac, end_frac, with_path=True)
+        if path is None:
+            return None
+        arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
+        at = np.linspace(0.0, arc[-1], n_images)
+        points = np.stack([np.interp(at, arc, path[:, k]) for k in range(3)], axis=1)
+        return np.linalg.solve(self.lattice.T, points.T).T  # Cartesian -> fractional, unwrapped
+
+    def _channel(self, start_frac, end_frac, with_path: bool) -> tuple[float, np.ndarray | None]:
         shape = np.array(self.energy.shape)
         g0, g1 = np.asarray(start_frac) * shape, np.asarray(end_frac) * shape
         margin = np.ceil(TUBE_RADIUS / self.spacing).astype(int) + 1
@@ -87,7 +101,7 @@ class Landscape:
         base = min(energy[near_start].min(), energy[near_end].min())
         levels = np.unique(energy[inside & (energy >= site)])
         if not levels.size or not _connected(inside & (energy <= levels[-1]), near_start, near_end):
-            return float("inf")
+            return float("inf"), None
         left, right = 0, len(levels) - 1  # the first level at which the sites connect
         while left < right:
             mid = (left + right) // 2
@@ -95,7 +109,38 @@ class Landscape:
                 right = mid
             else:
                 left = mid + 1
-        return float(levels[left] - base)
+        barrier = float(levels[left] - base)
+        if not with_path:
+            return barrier, None
+        voxels = _lowest_route(inside & (energy <= levels[left]), near_start, near_end, energy)
+        return barrier, np.vstack([a, cart[tuple(voxels.T)], b])
+
+
+def _lowest_route(mask: np.ndarray, start: np.ndarray, end: np.ndarray, energy: np.ndarray) -> np.ndarray:
+    """Voxel indices of a shortest route through ``mask`` from the start region to the end region;
+    among equally short steps the one of lower energy (a breadth-first search by dilation)."""
+    cube = np.ones((3, 3, 3), bool)
+    steps = np.full(mask.shape, -1)
+    reached = start & mask
+    steps[reached] = 0
+    step = 0
+    while not (reached & end).any():
+        step += 1
+        grown = ndimage.binary_dilation(reached, structure=cube, mask=mask)
+        steps[grown & ~reached] = step
+        reached = grown
+    ends = np.argwhere(reached & end & (steps == step))
+    here = ends[np.argmin(energy[tuple(ends.T)])]
+    route = [here]
+    offsets = np.argwhere(cube) - 1
+    while steps[tuple(here)] > 0:
+        around = here + offsets
+        ok = np.all((around >= 0) & (around < mask.shape), axis=1)
+        around = around[ok]
+        around = around[steps[tuple(around.T)] == steps[tuple(here)] - 1]
+        here = around[np.argmin(energy[tuple(around.T)])]
+        route.append(here)
+    return np.array(route[::-1])
 
 
 def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
