@@ -103,22 +103,12 @@ def analyse_host(
     if sites is not None:
         structure = insert_sites(structure, ion, symmetry_equivalent_sites(structure, sites))
     mechanism = mechanism or ("interstitial" if sites is not None else "vacancy")
-    snapshots: list[Structure | None] = [None]
-    if is_disordered(structure):
-        cell, rounding = whole_cell(structure, source)
-        rng = np.random.default_rng(seed)
-        snapshots = [sample_ordering(cell, rng, source) for _ in range(max(1, orderings))]
-        structure = node_structure(cell, ion)
+    notes: list[str] = []
+    structure, snapshots = _nodes_and_orderings(structure, ion, orderings, seed, source, notes)
     hops = enumerate_hops(structure, ion, max_hop, source)
     if not hops:
         raise HopnetInputError(source, f"no two {ion} sites are within {max_hop} Å; raise --max-hop")
-    notes: list[str] = [rounding] if snapshots[0] is not None and rounding else []
-    landscape = None
-    if channels:
-        try:
-            landscape = bvse_landscape(snapshots[0] or structure, ion, source=source)
-        except HopnetInputError as err:
-            notes.append(f"hops not checked for open channels: {err.problem}")
+    landscape = _landscape(snapshots[0] or structure, ion, source, notes) if channels else None
     distinct = distinct_hops(structure, hops, ion)
     if len(snapshots) > 1 and len(distinct) * len(snapshots) > MAX_DISORDERED_BANDS:
         fewer = max(1, MAX_DISORDERED_BANDS // len(distinct))
@@ -137,26 +127,56 @@ def analyse_host(
         raise HopnetInputError(source, "no hop could be drawn as a band: " + "; ".join(notes))
     flat = model.predict_band([b for per_hop in bands for b in per_hop], progress=progress)
     preds = [flat[i * len(snapshots):(i + 1) * len(snapshots)] for i in range(len(kept))]  # per hop, per ordering
+    results = [_priced(structure, ion, d, per_hop, len(b[0].host), landscape)
+               for d, per_hop, b in zip(kept, preds, bands)]
     em = np.array([[p.em for p in per_hop] for per_hop in preds])  # (hops, orderings)
-    results = []
-    for d, per_hop, row in zip(kept, preds, em):
-        h = d.representative
-        barrier = (landscape.hop_barrier(structure.frac_coords[h.start], structure.frac_coords[h.end] + h.image)
-                   if landscape else None)
-        ceiling = blocked_above(ion)
-        valid = barrier is None or barrier <= ceiling
-        warnings = _merged([p.domain_warnings for p in per_hop])
-        if not valid:
-            warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {ceiling:g} "
-                               "(no open channel between the sites; left out of percolation)")
-        spreads = [p.em_std for p in per_hop if p.em_std is not None]
-        # The model's spread and the orderings' spread are independent sources of doubt: add them.
-        std = float(np.sqrt(np.mean(np.square(spreads)) + row.var())) if spreads else None
-        mean = float(row.mean())
-        results.append(HopResult(d.index, h.start, h.end, h.image, round(d.length, 4), len(d.members),
-                                 len(bands[len(results)][0].host), mean, std, is_good_conductor(mean),
-                                 None if barrier is None else round(barrier, 3), valid, warnings,
-                                 _segments(structure, d)))
+    return _percolated(structure, ion, mechanism, source, kept, results, em, notes,
+                       seed if snapshots[0] is not None else None)
+
+
+def _nodes_and_orderings(structure: Structure, ion: str, orderings: int, seed: int, source: str,
+                         notes: list[str]) -> tuple[Structure, list[Structure | None]]:
+    """An ordered host as it is (no separate surroundings); a disordered one as its nodes and orderings."""
+    if not is_disordered(structure):
+        return structure, [None]
+    cell, rounding = whole_cell(structure, source)
+    if rounding:
+        notes.append(rounding)
+    rng = np.random.default_rng(seed)
+    return node_structure(cell, ion), [sample_ordering(cell, rng, source) for _ in range(max(1, orderings))]
+
+
+def _landscape(structure: Structure, ion: str, source: str, notes: list[str]):
+    try:
+        return bvse_landscape(structure, ion, source=source)
+    except HopnetInputError as err:
+        notes.append(f"hops not checked for open channels: {err.problem}")
+        return None
+
+
+def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms: int, landscape) -> HopResult:
+    """One hop class: its channel check and its barrier over the orderings it was priced in."""
+    h = hop_class.representative
+    barrier = (landscape.hop_barrier(structure.frac_coords[h.start], structure.frac_coords[h.end] + h.image)
+               if landscape else None)
+    ceiling = blocked_above(ion)
+    valid = barrier is None or barrier <= ceiling
+    warnings = _merged([p.domain_warnings for p in per_ordering])
+    if not valid:
+        warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {ceiling:g} "
+                           "(no open channel between the sites; left out of percolation)")
+    em = np.array([p.em for p in per_ordering])
+    spreads = [p.em_std for p in per_ordering if p.em_std is not None]
+    # The model's spread and the orderings' spread are independent sources of doubt: add them.
+    std = float(np.sqrt(np.mean(np.square(spreads)) + em.var())) if spreads else None
+    return HopResult(hop_class.index, h.start, h.end, h.image, round(hop_class.length, 4), len(hop_class.members),
+                     band_atoms, float(em.mean()), std, is_good_conductor(float(em.mean())),
+                     None if barrier is None else round(barrier, 3), valid, warnings, _segments(structure, hop_class))
+
+
+def _percolated(structure: Structure, ion: str, mechanism: str, source: str, kept, results: list[HopResult],
+                em: np.ndarray, notes: list[str], ordering_seed: int | None) -> PathwayReport:
+    """The report: open hops percolated on the mean barriers (and per ordering, for the range), the verdict."""
     is_open = np.array([r.valid for r in results])
     open_hops = [d for d, ok in zip(kept, is_open) if ok]
     perc = percolation_barriers(len(structure), open_hops, np.array([r.em for r in results])[is_open])
@@ -165,9 +185,9 @@ def analyse_host(
     report = PathwayReport(source, structure.composition.reduced_formula, ion, mechanism, results,
                            {f"{k}D": v for k, v in perc.items()}, bottleneck, notes=notes,
                            lattice=np.round(structure.lattice.matrix, 4).tolist())
-    if snapshots[0] is not None:
-        report.orderings, report.ordering_seed = len(snapshots), seed
-        per_ordering = [percolation_barriers(len(structure), open_hops, em[is_open, k]) for k in range(len(snapshots))]
+    if ordering_seed is not None:
+        report.orderings, report.ordering_seed = em.shape[1], ordering_seed
+        per_ordering = [percolation_barriers(len(structure), open_hops, em[is_open, k]) for k in range(em.shape[1])]
         report.percolation_range = {
             f"{k}D": None if any(p[k] is None for p in per_ordering) else
             [min(p[k] for p in per_ordering), max(p[k] for p in per_ordering)] for k in (1, 2, 3)}
