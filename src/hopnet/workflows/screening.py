@@ -136,13 +136,13 @@ _worker_model = None
 _worker_key = _NOT_LOADED
 
 
-def _model(settings: "ScreenSettings", threads: int = 1):
-    """The model of this worker process, loaded once (also on Dask workers that join late)."""
+def worker_model(model: str | None, threads: int = 1):
+    """The model of this worker process, loaded once (also on Dask or jobflow workers that join late)."""
     global _worker_model, _worker_key
-    if _worker_key != settings.model:
+    if _worker_key != (model, threads):
         from hopnet.predictor import load_model
 
-        _worker_model, _worker_key = load_model(settings.model, threads=threads), settings.model
+        _worker_model, _worker_key = load_model(model, threads=threads), (model, threads)
     return _worker_model
 
 
@@ -173,7 +173,7 @@ def screen_one(source: str, settings: ScreenSettings) -> dict:
     row.update(source=source)
     try:
         structure = read_source(source)
-        report = analyse_host(structure, settings.ion, _model(settings), settings.max_hop,
+        report = analyse_host(structure, settings.ion, worker_model(settings.model), settings.max_hop,
                               mechanism=settings.mechanism, source=Path(source).name, channels=settings.channels)
         open_hops = [h for h in report.hops if h.valid]
         ems = [h.em for h in open_hops]

@@ -1,0 +1,65 @@
+"""hopnet as a jobflow job, so an atomate2 workflow can pre-screen hosts before its NEB makers.
+
+    from jobflow import Flow, run_locally
+    from hopnet.workflows.jobs import HopnetPathsMaker
+
+    jobs = [HopnetPathsMaker(ion="Li").make(structure) for structure in hosts]
+    responses = run_locally(Flow(jobs), create_folders=False)
+
+Each job's output is a :class:`HopnetPathsDocument`: the host, every hop with its
+barrier, spread and channel check, the percolation thresholds, the verdict and
+the model that priced them (name and card hash), so a later job can pick the
+hops worth a DFT-NEB (``doc.hops`` sorted by ``em``, ``valid`` ones only).
+Optional: ``pip install 'hopnet[jobflow]'``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jobflow import Maker, job
+from pydantic import BaseModel
+from pymatgen.core import Structure
+
+from hopnet.vocabulary import DEFAULT_MAX_HOP
+
+
+class HopnetPathsDocument(BaseModel):
+    """What `hopnet paths` answers about one host, as a jobflow output document."""
+
+    formula: str
+    ion: str
+    structure: dict  # the host as given (pymatgen ``as_dict``)
+    hops: list[dict]  # as in `hopnet paths --json`
+    percolation: dict[str, float | None]  # "1D"/"2D"/"3D" -> eV
+    bottleneck: dict[str, int | None]
+    verdict: str
+    notes: list[str]
+    orderings: int
+    model: str  # <card name>@<card hash>
+    hopnet_version: str
+
+
+@dataclass
+class HopnetPathsMaker(Maker):
+    """Every distinct hop of ``ion`` in a host: channel check, barrier, percolation, verdict."""
+
+    name: str = "hopnet paths"
+    ion: str = "Li"
+    max_hop: float = DEFAULT_MAX_HOP
+    model: str | None = None  # card path or shipped name; None: the shipped default
+    channels: bool = True
+    threads: int = 1
+
+    @job
+    def make(self, structure: Structure) -> HopnetPathsDocument:
+        from hopnet import __version__
+        from hopnet.workflows.host import analyse_host
+        from hopnet.workflows.screening import model_identity, worker_model
+
+        report = analyse_host(structure, self.ion, worker_model(self.model, self.threads), self.max_hop,
+                              source=structure.composition.reduced_formula, channels=self.channels)
+        return HopnetPathsDocument(
+            formula=report.formula, ion=report.ion, structure=structure.as_dict(),
+            hops=report.as_dict()["hops"], percolation=report.percolation,
+            bottleneck=report.bottleneck, verdict=report.verdict, notes=report.notes, orderings=report.orderings,
+            model=model_identity(self.model), hopnet_version=__version__)
