@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from hopnet.data.barriers import data_hash
+from hopnet.errors import HopnetInputError
 from hopnet.graphs.builder import GraphConfig, graph_from_band
 from hopnet.graphs.cache import cached_graphs
 from hopnet.models.config import ModelConfig
@@ -46,8 +47,15 @@ def curved_graphs(entries, cfg: GraphConfig):
     bands = [Band(e.band.host, e.band.ion, curved.get(e.sys_name, e.band.frac_images), e.band.label)
              for e in entries]
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+
+    def graph(band: Band, entry):
+        try:
+            return graph_from_band(band, cfg)
+        except HopnetInputError:  # a curved band whose local graph leaves an atom alone: keep the straight one
+            return graph_from_band(entry.band, cfg)
+
     return cached_graphs(cfg, f"train:{data_hash('train')}:curved:{digest}",
-                         lambda: [graph_from_band(b, cfg) for b in bands])
+                         lambda: [graph(b, e) for b, e in zip(bands, entries)])
 
 
 def fold_indices(scheme: str, entries, groups: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:

@@ -184,17 +184,20 @@ def cv_table() -> list[str]:
     rows = sorted(cv_runs("host"), key=lambda r: r["metrics"]["mae"])
     if not rows:
         return []
-    lines = ["| variant | scope | angles | path flag | readout | hidden | CV MAE (eV) | CV R² | CV accuracy | train s (all folds) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| variant | bands | scope | angles | path flag | readout | hidden | CV MAE (eV) | CV R² | CV accuracy | "
+             "train s (all folds) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         c, m = r["config"]["model"], r["metrics"]
-        lines.append(f"| {r['variant']} | {c['graph']['scope']} | {c['graph']['angle_neighbors']} | {c['path_flag']} | "
+        bands = "curved (BVSE channel)" if "--bands curved" in r["command"] else "straight"
+        lines.append(f"| {r['variant']} | {bands} | {c['graph']['scope']} | {c['graph']['angle_neighbors']} | {c['path_flag']} | "
                      f"{c['readout']} | {c['hidden']} | {m['mae']:.3f} | {m['r2']:.3f} | {m['accuracy']:.3f} | "
                      f"{r['train_seconds']:.0f} |")
     lines.append("")
     lines.append(f"{rows[0]['folds_k']}-fold CV grouped by host on the paper's 559 training paths (the test split is "
                  f"never loaded); machine: {rows[0]['machine']}. `-mpt`: fine-tuned from the MPT encoder "
-                 "(`weights/hopnet-mpt-encoder`), same architecture and budget. Commands:")
+                 "(`weights/hopnet-mpt-encoder`), same architecture and budget. `-curved`: the three interior images of "
+                 "every band moved onto its bond-valence channel (`benchmarks/curved_bands.py`; bands without a "
+                 "landscape stay straight), same folds. Commands:")
     lines += [f"- `{r['command']}`" for r in rows]
     return lines
 
