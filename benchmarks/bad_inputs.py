@@ -29,7 +29,7 @@ def poscar(lattice, species, counts, coords) -> str:
 
 
 def corpus(tmp: Path) -> dict[str, list[str]]:
-    """Case name -> CLI arguments."""
+    """Case name -> hopnet arguments (the command first)."""
     files = {
         "empty.cif": "",
         "binary.cif": b"\x89PNG\r\n\x1a\n\x00\x00" * 50,
@@ -72,6 +72,24 @@ def corpus(tmp: Path) -> dict[str, list[str]]:
     cases["two_moving_atoms"] = ["--initial", str(INI), "--final", str(tmp / "two_movers.cif")]
     cases["ion_absent"] = ["--initial", str(INI), "--final", str(FIN), "--ion", "Mg"]
     cases["too_many_atoms"] = ["--initial", str(tmp / "many_atoms.cif"), "--final", str(FIN)]
+    cases = {name: ["predict", *args] for name, args in cases.items()}
+
+    host = Structure.from_file(str(example_path("LiFePO4_host.cif")))
+    host.remove_species(["Li"])
+    host.to(filename=str(tmp / "FePO4.cif"))
+    half = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.2), [{"Li": 0.5}, "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    (half * 5).to(filename=str(tmp / "disordered_1000_sites.cif"))
+    cases.update({
+        "misspelt_ion": ["predict", "--initial", str(INI), "--final", str(FIN), "--ion", "li"],
+        "unknown_ion": ["paths", str(INI), "--ion", "Xx"],
+        "no_mobile_ion_sites": ["paths", str(tmp / "FePO4.cif"), "--ion", "Li"],
+        "folder_to_paths": ["paths", str(tmp), "--ion", "Li"],
+        "max_hop_zero": ["paths", str(INI), "--ion", "Li", "--max-hop", "0"],
+        "missing_output_folder": ["predict", "--example", "-o", str(tmp / "nowhere" / "out.csv")],
+        "unwritable_plot_suffix": ["paths", "--example", "--plot", str(tmp / "hops.xyz")],
+        "disordered_too_large": ["paths", str(tmp / "disordered_1000_sites.cif"), "--ion", "Li"],
+        "screen_missing_input": ["screen", str(tmp / "nope.cif"), "--ion", "Li", "-o", str(tmp / "out.csv")],
+    })
     return cases
 
 
@@ -92,7 +110,7 @@ if __name__ == "__main__":
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in corpus(Path(tmp)).items():
-            proc = subprocess.run([sys.executable, "-m", "hopnet.cli.main", "predict", *args],
+            proc = subprocess.run([sys.executable, "-m", "hopnet.cli.main", *args],
                                   capture_output=True, text=True, timeout=300)
             err = proc.stderr.strip()
             results[name] = {"exit_code": proc.returncode, "stderr_lines": len(err.splitlines()),
