@@ -99,6 +99,8 @@ if __name__ == "__main__":
     ok = [r for r in rows if "bvse_barrier" in r and np.isfinite(r["bvse_barrier"])]
     barrier, em = np.array([r["bvse_barrier"] for r in ok]), np.array([r["em_dft"] for r in ok])
     quantiles = (0.5, 0.9, 0.95, 0.98, 0.99, 1.0)
+    if not np.any(em <= CONDUCTING_EM):
+        raise SystemExit("no scored hop with DFT Em <= 1 eV yet: run on more paths (--limit)")
     conducting = barrier[em <= CONDUCTING_EM]
     conducting_ions = np.array([r["ion"] for r in ok])[em <= CONDUCTING_EM]
     write_result(RESULTS / f"bvse_hops_{args.split}.json", {

@@ -80,6 +80,8 @@ if __name__ == "__main__":
                        hopnet_hops=len(report.hops), hopnet_notes=report.notes)
         except HopnetInputError as err:
             row["hopnet_error"] = str(err)
+        except Exception as exc:  # noqa: BLE001 - as for the baseline: one host failing is a row, not a stop
+            row["hopnet_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
         row["hopnet_seconds"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         try:

@@ -44,8 +44,13 @@ if __name__ == "__main__":
     if dest.resolve() == args.card.resolve():
         raise SystemExit(f"{dest}: a release writes a new card; train or copy the model elsewhere first")
     metrics = card.metrics.model_dump()
+    for given in (args.test, args.cv, args.uncertainty):
+        if given is not None and not given.exists():
+            raise SystemExit(f"{given}: result file not found")
     if args.test:
         test = read_result(args.test)
+        if test["card_name"] != card.name:
+            raise SystemExit(f"{args.test}: a test result of {test['card_name']}, not of {card.name}")
         metrics.update(test=test["metrics"], test_command=test["command"])
     if args.cv:
         cv = read_result(args.cv)

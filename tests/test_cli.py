@@ -291,3 +291,8 @@ def test_paths_plot_keeps_legend_off_the_bars_and_error_bars_above_zero():
     assert any("good conductor below 0.65 eV" in t.get_text() for t in ax.get_legend().get_texts())
     whiskers = [c for c in ax.containers if isinstance(c, ErrorbarContainer)][0].lines[2][0].get_segments()
     assert min(seg[:, 0].min() for seg in whiskers) >= 0.0 and ax.get_xlim()[0] == 0
+
+
+def test_an_encoder_card_is_not_a_barrier_model(capsys):
+    code, _, err = run(capsys, "predict", "--example", "--model", "hopnet-mpt-encoder")
+    assert code == EXIT_BAD_INPUT and "an encoder card (7 outputs)" in err and err.count("\n") == 1

@@ -263,3 +263,36 @@ def test_paths_plot_draws_the_network_static_and_interactive(tmp_path, capsys, l
     assert (tmp_path / "lco-network.png").stat().st_size > 10_000
     page = (tmp_path / "lco-network.html").read_text()
     assert "plotly" in page and "blocked: no open channel" in page and '<script src="http' not in page  # offline
+
+
+def test_a_slanted_primitive_cell_sees_the_same_channels(licoo2):
+    from hopnet.pathways.landscape import bvse_landscape
+
+    def barriers(s):
+        landscape = bvse_landscape(s, "Li")
+        out = []
+        for d in distinct_hops(s, enumerate_hops(s, "Li", 5.0), "Li"):
+            h = d.representative
+            out.append((round(d.length, 2), landscape.hop_barrier(s.frac_coords[h.start],
+                                                                  s.frac_coords[h.end] + h.image)))
+        return dict(out)
+
+    primitive = licoo2.get_primitive_structure()  # 12 atoms -> 4, angles 60 and 73.5 degrees
+    assert len(primitive) == 4
+    wide, slanted = barriers(licoo2), barriers(primitive)
+    assert slanted[2.82] == pytest.approx(wide[2.82], abs=0.3)  # the in-plane channel, found in both cells
+
+
+def test_a_site_on_top_of_a_framework_atom_is_no_hop(tiny_model_card):
+    lfp = Structure.from_file(LFP)
+    oxygen = next(s.frac_coords for s in lfp if s.specie.symbol == "O")
+    hops = enumerate_hops(insert_sites_on(lfp, oxygen), "Li", 5.0)
+    bad = next(h for h in hops if h.start == len(lfp) or h.end == len(lfp))
+    with pytest.raises(HopnetInputError, match="end site of the hop is .* from O"):
+        hop_band(insert_sites_on(lfp, oxygen), "Li", bad, "vacancy", label="x")
+
+
+def insert_sites_on(structure, frac):
+    s = structure.copy()
+    s.append("Li", frac, validate_proximity=False)
+    return s

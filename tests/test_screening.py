@@ -129,7 +129,7 @@ def test_resume_is_keyed_on_every_setting_that_changes_a_result(hosts, tmp_path,
     assert screen([str(hosts / "lfp00.cif")], out, li, progress=False) == {"skipped": 1, "ok": 0, "error": 0}
     rows = rows_of(out)
     assert [(r["ion"], r["max_hop"], r["model"].split("@")[0]) for r in rows] == [
-        ("Li", "5", "tiny"), ("Na", "5", "tiny"), ("Li", "6", "tiny"), ("Li", "5", "hopnet-band")]
+        ("Li", "5.0", "tiny"), ("Na", "5.0", "tiny"), ("Li", "6.0", "tiny"), ("Li", "5.0", "hopnet-band")]
     assert "no Na sites" in rows[1]["error"]
 
 

@@ -9,6 +9,7 @@ import torch
 from pymatgen.core import Structure
 from tqdm.auto import tqdm
 
+from hopnet.errors import HopnetInputError
 from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import graph_from_band
 from hopnet.models.card import Member, ModelCard, load_model_files, resolve_weights
@@ -51,6 +52,9 @@ class BarrierModel:
     @classmethod
     def from_file(cls, card_path: str | Path, threads: int | None = None) -> "BarrierModel":
         members, card = load_model_files(Path(card_path))
+        if card.config.outputs != 1:
+            raise HopnetInputError(card_path, f"an encoder card ({card.config.outputs} outputs), not a barrier "
+                                              "model; pass a band model such as hopnet-band")
         entry = card.domain.embedding if card.domain else None
         return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None)
 

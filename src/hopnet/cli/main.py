@@ -11,7 +11,6 @@ import argparse
 import csv
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -191,10 +190,11 @@ def _print_report(report) -> None:
           f"verdict: uncertain (the deciding hop's spread straddles {GOOD_CONDUCTOR_EM} eV, or it is out of domain)")
     for note in report.notes:
         print(f"  note: {note}")
+    from hopnet.workflows.host import warning_kind
+
     domain = [w for h in report.hops if h.valid for w in h.warnings]
-    kind = lambda note: re.split(r"\d", note)[0]  # noqa: E731 - the words before the first number
-    for words in sorted({kind(w) for w in domain}):
-        examples = [w for w in domain if kind(w) == words]
+    for words in sorted({warning_kind(w) for w in domain}):
+        examples = [w for w in domain if warning_kind(w) == words]
         more = f" (and {len(examples) - 1} more hops like it)" if len(examples) > 1 else ""
         print(f"  warning: outside the training domain: {examples[0]}{more}")
     if report.orderings:
@@ -220,9 +220,10 @@ def cmd_paths(args) -> None:
     check_max_hop(args.max_hop)
     check_output(args.output, TABLE_SUFFIXES)
     check_output(args.plot, _plot_suffixes(), "plot")
+    sites = _parse_sites(args.site, args.host)
     structure = read_structure(args.host)
     report = analyse_host(structure, args.ion, load_model(args.model, threads=args.threads), max_hop=args.max_hop,
-                          sites=_parse_sites(args.site, args.host), mechanism=args.mechanism,
+                          sites=sites, mechanism=args.mechanism,
                           source=Path(args.host).name, channels=not args.no_channels, progress=True)
     if args.json:
         print(json.dumps(report.as_dict()))

@@ -181,10 +181,18 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
     supercell = reduced * scaling
     start = (start_frac - shift) / scaling
     end = (reduced.lattice.get_fractional_coords(end_cart) - shift) / scaling
-    # Atoms on the hop's end sites are the moving ion itself (or, in a disordered host, an
-    # alternative position of the same split site): the band draws the ion there instead.
+    # An ion on the hop's end sites is the moving ion itself (or, in a disordered host, an alternative
+    # position of the same split site): the band draws the ion there instead. Any other atom there is
+    # a site on top of the framework, which no hop can use.
     near_ends = supercell.lattice.get_all_distances(np.vstack([start, end]), supercell.frac_coords).min(axis=0)
-    host = Structure.from_sites([site for site, d in zip(supercell, near_ends) if d > ENDPOINT_CLEARANCE])
+    is_ion = np.array(elements_of(supercell)) == ion
+    blocking = np.flatnonzero((near_ends <= ENDPOINT_CLEARANCE) & ~is_ion)
+    if blocking.size:
+        atom = supercell[int(blocking[0])]
+        raise HopnetInputError(label or "host", f"an end site of the hop is {near_ends[blocking[0]]:.2f} Å from "
+                                                f"{atom.specie}: no hop to draw")
+    host = Structure.from_sites([site for site, d, ion_here in zip(supercell, near_ends, is_ion)
+                                 if not (ion_here and d <= ENDPOINT_CLEARANCE)])
     band = band_from_sites(host, ion, start, end, label=label)
     if abs(band.hop_length - hop.length) > 1e-3:  # the supercell rule above should make this impossible
         raise RuntimeError(f"{label}: band hop {band.hop_length:.3f} Å differs from the hop {hop.length:.3f} Å")

@@ -57,10 +57,11 @@ class Landscape:
     energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
     lattice: np.ndarray
 
-    @property
-    def spacing(self) -> np.ndarray:
-        """Grid spacing along each lattice vector, Å."""
-        return np.linalg.norm(self.lattice, axis=1) / np.array(self.energy.shape)
+    def lattice_widths(self) -> np.ndarray:
+        """Distance between each pair of opposite cell faces, Å."""
+        m = self.lattice
+        faces = np.linalg.norm(np.cross(m[[1, 2, 0]], m[[2, 0, 1]]), axis=1)
+        return abs(float(np.linalg.det(m))) / faces
 
     def hop_barrier(self, start_frac, end_frac) -> float:
         """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
@@ -83,7 +84,9 @@ class Landscape:
     def _channel(self, start_frac, end_frac, with_path: bool) -> tuple[float, np.ndarray | None]:
         shape = np.array(self.energy.shape)
         g0, g1 = np.asarray(start_frac) * shape, np.asarray(end_frac) * shape
-        margin = np.ceil(TUBE_RADIUS / self.spacing).astype(int) + 1
+        # Grid steps per Å across each pair of cell faces: in a slanted cell the axis length overstates it.
+        widths = self.lattice_widths()
+        margin = np.ceil(TUBE_RADIUS * shape / widths).astype(int) + 1
         lo = np.floor(np.minimum(g0, g1)).astype(int) - margin
         hi = np.ceil(np.maximum(g0, g1)).astype(int) + margin
         idx = np.stack(np.meshgrid(*[np.arange(a, b + 1) for a, b in zip(lo, hi)], indexing="ij"), axis=-1)

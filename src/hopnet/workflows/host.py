@@ -108,7 +108,8 @@ def analyse_host(
     hops = enumerate_hops(structure, ion, max_hop, source)
     if not hops:
         raise HopnetInputError(source, f"no two {ion} sites are within {max_hop} Å; raise --max-hop")
-    landscape = _landscape(snapshots[0] or structure, ion, source, notes) if channels else None
+    landscape = _landscape(snapshots[0] if snapshots[0] is not None else structure, ion, source, notes) \
+        if channels else None
     distinct = distinct_hops(structure, hops, ion)
     if len(snapshots) > 1 and len(distinct) * len(snapshots) > MAX_DISORDERED_BANDS:
         fewer = max(1, MAX_DISORDERED_BANDS // len(distinct))
@@ -157,11 +158,15 @@ def _landscape(structure: Structure, ion: str, source: str, notes: list[str]):
 def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms: int, landscape) -> HopResult:
     """One hop class: its channel check and its barrier over the orderings it was priced in."""
     h = hop_class.representative
-    barrier = (landscape.hop_barrier(structure.frac_coords[h.start], structure.frac_coords[h.end] + h.image)
-               if landscape else None)
+    warnings = _merged([p.domain_warnings for p in per_ordering])
+    try:
+        barrier = (landscape.hop_barrier(structure.frac_coords[h.start], structure.frac_coords[h.end] + h.image)
+                   if landscape else None)
+    except ValueError as exc:  # a grid too coarse to resolve the sites: the hop stays unchecked, and says so
+        barrier = None
+        warnings.append(f"channel not checked: {exc}")
     ceiling = blocked_above(ion)
     valid = barrier is None or barrier <= ceiling
-    warnings = _merged([p.domain_warnings for p in per_ordering])
     if not valid:
         warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {ceiling:g} "
                            "(no open channel between the sites; left out of percolation)")
@@ -210,6 +215,11 @@ def _merged(per_ordering: list[list[str]]) -> list[str]:
         if kind not in kinds or value > _kind(kinds[kind])[1]:
             kinds[kind] = note
     return sorted(kinds.values())
+
+
+def warning_kind(note: str) -> str:
+    """The words of a warning before its first number: warnings of one kind differ only in numbers."""
+    return _kind(note)[0]
 
 
 def _kind(note: str) -> tuple[str, float]:

@@ -30,11 +30,14 @@ class HopnetPathsDocument(BaseModel):
     ion: str
     structure: dict  # the host as given (pymatgen ``as_dict``)
     hops: list[dict]  # as in `hopnet paths --json`
+    mechanism: str
     percolation: dict[str, float | None]  # "1D"/"2D"/"3D" -> eV
+    percolation_range: dict[str, list[float] | None]  # min, max over orderings of a disordered host
     bottleneck: dict[str, int | None]
     verdict: str
     notes: list[str]
     orderings: int
+    ordering_seed: int | None
     model: str  # <card name>@<card hash>
     hopnet_version: str
 
@@ -47,6 +50,7 @@ class HopnetPathsMaker(Maker):
     ion: str = "Li"
     max_hop: float = DEFAULT_MAX_HOP
     model: str | None = None  # card path or shipped name; None: the shipped default
+    mechanism: str | None = None  # vacancy (default) or interstitial
     channels: bool = True
     threads: int = 1
 
@@ -57,9 +61,11 @@ class HopnetPathsMaker(Maker):
         from hopnet.workflows.screening import model_identity, worker_model
 
         report = analyse_host(structure, self.ion, worker_model(self.model, self.threads), self.max_hop,
-                              source=structure.composition.reduced_formula, channels=self.channels)
+                              mechanism=self.mechanism, source=structure.composition.reduced_formula,
+                              channels=self.channels)
         return HopnetPathsDocument(
             formula=report.formula, ion=report.ion, structure=structure.as_dict(),
-            hops=report.as_dict()["hops"], percolation=report.percolation,
-            bottleneck=report.bottleneck, verdict=report.verdict, notes=report.notes, orderings=report.orderings,
+            hops=report.as_dict()["hops"], mechanism=report.mechanism, percolation=report.percolation,
+            percolation_range=report.percolation_range, bottleneck=report.bottleneck, verdict=report.verdict,
+            notes=report.notes, orderings=report.orderings, ordering_seed=report.ordering_seed,
             model=model_identity(self.model), hopnet_version=__version__)

@@ -22,7 +22,9 @@ from typing import Iterable, Iterator
 from hopnet.errors import HopnetInputError
 from hopnet.vocabulary import DEFAULT_MAX_HOP, check_max_hop, parse_ion
 
-KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "model")  # what a row's numbers depend on
+# What a row's numbers depend on; "hopnet" (the version) stands for the rules that live in code (channel
+# ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
+KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "model", "hopnet")
 FIELDS = (*KEY_FIELDS, "status", "verdict", "formula", "n_sites", "distinct_hops", "blocked_hops", "min_em",
           "em_1d", "em_2d", "em_3d", "max_em_std", "out_of_domain", "notes", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
@@ -43,8 +45,11 @@ class ScreenSettings:
 
     def key_columns(self) -> dict[str, str]:
         """The settings part of a row's key, as written in the CSV."""
-        return {"ion": self.ion, "mechanism": self.mechanism or "vacancy", "max_hop": f"{self.max_hop:g}",
-                "channels": "bvse" if self.channels else "off", "model": model_identity(self.model)}
+        from hopnet import __version__
+
+        return {"ion": self.ion, "mechanism": self.mechanism or "vacancy", "max_hop": repr(float(self.max_hop)),
+                "channels": "bvse" if self.channels else "off", "model": model_identity(self.model),
+                "hopnet": __version__}
 
 
 def model_identity(model: str | None) -> str:
@@ -110,7 +115,12 @@ def finished_keys(output: Path, key_columns: dict[str, str]) -> set[tuple[str, .
         if data and not data.endswith(b"\n"):
             fh.truncate(data.rfind(b"\n") + 1)
             data = data[: data.rfind(b"\n") + 1]
-    reader = csv.DictReader(io.StringIO(data.decode()))
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        raise HopnetInputError(output, "exists but is not a hopnet screen result (not text); choose another -o") \
+            from None
+    reader = csv.DictReader(io.StringIO(text))
     rows = list(reader)
     if reader.fieldnames and tuple(reader.fieldnames) != FIELDS:
         raise HopnetInputError(output, "exists but is not a hopnet screen result of this version (different "
@@ -214,17 +224,19 @@ def _dask_results(sources: Iterator[str], settings: ScreenSettings, workers: int
         raise HopnetInputError("hopnet screen", "the Dask backend needs: pip install 'hopnet[dask]'") from None
     cluster = None if address else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                 dashboard_address=None)
-    with Client(address or cluster) as client:
-        window = 4 * max(workers, len(client.scheduler_info()["workers"]))
-        running = as_completed()
-        for source in sources:
-            running.add(client.submit(screen_one, source, settings, pure=False))
-            if running.count() >= window:
-                yield next(running).result()
-        for future in running:
-            yield future.result()
-    if cluster is not None:
-        cluster.close()
+    try:
+        with Client(address or cluster) as client:
+            window = 4 * max(workers, len(client.scheduler_info()["workers"]))
+            running = as_completed()
+            for source in sources:
+                running.add(client.submit(screen_one, source, settings, pure=False))
+                if running.count() >= window:
+                    yield next(running).result()
+            for future in running:
+                yield future.result()
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 def screen(inputs: Iterable[str], output: Path, settings: ScreenSettings, workers: int = 1,
