@@ -30,7 +30,8 @@ from scipy.stats import spearmanr
 
 from hopnet.data.barriers import load_barriers
 from hopnet.errors import HopnetInputError
-from hopnet.pathways.landscape import RESOLUTION, bvse_landscape
+from hopnet.pathways.landscape import RESOLUTION
+from hopnet_repro.baselines.bvse import band_landscape
 from hopnet_repro.results import RESULTS, write_result
 
 CONDUCTING_EM = 1.0  # eV: the hops a conductor needs
@@ -48,15 +49,11 @@ def _alarm(signum, frame):
 
 def path_barrier(band) -> tuple[float, str]:
     """BVSE barrier of a dataset band's hop, and which host was used."""
-    pristine = band.image_structure(0)
-    pristine.append(band.ion, band.frac_images[-1])
-    for host, kind in ((pristine, "both sites filled"), (band.image_structure(0), "start site filled")):
-        try:
-            landscape = bvse_landscape(host, band.ion, source=band.label)
-        except HopnetInputError:
-            continue
-        return landscape.hop_barrier(band.frac_images[0], band.frac_images[-1]), kind
-    raise HopnetInputError(band.label, "no bond-valence landscape with either end site filled")
+    found = band_landscape(band)
+    if found is None:
+        raise HopnetInputError(band.label, "no bond-valence landscape with either end site filled")
+    landscape, kind = found
+    return landscape.hop_barrier(band.frac_images[0], band.frac_images[-1]), kind
 
 
 if __name__ == "__main__":

@@ -23,9 +23,8 @@ import time
 import numpy as np
 
 from hopnet.data.barriers import load_barriers
-from hopnet.errors import HopnetInputError
-from hopnet.pathways.landscape import bvse_landscape
 from hopnet.vocabulary import N_IMAGES
+from hopnet_repro.baselines.bvse import band_landscape
 from hopnet_repro.results import RESULTS
 
 
@@ -38,15 +37,10 @@ def _alarm(signum, frame):
 
 
 def curved_images(band) -> np.ndarray | None:
-    pristine = band.image_structure(0)
-    pristine.append(band.ion, band.frac_images[-1])
-    for host in (pristine, band.image_structure(0)):
-        try:
-            landscape = bvse_landscape(host, band.ion, source=band.label)
-        except HopnetInputError:
-            continue
-        return landscape.channel_images(band.frac_images[0], band.frac_images[-1], N_IMAGES)
-    return None
+    found = band_landscape(band)
+    if found is None:
+        return None
+    return found[0].channel_images(band.frac_images[0], band.frac_images[-1], N_IMAGES)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,31 @@ import io
 import time
 
 import numpy as np
+from pymatgen.core import Structure
 
+from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
-from hopnet.pathways.landscape import mobile_ion_label
+from hopnet.pathways.landscape import Landscape, bvse_landscape, mobile_ion_label
+
+
+def pristine_hosts(band: Band) -> list[Structure]:
+    """Hosts to try for a dataset band, in order: both end sites filled (the pristine crystal of a vacancy
+    hop, where bond-valence oxidation states balance), then the ion at the first end only (a charged host)."""
+    ion_at_start = band.image_structure(0)
+    pristine = ion_at_start.copy()
+    pristine.insert(0, band.ion, band.frac_images[-1])
+    return [pristine, ion_at_start]
+
+
+def band_landscape(band: Band) -> tuple[Landscape, str] | None:
+    """hopnet's BVSE landscape for a dataset band's hop, from the first host of ``pristine_hosts`` that has
+    one, and which host that was."""
+    for host, kind in zip(pristine_hosts(band), ("both sites filled", "start site filled")):
+        try:
+            return bvse_landscape(host, band.ion, source=band.label), kind
+        except HopnetInputError:
+            continue
+    return None
 
 
 def bvse_barriers(band: Band, resolution: float = 0.2) -> dict[str, float]:
@@ -30,9 +52,7 @@ def bvse_barriers(band: Band, resolution: float = 0.2) -> dict[str, float]:
         raise ImportError("BVSE needs bvlain: pip install bvlain") from None
     t0 = time.perf_counter()
     calc = Lain(verbose=False)
-    ion_at_start = band.image_structure(0)
-    pristine = ion_at_start.copy()
-    pristine.insert(0, band.ion, band.frac_images[-1])
+    pristine, ion_at_start = pristine_hosts(band)
     with contextlib.redirect_stdout(io.StringIO()):  # bvlain prints progress regardless of verbose in places
         try:
             calc.read_structure(pristine)

@@ -138,11 +138,11 @@ def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[Disti
     return [DistinctHop(i, members) for i, members in enumerate(ordered)]
 
 
-def perpendicular_widths(lattice) -> np.ndarray:
-    """Distance between each pair of opposite cell faces (volume / face area)."""
-    m = lattice.matrix
+def perpendicular_widths(matrix: np.ndarray) -> np.ndarray:
+    """Distance between each pair of opposite faces of the cell whose rows are ``matrix`` (volume / face area)."""
+    m = np.asarray(matrix, float)
     faces = np.linalg.norm(np.cross(m[[1, 2, 0]], m[[2, 0, 1]]), axis=1)
-    return lattice.volume / faces
+    return abs(float(np.linalg.det(m))) / faces
 
 
 def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
@@ -153,7 +153,7 @@ def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
     image, so the band would draw a wrap-around path instead of the hop.
     """
     target = max(MIN_CELL_LENGTH, 2 * hop_length + 0.5)
-    return np.maximum(1, np.ceil(target / perpendicular_widths(structure.lattice))).astype(int)
+    return np.maximum(1, np.ceil(target / perpendicular_widths(structure.lattice.matrix))).astype(int)
 
 
 def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, label: str = "",

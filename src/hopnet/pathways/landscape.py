@@ -27,6 +27,7 @@ from pymatgen.core import Element, Structure
 from scipy import ndimage
 
 from hopnet.errors import HopnetInputError
+from hopnet.pathways.hops import perpendicular_widths
 
 RESOLUTION = 0.25  # Å between grid points
 TUBE_RADIUS = 1.5  # Å around the straight hop in which the channel may curve
@@ -57,12 +58,6 @@ class Landscape:
     energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
     lattice: np.ndarray
 
-    def lattice_widths(self) -> np.ndarray:
-        """Distance between each pair of opposite cell faces, Å."""
-        m = self.lattice
-        faces = np.linalg.norm(np.cross(m[[1, 2, 0]], m[[2, 0, 1]]), axis=1)
-        return abs(float(np.linalg.det(m))) / faces
-
     def hop_barrier(self, start_frac, end_frac) -> float:
         """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
 
@@ -85,7 +80,7 @@ class Landscape:
         shape = np.array(self.energy.shape)
         g0, g1 = np.asarray(start_frac) * shape, np.asarray(end_frac) * shape
         # Grid steps per Å across each pair of cell faces: in a slanted cell the axis length overstates it.
-        widths = self.lattice_widths()
+        widths = perpendicular_widths(self.lattice)
         margin = np.ceil(TUBE_RADIUS * shape / widths).astype(int) + 1
         lo = np.floor(np.minimum(g0, g1)).astype(int) - margin
         hi = np.ceil(np.maximum(g0, g1)).astype(int) + margin
