@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import signal
 import time
 
 import numpy as np
@@ -32,19 +31,12 @@ from hopnet.data.barriers import load_barriers
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.landscape import RESOLUTION
 from hopnet_repro.baselines.bvse import band_landscape
+from hopnet_repro.limits import time_limit
 from hopnet_repro.results import RESULTS, write_result
 
 CONDUCTING_EM = 1.0  # eV: the hops a conductor needs
 CEILING_QUANTILE = 0.98
 MIN_PER_ION = 20
-
-
-class Timeout(Exception):
-    pass
-
-
-def _alarm(signum, frame):
-    raise Timeout
 
 
 def path_barrier(band) -> tuple[float, str]:
@@ -66,7 +58,6 @@ if __name__ == "__main__":
 
     rows_path = RESULTS / f"bvse_hops_{args.split}.jsonl"
     done = {json.loads(line)["sys_name"] for line in rows_path.read_text().splitlines()} if rows_path.exists() else set()
-    signal.signal(signal.SIGALRM, _alarm)
     entries = load_barriers(args.split)
     order = np.random.default_rng(args.seed).permutation(len(entries))
     with open(rows_path, "a") as fh:
@@ -78,15 +69,13 @@ if __name__ == "__main__":
             done.add(e.sys_name)
             row = {"sys_name": e.sys_name, "ion": e.ion, "em_dft": e.em, "atoms": len(e.band.host) + 1}
             t0 = time.perf_counter()
-            signal.alarm(args.timeout)
             try:
-                row["bvse_barrier"], row["host"] = path_barrier(e.band)
-            except Timeout:
+                with time_limit(args.timeout):
+                    row["bvse_barrier"], row["host"] = path_barrier(e.band)
+            except TimeoutError:
                 row["error"] = f"over {args.timeout} s"
             except (HopnetInputError, ValueError) as exc:
                 row["error"] = str(exc)
-            finally:
-                signal.alarm(0)
             row["seconds"] = round(time.perf_counter() - t0, 3)
             fh.write(json.dumps(row) + "\n")
             fh.flush()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import time
 
 import numpy as np
@@ -25,15 +24,8 @@ import numpy as np
 from hopnet.data.barriers import load_barriers
 from hopnet.vocabulary import N_IMAGES
 from hopnet_repro.baselines.bvse import band_landscape
+from hopnet_repro.limits import time_limit
 from hopnet_repro.results import RESULTS
-
-
-class Timeout(Exception):
-    pass
-
-
-def _alarm(signum, frame):
-    raise Timeout
 
 
 def curved_images(band) -> np.ndarray | None:
@@ -50,23 +42,20 @@ if __name__ == "__main__":
     args = ap.parse_args()
     rows_path = RESULTS / f"curved_bands_{args.split}.jsonl"
     done = {json.loads(line)["sys_name"] for line in rows_path.read_text().splitlines()} if rows_path.exists() else set()
-    signal.signal(signal.SIGALRM, _alarm)
     with open(rows_path, "a") as fh:
         for e in load_barriers(args.split):
             if e.sys_name in done:
                 continue
             row: dict = {"sys_name": e.sys_name}
             t0 = time.perf_counter()
-            signal.alarm(args.timeout)
             try:
-                images = curved_images(e.band)
+                with time_limit(args.timeout):
+                    images = curved_images(e.band)
                 row["images"] = None if images is None else np.round(images, 6).tolist()
                 if images is None:
                     row["note"] = "no landscape or no channel: straight"
-            except Timeout:
+            except TimeoutError:
                 row.update(images=None, note=f"over {args.timeout} s: straight")
-            finally:
-                signal.alarm(0)
             row["seconds"] = round(time.perf_counter() - t0, 3)
             fh.write(json.dumps(row) + "\n")
             fh.flush()

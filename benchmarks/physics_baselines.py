@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import signal
 import time
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from hopnet.data.barriers import load_barriers
 from hopnet.metrics import all_metrics
 from hopnet.plots import parity_plot
 from hopnet.predictor import load_model
+from hopnet_repro.limits import time_limit
 from hopnet_repro.results import write_result
 
 SEED = 0
@@ -62,10 +62,6 @@ def chgnet_neb_runner():
 
 
 RUNNERS = {"bvse": bvse_runner, "chgnet-neb": chgnet_neb_runner}
-
-
-def _out_of_time(signum, frame):
-    raise TimeoutError("exceeded the per-path time limit")
 
 
 def summarise(rows: list[dict], test, method: str, command: str, n_planned: int, note: str) -> dict:
@@ -118,19 +114,19 @@ if __name__ == "__main__":
     planned = [test[i] for i in order[: args.sample or len(test)]]
     rows_path = OUT / f"baseline_{args.method}.jsonl"
     run = RUNNERS[args.method]()
-    signal.signal(signal.SIGALRM, _out_of_time)
     todo = [] if args.summary_only else list(enumerate(planned))
     for i, entry in todo[::-1] if args.reverse else todo:
         if entry.sys_name in {r["sys_name"] for r in read_rows(rows_path)}:  # re-read: another worker may have it
             continue
-        signal.alarm(args.timeout)
         try:
-            row = {"sys_name": entry.sys_name, "ion": entry.ion, "em_dft": entry.em, **run(entry)}
+            with time_limit(args.timeout):
+                row = {"sys_name": entry.sys_name, "ion": entry.ion, "em_dft": entry.em, **run(entry)}
+        except TimeoutError:
+            row = {"sys_name": entry.sys_name, "ion": entry.ion, "em_dft": entry.em,
+                   "error": "TimeoutError: exceeded the per-path time limit"}
         except Exception as exc:  # a baseline failing on one host is a result, not a crash
             row = {"sys_name": entry.sys_name, "ion": entry.ion, "em_dft": entry.em,
                    "error": f"{type(exc).__name__}: {exc}"}
-        finally:
-            signal.alarm(0)
         with rows_path.open("a") as f:
             f.write(json.dumps(row) + "\n")
         print(f"[{i + 1}/{len(planned)}] {entry.sys_name}: DFT {entry.em:.3f} -> {row.get('em', row.get('error'))}",

@@ -296,3 +296,56 @@ def insert_sites_on(structure, frac):
     s = structure.copy()
     s.append("Li", frac, validate_proximity=False)
     return s
+
+
+def _two_well_landscape(a: float = 6.0, n: int = 24):
+    """A cubic landscape with the deepest well at the origin and a shallower one at the body centre."""
+    from hopnet.pathways.landscape import Landscape
+
+    grid = np.stack(np.meshgrid(*[np.arange(n) / n] * 3, indexing="ij"), axis=-1)
+
+    def well(centre, depth):
+        d = (grid - centre + 0.5) % 1.0 - 0.5
+        return -depth * np.exp(-np.sum((d * a) ** 2, axis=-1))
+
+    return Landscape(3.0 + well(np.zeros(3), 2.0) + well(np.full(3, 0.5), 1.0), np.eye(3) * a)
+
+
+def test_empty_sites_are_the_low_minima_away_from_the_occupied_sites():
+    from hopnet.pathways.landscape import empty_sites
+
+    landscape = _two_well_landscape()
+    minima = landscape.low_minima(np.zeros((1, 3)), window=1.5)
+    assert np.allclose(minima, [[0, 0, 0], [0.5, 0.5, 0.5]])  # lowest first
+    assert len(landscape.low_minima(np.zeros((1, 3)), window=0.5)) == 1  # the body centre is 1 eV higher
+    host = Structure(Lattice.cubic(6.0), ["Li", "F", "F", "F"], [[0, 0, 0], [0.5, 0, 0], [0, 0.5, 0], [0, 0, 0.5]])
+    sites, note = empty_sites(host, "Li", landscape)
+    assert np.allclose(sites, [[0.5, 0.5, 0.5]]) and note == ""
+
+
+def test_a_host_whose_own_sites_form_no_network_gets_one_through_empty_sites(tiny_model_card):
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
+
+    lfp = Structure.from_file(LFP)
+    model = load_model(tiny_model_card)
+    report = analyse_host(lfp, "Li", model, max_hop=2.5)  # the Li-Li hops (2.99 Å and up) are longer
+    assert report.formula == "LiFePO4" and report.empty_sites and "empty sites" in report.notes[0]
+    assert report.percolation["1D"] is not None and all(h.via_empty_site for h in report.hops)
+    assert all(any("empty site" in w for w in h.warnings) for h in report.hops)
+    assert report.verdict == "uncertain"  # the deciding hop is outside what the model was trained on
+    assert max(max(h.start_site, h.end_site) for h in report.hops) >= 4  # empty sites follow the 4 Li
+    plain = analyse_host(lfp, "Li", model)  # the own sites percolate: no empty sites unless asked
+    assert not plain.empty_sites and not any(h.via_empty_site for h in plain.hops)
+    with pytest.raises(HopnetInputError, match="raise --max-hop"):
+        analyse_host(lfp, "Li", model, max_hop=2.5, empty=False)
+
+
+def test_paths_marks_hops_via_empty_sites_and_can_refuse_them(capsys, tiny_model_card):
+    args = ["paths", str(LFP), "--ion", "Li", "--model", str(tiny_model_card), "--max-hop", "2.5"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "(via an empty site)" in out and "empty sites (bond-valence minima) added" in out
+    assert main(args + ["--empty-sites", "never"]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert "raise --max-hop" in err and len(err.splitlines()) == 1

@@ -112,10 +112,15 @@ def _cell_edges(lattice: np.ndarray) -> list[np.ndarray]:
 
 
 def _network_items(report):
-    """(segments, Em, open?) of every hop of the report, plus the ion sites they join."""
+    """(segments, Em, open?) of every hop of the report, and the ends they join: (ion sites, empty sites)."""
     items = [(np.array(seg), h.em, h.valid) for h in report.hops for seg in h.segments]
-    sites = np.unique(np.round(np.vstack([s for s, _, _ in items]), 2), axis=0) if items else np.zeros((0, 3))
-    return items, sites
+    ends = np.unique(np.round(np.vstack([s for s, _, _ in items]), 2), axis=0) if items else np.zeros((0, 3))
+    is_empty = np.zeros(len(ends), bool)
+    if len(ends) and report.empty_sites:
+        frac = np.linalg.solve(np.array(report.lattice).T, ends.T).T
+        delta = (frac[:, None, :] - np.array(report.empty_sites)[None] + 0.5) % 1.0 - 0.5
+        is_empty = np.linalg.norm(delta @ np.array(report.lattice), axis=-1).min(axis=1) < 0.05
+    return items, ends[~is_empty], ends[is_empty]
 
 
 def network_figure(report):
@@ -127,7 +132,7 @@ def network_figure(report):
     plt = _pyplot()
     from matplotlib import cm, colors
 
-    items, sites = _network_items(report)
+    items, sites, empty = _network_items(report)
     ems = [em for _, em, ok in items if ok] or [GOOD_CONDUCTOR_EM]
     norm = colors.TwoSlopeNorm(GOOD_CONDUCTOR_EM, vmin=min(min(ems), GOOD_CONDUCTOR_EM - 0.01),
                                vmax=max(max(ems), GOOD_CONDUCTOR_EM + 0.01))
@@ -143,6 +148,9 @@ def network_figure(report):
             ax.plot(*seg.T, color="grey", lw=0.8, ls="--", alpha=0.6)
     if len(sites):
         ax.scatter(*sites.T, s=22, color="tab:blue", depthshade=False, label=f"{report.ion} sites")
+    if len(empty):
+        ax.scatter(*empty.T, s=22, facecolors="none", edgecolors="tab:blue", depthshade=False,
+                   label="empty sites (bond-valence minima)")
     ax.plot([], [], color="grey", ls="--", label="blocked hop (no open channel)")
     fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.08,
                  label=f"predicted Em (eV); {GOOD_CONDUCTOR_EM} eV at the centre")
@@ -162,7 +170,7 @@ def network_html(report, path) -> None:
     """The same network as an interactive page (plotly, one self-contained HTML file: no network needed)."""
     import plotly.graph_objects as go
 
-    items, sites = _network_items(report)
+    items, sites, empty = _network_items(report)
     traces = [go.Scatter3d(x=e[:, 0], y=e[:, 1], z=e[:, 2], mode="lines", line={"color": "black", "width": 1},
                            hoverinfo="skip", showlegend=False) for e in _cell_edges(np.array(report.lattice))]
     ems = [em for _, em, ok in items if ok] or [GOOD_CONDUCTOR_EM]
@@ -180,6 +188,10 @@ def network_html(report, path) -> None:
     if len(sites):
         traces.append(go.Scatter3d(x=sites[:, 0], y=sites[:, 1], z=sites[:, 2], mode="markers",
                                    marker={"size": 4, "color": "royalblue"}, name=f"{report.ion} sites"))
+    if len(empty):
+        traces.append(go.Scatter3d(x=empty[:, 0], y=empty[:, 1], z=empty[:, 2], mode="markers",
+                                   marker={"size": 4, "color": "white", "line": {"color": "royalblue", "width": 2}},
+                                   name="empty sites (bond-valence minima)"))
     fig = go.Figure(traces)
     fig.update_layout(title=f"{report.formula}: {report.ion} hops (green: below {GOOD_CONDUCTOR_EM} eV, "
                             "red: above; grey dashed: blocked)", scene={"aspectmode": "data"})

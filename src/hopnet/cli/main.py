@@ -21,6 +21,7 @@ from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop
 
 EXIT_BAD_INPUT = 2
 TABLE_SUFFIXES = (".csv", ".json")
+EMPTY_SITES = {"auto": None, "always": True, "never": False}  # --empty-sites -> analyse_host(empty=)
 
 
 def _parse_sites(values: list[str] | None, source: str):
@@ -181,7 +182,8 @@ def _print_report(report) -> None:
         verdict = ("blocked" if not h.valid else "good" if h.good_conductor else "poor")
         domain = any(not w.startswith("blocked") for w in h.warnings)
         print(f"{h.hop:>4} {h.start_site:>4}-{h.end_site:<4} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} "
-              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if domain else ''}")
+              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if domain else ''}"
+              f"{'  (via an empty site)' if h.via_empty_site else ''}")
     for dim, em in report.percolation.items():
         hop = report.bottleneck.get(dim)
         print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV (hop {hop} completes it)" if em is not None
@@ -224,7 +226,8 @@ def cmd_paths(args) -> None:
     structure = read_structure(args.host)
     report = analyse_host(structure, args.ion, load_model(args.model, threads=args.threads), max_hop=args.max_hop,
                           sites=sites, mechanism=args.mechanism,
-                          source=Path(args.host).name, channels=not args.no_channels, progress=True)
+                          source=Path(args.host).name, channels=not args.no_channels, progress=True,
+                          empty=EMPTY_SITES[args.empty_sites])
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
@@ -337,6 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the bond-valence check of each hop's channel (every hop then counts as open)")
     p.add_argument("--mechanism", choices=("vacancy", "interstitial"),
                    help="other ion sites filled (vacancy, default) or empty (interstitial, default with --site)")
+    p.add_argument("--empty-sites", choices=tuple(EMPTY_SITES), default="auto",
+                   help="add empty sites (bond-valence minima) to the hop network: when the ion's own sites form "
+                        "no network (auto, default), always, or never")
     p.add_argument("--example", action="store_true", help="run on the bundled LiFePO4 host")
     p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
     p.add_argument("-o", "--output", help="write the hops to CSV (or the whole report to .json)")

@@ -50,7 +50,7 @@ def _is_val(record: dict) -> bool:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % VAL_EVERY == 0
 
 
-def _records(limit: int | None) -> Iterator[dict]:
+def records(limit: int | None = None) -> Iterator[dict]:
     """The file's JSON list, one record at a time, decompressing only as far as ``limit`` records need.
 
     The whole list is 27,610 structures (27 MB of JSON, over a second to parse);
@@ -82,7 +82,7 @@ def _records(limit: int | None) -> Iterator[dict]:
 def load_pretraining(limit: int | None = None) -> list[PretrainEntry]:
     """All pre-training structures with their labels (the first ``limit`` only, for tests)."""
     entries = []
-    for rec in _records(limit):
+    for rec in records(limit):
         y = np.array([rec["targets"].get(p, np.nan) for p in PROPERTIES], dtype=np.float32)
         structure = Structure(Lattice(rec["lattice"]), rec["species"], rec["frac"])
         entries.append(PretrainEntry(structure, y, _is_val(rec)))

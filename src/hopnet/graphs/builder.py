@@ -48,6 +48,12 @@ class CrystalGraph:
     def num_atoms(self) -> int:
         return len(self.z)
 
+    @classmethod
+    def empty(cls) -> "CrystalGraph":
+        """A graph with no atoms: stands in, in a cached list, for an input whose graph could not be built."""
+        i, f = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return cls(i, i, i, i, f, i, i, f)
+
 
 TIE_TOLERANCE = 1e-3  # Å; neighbours this close to the k-th are kept too
 

@@ -27,7 +27,8 @@ from pymatgen.core import Element, Structure
 from scipy import ndimage
 
 from hopnet.errors import HopnetInputError
-from hopnet.pathways.hops import perpendicular_widths
+from hopnet.pathways.hops import perpendicular_widths, symmetry_equivalent_sites
+from hopnet.vocabulary import elements_of
 
 RESOLUTION = 0.25  # Å between grid points
 TUBE_RADIUS = 1.5  # Å around the straight hop in which the channel may curve
@@ -38,6 +39,14 @@ ENERGY_CAP = 50.0  # eV; grid points inside atoms (BVSE ~1e15) are capped so ari
 # hops (DFT Em <= 1 eV), or for ions with fewer than 20 such hops the 98th percentile over all ions
 # (benchmarks/bvse_hops.py -> results/bvse_hops_train.json, copied here; a test keeps them equal).
 # Per ion, because BVSE magnitudes grow with the ion's size and charge (K, Na hops reach 20-30 eV).
+# Empty sites (BVSE minima where no ion sits): a minimum this far (Å) from every occupied site and every
+# other empty site, within half the ion's ceiling of the occupied sites' energy, at most this many per cell.
+# 1.5 Å: closer minima are the same site's split positions or shoulders (a tetrahedral site next to an
+# octahedral one in a layered oxide is ~1.6 Å away, and is kept).
+EMPTY_SITE_SEPARATION = 1.5
+MAX_EMPTY_SITES = 24
+EMPTY_SITE_WINDOW = 0.5  # of the ion's ceiling: a site much higher than the occupied ones is rarely visited
+MINIMUM_WINDOW = 5  # grid points (1.25 Å at the default resolution) within which a minimum is lowest
 BLOCKED_ABOVE = {"Ca": 9.3, "K": 43.1, "Li": 4.3, "Mg": 3.8, "Na": 22.3, "other": 6.7}
 
 
@@ -112,6 +121,43 @@ class Landscape:
             return barrier, None
         voxels = _lowest_route(inside & (energy <= levels[left]), near_start, near_end, energy)
         return barrier, np.vstack([a, cart[tuple(voxels.T)], b])
+
+
+    def low_minima(self, occupied_frac: np.ndarray, window: float) -> np.ndarray:
+        """Fractional positions of the grid's local minima (lowest within ``MINIMUM_WINDOW`` points along
+        each axis) at most ``window`` above the lowest occupied site's energy, lowest first."""
+        shape = np.array(self.energy.shape)
+        at_sites = [self.energy[tuple(i)] for i in np.rint(np.atleast_2d(occupied_frac) % 1.0 * shape).astype(int) % shape]
+        lowest = self.energy == ndimage.minimum_filter(self.energy, size=MINIMUM_WINDOW, mode="wrap")
+        found = np.argwhere(lowest & (self.energy <= min(at_sites) + window))
+        return found[np.argsort(self.energy[tuple(found.T)], kind="stable")] / shape
+
+
+def empty_sites(structure: Structure, ion: str, landscape: Landscape) -> tuple[np.ndarray, str]:
+    """Sites the ion may use where none sits: the landscape's low minima, as whole symmetry orbits.
+
+    A host whose own ion sites are too far apart or blocked still conducts when
+    the ion passes through empty interstitial sites (the tetrahedral site between
+    two octahedral Li sites of a layered oxide). Minima are taken lowest first,
+    each with every image the host's space group makes of it, skipping one
+    closer than ``EMPTY_SITE_SEPARATION`` to an occupied or already chosen site;
+    whole orbits while the total stays within ``MAX_EMPTY_SITES``. Returns the
+    sites (fractional) and a note when the limit left low minima out.
+    """
+    occupied = structure.frac_coords[np.array(elements_of(structure)) == ion]
+    if not len(occupied):
+        return np.zeros((0, 3)), ""
+    taken, chosen, note = occupied.copy(), [], ""
+    for frac in landscape.low_minima(occupied, EMPTY_SITE_WINDOW * blocked_above(ion)):
+        if structure.lattice.get_all_distances(frac, taken).min() < EMPTY_SITE_SEPARATION:
+            continue
+        orbit = symmetry_equivalent_sites(structure, frac, tol=EMPTY_SITE_SEPARATION)
+        if len(chosen) + len(orbit) > MAX_EMPTY_SITES:
+            note = f"empty sites limited to {len(chosen)} (the next orbit has {len(orbit)} sites)"
+            break
+        chosen.extend(orbit)
+        taken = np.vstack([taken, orbit])
+    return np.array(chosen).reshape(-1, 3), note
 
 
 def _lowest_route(mask: np.ndarray, start: np.ndarray, end: np.ndarray, energy: np.ndarray) -> np.ndarray:

@@ -46,8 +46,7 @@ def _graph_or_empty(structure, cfg: GraphConfig, source: str) -> CrystalGraph:
     try:
         return build_graph(structure, cfg, source=source)
     except HopnetInputError:
-        i, f = np.zeros(0, np.int64), np.zeros(0, np.float32)
-        return CrystalGraph(i, i, i, i, f, i, i, f)
+        return CrystalGraph.empty()
 
 
 def pretraining_graphs(cfg: PretrainConfig, progress: bool = True) -> tuple[list[CrystalGraph], np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ from hopnet.pathways.hops import (
     percolation_barriers,
     symmetry_equivalent_sites,
 )
-from hopnet.pathways.landscape import blocked_above, bvse_landscape
+from hopnet.pathways.landscape import blocked_above, bvse_landscape, empty_sites
 from hopnet.predictor import BarrierModel
 from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop, is_good_conductor, parse_ion
 
@@ -47,6 +47,7 @@ class HopResult:
     valid: bool = True  # the hop opens a channel between its sites; only valid hops percolate
     warnings: list[str] = field(default_factory=list)
     segments: list[list[list[float]]] = field(default_factory=list)  # every equivalent hop: [start, end] in Å
+    via_empty_site: bool = False  # one end (or both) is an empty site, not one the ion occupies
 
 
 @dataclass
@@ -64,6 +65,7 @@ class PathwayReport:
     ordering_seed: int | None = None
     percolation_range: dict[str, list[float] | None] = field(default_factory=dict)  # min, max over orderings
     lattice: list[list[float]] = field(default_factory=list)  # cell vectors (rows, Å) of the hops' coordinates
+    empty_sites: list[list[float]] = field(default_factory=list)  # fractional; sites numbered after the ion's own
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -86,6 +88,7 @@ def analyse_host(
     orderings: int = DEFAULT_ORDERINGS,
     seed: int = 0,
     progress: bool = False,
+    empty: bool | None = None,
 ) -> PathwayReport:
     """Find, check, predict and percolate the ion hops of ``structure``.
 
@@ -97,6 +100,9 @@ def analyse_host(
     orderings (seeded by ``seed``, see ``pathways.disorder``): the hops live on
     every site the ion may occupy, each is priced in every ordering, and the
     spread over orderings is added to each barrier's and reported per network.
+    Empty sites (``pathways.landscape.empty_sites``) join the nodes when the
+    ion's own sites form no network (``empty=None``), always (``True``) or
+    never (``False``); they need the bond-valence landscape.
     """
     check_max_hop(max_hop, source)
     ion = parse_ion(ion, structure, source, must_be_present=False)
@@ -104,35 +110,63 @@ def analyse_host(
         structure = insert_sites(structure, ion, symmetry_equivalent_sites(structure, sites))
     mechanism = mechanism or ("interstitial" if sites is not None else "vacancy")
     notes: list[str] = []
-    structure, snapshots = _nodes_and_orderings(structure, ion, orderings, seed, source, notes)
-    hops = enumerate_hops(structure, ion, max_hop, source)
-    if not hops:
+    nodes, snapshots = _nodes_and_orderings(structure, ion, orderings, seed, source, notes)
+    ordered = snapshots[0] is None
+    landscape = _landscape(nodes if ordered else snapshots[0], ion, source, notes) if channels else None
+    report = None
+    if enumerate_hops(nodes, ion, max_hop, source):
+        report = _hop_network(nodes, snapshots, ion, model, max_hop, mechanism, source, landscape, list(notes),
+                              None if ordered else seed, progress)
+    wanted = empty if empty is not None else (report is None or report.percolation["1D"] is None)
+    if wanted and landscape is not None:
+        extra, limit_note = empty_sites(nodes, ion, landscape)
+        if len(extra):
+            why = ("asked for" if empty else "the ion's own sites do not form a network" if report else
+                   f"no two {ion} sites are within {max_hop} Å")
+            notes.append(f"{len(extra)} empty sites (bond-valence minima) added as nodes: {why}"
+                         + (f"; {limit_note}" if limit_note else ""))
+            with_empty = insert_sites(nodes, ion, extra)
+            # the empty sites hold no ion in the hop's surroundings: the occupied host (or each ordering) does
+            surroundings = [structure] if ordered else snapshots
+            report = _hop_network(with_empty, surroundings, ion, model, max_hop, mechanism, source, landscape,
+                                  notes, seed if not ordered else None, progress, first_empty=len(nodes))
+    if report is None:
         raise HopnetInputError(source, f"no two {ion} sites are within {max_hop} Å; raise --max-hop")
-    landscape = _landscape(snapshots[0] if snapshots[0] is not None else structure, ion, source, notes) \
-        if channels else None
-    distinct = distinct_hops(structure, hops, ion)
-    if len(snapshots) > 1 and len(distinct) * len(snapshots) > MAX_DISORDERED_BANDS:
+    report.formula = structure.composition.reduced_formula  # the host's, not that of its filled nodes
+    return report
+
+
+def _hop_network(nodes: Structure, surroundings: list[Structure | None], ion: str, model: BarrierModel,
+                 max_hop: float, mechanism: Mechanism, source: str, landscape, notes: list[str],
+                 ordering_seed: int | None, progress: bool, first_empty: int | None = None) -> PathwayReport:
+    """Every distinct hop among ``nodes``, priced in each of ``surroundings``, checked and percolated.
+    Sites from ``first_empty`` on are empty sites: no ion sits there in any surroundings."""
+    distinct = distinct_hops(nodes, enumerate_hops(nodes, ion, max_hop, source), ion)
+    if len(surroundings) > 1 and len(distinct) * len(surroundings) > MAX_DISORDERED_BANDS:
         fewer = max(1, MAX_DISORDERED_BANDS // len(distinct))
-        notes.append(f"{len(distinct)} distinct hops: priced in {fewer} of {len(snapshots)} orderings to stay "
+        notes.append(f"{len(distinct)} distinct hops: priced in {fewer} of {len(surroundings)} orderings to stay "
                      "within the time bound")
-        snapshots = snapshots[:fewer]
+        surroundings = surroundings[:fewer]
     kept, bands = [], []
     for d in distinct:
         try:
-            bands.append([hop_band(structure, ion, d.representative, mechanism, label=f"{source} hop {d.index}",
-                                   environment=snap) for snap in snapshots])
+            bands.append([hop_band(nodes, ion, d.representative, mechanism, label=f"{source} hop {d.index}",
+                                   environment=env) for env in surroundings])
             kept.append(d)
         except HopnetInputError as err:  # one unbuildable band drops its hop, not the host
             notes.append(f"hop {d.index} ({d.length:.2f} Å) dropped: {err.problem}")
     if not kept:
         raise HopnetInputError(source, "no hop could be drawn as a band: " + "; ".join(notes))
     flat = model.predict_band([b for per_hop in bands for b in per_hop], progress=progress)
-    preds = [flat[i * len(snapshots):(i + 1) * len(snapshots)] for i in range(len(kept))]  # per hop, per ordering
-    results = [_priced(structure, ion, d, per_hop, len(b[0].host), landscape)
+    n = len(surroundings)
+    preds = [flat[i * n:(i + 1) * n] for i in range(len(kept))]  # per hop, per ordering
+    results = [_priced(nodes, ion, d, per_hop, len(b[0].host), landscape, first_empty)
                for d, per_hop, b in zip(kept, preds, bands)]
     em = np.array([[p.em for p in per_hop] for per_hop in preds])  # (hops, orderings)
-    return _percolated(structure, ion, mechanism, source, kept, results, em, notes,
-                       seed if snapshots[0] is not None else None)
+    report = _percolated(nodes, ion, mechanism, source, kept, results, em, notes, ordering_seed)
+    if first_empty is not None:
+        report.empty_sites = np.round(nodes.frac_coords[first_empty:], 4).tolist()
+    return report
 
 
 def _nodes_and_orderings(structure: Structure, ion: str, orderings: int, seed: int, source: str,
@@ -155,7 +189,8 @@ def _landscape(structure: Structure, ion: str, source: str, notes: list[str]):
         return None
 
 
-def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms: int, landscape) -> HopResult:
+def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms: int, landscape,
+            first_empty: int | None = None) -> HopResult:
     """One hop class: its channel check and its barrier over the orderings it was priced in."""
     h = hop_class.representative
     warnings = _merged([p.domain_warnings for p in per_ordering])
@@ -170,13 +205,17 @@ def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms:
     if not valid:
         warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {ceiling:g} "
                            "(no open channel between the sites; left out of percolation)")
+    via_empty = first_empty is not None and max(h.start, h.end) >= first_empty
+    if via_empty:  # every training hop joins two sites the ion occupies: this one is an extrapolation
+        warnings.append("via an empty site (a bond-valence minimum): the training hops join occupied sites")
     em = np.array([p.em for p in per_ordering])
     spreads = [p.em_std for p in per_ordering if p.em_std is not None]
     # The model's spread and the orderings' spread are independent sources of doubt: add them.
     std = float(np.sqrt(np.mean(np.square(spreads)) + em.var())) if spreads else None
     return HopResult(hop_class.index, h.start, h.end, h.image, round(hop_class.length, 4), len(hop_class.members),
                      band_atoms, float(em.mean()), std, is_good_conductor(float(em.mean())),
-                     None if barrier is None else round(barrier, 3), valid, warnings, _segments(structure, hop_class))
+                     None if barrier is None else round(barrier, 3), valid, warnings, _segments(structure, hop_class),
+                     via_empty)
 
 
 def _percolated(structure: Structure, ion: str, mechanism: str, source: str, kept, results: list[HopResult],

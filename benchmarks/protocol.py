@@ -1,0 +1,158 @@
+"""Score a model with the fixed protocol of ``hopnet_repro.protocol`` (559 training paths, same folds for all).
+
+    python benchmarks/protocol.py --model median
+    python benchmarks/protocol.py --model classical
+    python benchmarks/protocol.py --model bvse
+    python benchmarks/protocol.py --model band --schemes host --threads 1
+    python benchmarks/protocol.py --model band --encoder hopnet-mpt-encoder --schemes host --threads 1
+
+Models: ``median`` (the training folds' median: the floor any model must beat);
+``classical`` (path descriptors into gradient boosting, with the settings
+``classical_ml.py`` chose by 3-fold host CV); ``classical-bvse`` (the same with
+the hop's BVSE barrier as one more input: ``hopnet paths`` computes it for every
+hop anyway); ``bvse`` (the hop's BVSE barrier
+from ``bvse_hops.py``, mapped to eV by a linear fit of DFT Em on log(1 + BVSE)
+in the training folds; paths without a BVSE barrier get the folds' median): what
+the physics label alone knows; ``band`` (the shipped band architecture, from
+scratch or from ``--encoder``). A scheme already in the result file is kept, so
+an expensive model can add schemes run by run; ``--force`` recomputes. Each
+fold's predictions are kept under ``runs/protocol/<name>/`` as it finishes, so a
+killed run resumes and ``--shard i/n`` lets n processes share a scheme's folds.
+Results: ``benchmarks/results/protocol/<name>.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+from hopnet.data.barriers import host_groups, load_barriers
+from hopnet_repro.protocol import SCHEMES, scheme_folds, score
+from hopnet_repro.results import RESULTS, read_result, write_result
+
+OUT = RESULTS / "protocol"
+
+
+def median_model(entries, y):
+    def run(train_idx, test_idx):
+        return np.full(len(test_idx), np.median(y[train_idx]))
+    return run
+
+
+def classical_model(entries, y, with_bvse: bool = False):
+    from classical_ml import fit_predict
+    from hopnet_repro.baselines.descriptors import band_descriptors
+
+    params = read_result(RESULTS / "classical_ml.json")["best"]["params"]
+    X = np.array([band_descriptors(e.band) for e in entries])
+    if with_bvse:  # the trees take a missing barrier (NaN) as its own branch
+        X = np.hstack([X, np.log1p(bvse_values(entries))[:, None]])
+
+    def run(train_idx, test_idx):
+        return fit_predict(params, X[train_idx], y[train_idx], X[test_idx])
+    return run
+
+
+def bvse_values(entries) -> np.ndarray:
+    """Each training path's BVSE barrier (eV, bvse_hops.py), NaN where none was found."""
+    rows = {r["sys_name"]: r for r in map(json.loads, (RESULTS / "bvse_hops_train.jsonl").read_text().splitlines())}
+    return np.array([rows.get(e.sys_name, {}).get("bvse_barrier", np.nan) or np.nan for e in entries], dtype=float)
+
+
+def bvse_model(entries, y):
+    x = np.log1p(np.where(np.isfinite(bvse_values(entries)), bvse_values(entries), np.nan))
+
+    def run(train_idx, test_idx):
+        known = train_idx[np.isfinite(x[train_idx])]
+        slope, intercept = np.polyfit(x[known], y[known], 1)
+        pred = intercept + slope * x[test_idx]
+        return np.where(np.isfinite(pred), pred, np.median(y[train_idx]))
+    return run
+
+
+def band_model(entries, y, args):
+    from hopnet.models.config import ModelConfig
+    from hopnet.training.config import TrainConfig
+    from hopnet.training.datasets import split_graphs
+    from hopnet.training.trainer import fit, predict_scaled
+
+    cfg = TrainConfig(model=ModelConfig(), epochs=args.epochs, threads=args.threads, seed=args.seed,
+                      init=args.encoder)
+    _, graphs, _, hosts = split_graphs("train", cfg.model.graph)
+
+    def run(train_idx, test_idx, tag):
+        result = fit([graphs[i] for i in train_idx], y[train_idx], cfg, groups=hosts[train_idx],
+                     checkpoint_dir=Path(".hopnet-runs") / f"protocol-{args.name}" / tag)
+        return result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
+    return run
+
+
+MODELS = ("median", "classical", "classical-bvse", "bvse", "band")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", choices=MODELS, required=True)
+    ap.add_argument("--name", help="result name (default: the model, '-mpt' with an encoder)")
+    ap.add_argument("--schemes", default=",".join(SCHEMES))
+    ap.add_argument("--encoder", help="band: pre-trained encoder card or shipped name")
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--force", action="store_true", help="recompute schemes already in the result file")
+    ap.add_argument("--shard", default="0/1", help="i/n: run folds k with k %% n == i (n processes share a scheme; "
+                                                  "the last to finish scores it)")
+    args = ap.parse_args()
+    args.name = args.name or args.model + ("-mpt" if args.encoder else "")
+
+    entries = load_barriers("train")
+    y = np.array([e.em for e in entries])
+    hosts, families, ions = host_groups(entries), np.array([e.family for e in entries]), np.array([e.ion for e in entries])
+    path = OUT / f"{args.name}.json"
+    result = read_result(path) if path.exists() and not args.force else {"schemes": {}}
+    if args.model == "band":
+        run = band_model(entries, y, args)
+    else:
+        plain = {"median": median_model, "classical": classical_model, "bvse": bvse_model,
+                 "classical-bvse": lambda e, t: classical_model(e, t, with_bvse=True)}[args.model](entries, y)
+        run = lambda train_idx, test_idx, tag: plain(train_idx, test_idx)  # noqa: E731
+    shard, shards = (int(x) for x in args.shard.split("/"))
+    for scheme in args.schemes.split(","):
+        if scheme in result["schemes"]:
+            continue
+        folds = scheme_folds(scheme, hosts, families, ions)
+        parts = Path("runs/protocol") / args.name
+        parts.mkdir(parents=True, exist_ok=True)
+        if args.force and shard == 0:
+            for stale in parts.glob(f"{scheme}-fold*.json"):
+                stale.unlink()
+        for k, held in enumerate(folds):
+            part = parts / f"{scheme}-fold{k}.json"
+            if k % shards != shard or part.exists():
+                continue
+            t0 = time.perf_counter()
+            pred = run(np.setdiff1d(np.arange(len(y)), held), held, f"{scheme}{k}")
+            part.write_text(json.dumps({"held": held.tolist(), "pred": np.asarray(pred).tolist(),
+                                        "seconds": round(time.perf_counter() - t0, 1)}))
+        done = [json.loads(f.read_text()) for f in sorted(parts.glob(f"{scheme}-fold*.json"))]
+        if len(done) < len(folds):  # another shard still runs its folds; the last one to finish scores
+            print(f"{args.name} {scheme}: {len(done)}/{len(folds)} folds done", flush=True)
+            continue
+        oof = np.full(len(y), np.nan)
+        for d in done:
+            oof[d["held"]] = d["pred"]
+        result["schemes"][scheme] = {**score(scheme, y, oof, hosts, ions), "oof": oof.tolist(),
+                                     "seconds": round(sum(d["seconds"] for d in done), 1)}
+        m = result["schemes"][scheme]["overall"]
+        print(f"{args.name} {scheme}: MAE {m['mae']['value']:.3f} {m['mae']['ci95']} R2 {m['r2']['value']:.3f}",
+              flush=True)
+        command = (f"python benchmarks/protocol.py --model {args.model} --name {args.name}"
+                   + (f" --encoder {args.encoder} --epochs {args.epochs} --threads {args.threads}"
+                      if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
+        write_result(path, {**result, "model": args.model, "name": args.name, "command": command,
+                            "split": "paper train (559); protocol folds (hopnet_repro.protocol)", "seed": args.seed,
+                            "machine": f"{platform.machine()}, {args.threads} torch thread(s)"})

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from hopnet_repro.protocol import MIN_ION_PATHS, mean_spearman, pair_order, scheme_folds, score
+
+
+@pytest.fixture
+def toy():
+    rng = np.random.default_rng(1)
+    hosts = np.repeat(np.arange(40), rng.integers(1, 4, 40))
+    n = len(hosts)
+    families = np.array([f"fam{h % 7}" for h in hosts])
+    ions = np.where(np.arange(n) % 5 == 0, "K", "Li")
+    ions[: MIN_ION_PATHS - 1] = "Na"  # one short of being held out
+    y = rng.uniform(0.1, 1.5, n)
+    return hosts, families, ions, y
+
+
+def test_folds_keep_every_group_whole_and_rare_ions_in_training(toy):
+    hosts, families, ions, _ = toy
+    for scheme, groups in (("host", hosts), ("family", families)):
+        folds = scheme_folds(scheme, hosts, families, ions)
+        assert sorted(np.concatenate(folds).tolist()) == list(range(len(hosts)))
+        owners = [set(groups[f]) for f in folds]
+        assert all(not (a & b) for i, a in enumerate(owners) for b in owners[i + 1:])
+    ion_held = [set(ions[f]) for f in scheme_folds("ion", hosts, families, ions)]
+    assert {"Na"} not in ion_held and {"Li"} in ion_held
+    assert scheme_folds("host", hosts, families, ions)[0].tolist() == \
+        scheme_folds("host", hosts, families, ions)[0].tolist()  # fixed folds, whatever the model
+
+
+def test_pair_order_and_spearman_count_only_pairs_within_a_host():
+    y = np.array([0.1, 0.5, 0.9, 0.3, 0.3])
+    hosts = np.array([0, 0, 0, 1, 1])
+    assert pair_order(y, y, hosts) == (1.0, 3)  # host 1's two paths tie in DFT: not a pair
+    assert pair_order(y, -y, hosts) == (0.0, 3)
+    assert mean_spearman(y, y, hosts) == (1.0, 1)
+
+
+def test_score_intervals_bracket_the_point_value_and_skip_paths_never_held_out(toy):
+    hosts, _, ions, y = toy
+    pred = y + np.random.default_rng(2).normal(0, 0.2, len(y))
+    pred[:3] = np.nan
+    out = score("host", y, pred, hosts, ions)
+    assert out["n"] == len(y) - 3
+    mae = out["overall"]["mae"]
+    assert mae["ci95"][0] <= mae["value"] <= mae["ci95"][1] and mae["ci95"][1] - mae["ci95"][0] > 0.01
+    assert abs(mae["value"] - np.mean(np.abs(pred[3:] - y[3:]))) < 1e-12
+    assert 0.5 < out["within_host"]["pair_order"]["value"] <= 1.0
+    by_ion = score("ion", y, pred, hosts, ions)["per_ion"]
+    assert set(by_ion) == set(ions[3:]) and sum(v["n"] for v in by_ion.values()) == len(y) - 3
