@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import time
 
 import numpy as np
 from scipy.stats import spearmanr
@@ -31,7 +30,7 @@ from hopnet.data.barriers import load_barriers
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.landscape import RESOLUTION
 from hopnet_repro.baselines.bvse import band_landscape
-from hopnet_repro.limits import time_limit
+from hopnet_repro.limits import timed_item
 from hopnet_repro.results import RESULTS, write_result
 
 CONDUCTING_EM = 1.0  # eV: the hops a conductor needs
@@ -68,15 +67,8 @@ if __name__ == "__main__":
                 continue
             done.add(e.sys_name)
             row = {"sys_name": e.sys_name, "ion": e.ion, "em_dft": e.em, "atoms": len(e.band.host) + 1}
-            t0 = time.perf_counter()
-            try:
-                with time_limit(args.timeout):
-                    row["bvse_barrier"], row["host"] = path_barrier(e.band)
-            except TimeoutError:
-                row["error"] = f"over {args.timeout} s"
-            except (HopnetInputError, ValueError) as exc:
-                row["error"] = str(exc)
-            row["seconds"] = round(time.perf_counter() - t0, 3)
+            row.update(timed_item(lambda: zip(("bvse_barrier", "host"), path_barrier(e.band)), args.timeout,
+                                  (HopnetInputError, ValueError)))
             fh.write(json.dumps(row) + "\n")
             fh.flush()
             print(f"{e.sys_name}: {row.get('bvse_barrier', row.get('error'))}", flush=True)

@@ -29,7 +29,8 @@ oxidation states to (intermetallics) are recorded with the reason and skipped. L
 paper's test split enters.
 
 Rows (one per host) are appended to ``benchmarks/results/hop_labels/shard-<i>-of-<n>.jsonl``
-as they finish; a killed run resumes where it stopped. Each row names the
+as they finish; a killed run resumes where it stopped. What is committed is that
+file packed with ``xz -9 -k`` (``.jsonl.xz``, ~14x smaller); a run resumes from it too. Each row names the
 structure by its index in the shipped file and the hop by start/end site and
 lattice image, so the band is rebuilt exactly (``hopnet.pathways.hops.hop_band``).
 """
@@ -37,9 +38,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import platform
-import time
 from itertools import zip_longest
+from pathlib import Path
 
 import numpy as np
 from pymatgen.core import Lattice, Structure
@@ -50,7 +52,7 @@ from hopnet.errors import HopnetInputError
 from hopnet.pathways.hops import distinct_hops, enumerate_hops
 from hopnet.pathways.landscape import RESOLUTION, bvse_landscape
 from hopnet.vocabulary import DEFAULT_MAX_HOP, elements_of
-from hopnet_repro.limits import time_limit
+from hopnet_repro.limits import timed_item
 from hopnet_repro.results import RESULTS
 
 IONS = ("Li", "Na", "K", "Mg", "Ca", "Zn", "Al", "Rb", "Sr")  # every ion of the DFT set
@@ -76,6 +78,19 @@ def planned_hosts(seed: int = ORDER_SEED) -> list[tuple[int, str, str | None]]:
     shuffled = [[(int(i), ion, None) for i in rng.permutation(per_ion[ion])] for ion in IONS]
     original = [host for turn in zip_longest(*shuffled) for host in turn if host is not None]
     return original + [(index, SWAP[ion], ion) for index, ion, _ in original if ion in SWAP]
+
+
+def shard_files(folder: Path) -> list[Path]:
+    """One file per shard: the working ``.jsonl`` where a run has one, else its committed ``.jsonl.xz``."""
+    working = {f.name: f for f in folder.glob("shard-*.jsonl")}
+    packed = [f for f in folder.glob("shard-*.jsonl.xz") if f.name[:-3] not in working]
+    return sorted([*working.values(), *packed])
+
+
+def shard_lines(path: Path) -> list[str]:
+    opener = lzma.open if path.suffix == ".xz" else open
+    with opener(path, "rt") as fh:
+        return fh.read().splitlines()
 
 
 def clearance(structure: Structure, ion: str, hop) -> float:
@@ -115,6 +130,9 @@ if __name__ == "__main__":
     shard, shards = (int(x) for x in args.shard.split("/"))
     OUT.mkdir(parents=True, exist_ok=True)
     rows_path = OUT / f"shard-{shard}-of-{shards}.jsonl"
+    packed = rows_path.with_name(rows_path.name + ".xz")
+    if not rows_path.exists() and packed.exists():  # resume from the committed labels
+        rows_path.write_text("\n".join(shard_lines(packed)) + "\n")
     done = {(r["record"], r["ion"], r.get("replaces")) for r in map(json.loads, rows_path.read_text().splitlines())} \
         if rows_path.exists() else set()
     plan = planned_hosts()[: args.hosts][shard::shards]
@@ -131,16 +149,10 @@ if __name__ == "__main__":
             structure = Structure(Lattice(rec["lattice"]), species, rec["frac"])
             row: dict = {"record": index, "ion": ion, **({"replaces": replaces} if replaces else {}),
                          "sites": len(structure), **provenance}
-            t0 = time.perf_counter()
-            try:
-                with time_limit(args.timeout):
-                    row.update(label_host(structure, ion, f"record {index}"))
-            except TimeoutError:
-                row["error"] = f"over {args.timeout} s"
-            except (HopnetInputError, ValueError) as exc:
-                row["error"] = str(exc)
-            row["seconds"] = round(time.perf_counter() - t0, 3)
+            row.update(timed_item(lambda: label_host(structure, ion, f"record {index}"), args.timeout,
+                                  (HopnetInputError, ValueError)))
             fh.write(json.dumps(row) + "\n")
             fh.flush()
-            print(f"[{n + 1}/{len(plan)}] record {index} {ion}{' for ' + replaces if replaces else ''}: {len(row.get('hops', []))} hops "
+            swap = f" for {replaces}" if replaces else ""
+            print(f"[{n + 1}/{len(plan)}] record {index} {ion}{swap}: {len(row.get('hops', []))} hops "
                   f"{row['seconds']:.1f} s {row.get('error', '')}", flush=True)

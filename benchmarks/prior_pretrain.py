@@ -38,6 +38,7 @@ from hopnet.pathways.landscape import ENERGY_CAP
 from hopnet.training.config import LoopConfig
 from hopnet.training.loop import run_epochs, seed_everything
 from hopnet.training.pretrain import masked_l1
+from hop_labels import shard_files, shard_lines
 from hopnet_repro.results import RESULTS
 
 LABELS = RESULTS / "hop_labels"
@@ -46,10 +47,11 @@ VAL_EVERY = 10
 
 
 def labelled_hops(folder: Path) -> list[dict]:
-    """Every labelled hop of every shard, with its host's record, ion and swap."""
+    """Every labelled hop of every shard (the working ``.jsonl``, else the committed ``.jsonl.xz``), with its
+    host's record, ion and swap."""
     hops = []
-    for shard in sorted(folder.glob("shard-*.jsonl")):
-        for row in map(json.loads, shard.read_text().splitlines()):
+    for shard in shard_files(folder):
+        for row in map(json.loads, shard_lines(shard)):
             for h in row.get("hops", []):
                 hops.append({"record": row["record"], "ion": row["ion"], "replaces": row.get("replaces"), **h})
     return hops

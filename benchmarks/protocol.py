@@ -104,6 +104,8 @@ if __name__ == "__main__":
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--force", action="store_true", help="recompute schemes already in the result file")
+    ap.add_argument("--rescore", action="store_true",
+                    help="recompute the figures from the stored out-of-fold predictions (no model is run)")
     ap.add_argument("--shard", default="0/1", help="i/n: run folds k with k %% n == i (n processes share a scheme; "
                                                   "the last to finish scores it)")
     args = ap.parse_args()
@@ -114,6 +116,11 @@ if __name__ == "__main__":
     hosts, families, ions = host_groups(entries), np.array([e.family for e in entries]), np.array([e.ion for e in entries])
     path = OUT / f"{args.name}.json"
     result = read_result(path) if path.exists() and not args.force else {"schemes": {}}
+    if args.rescore:
+        for scheme, stored in result["schemes"].items():
+            result["schemes"][scheme] = {**stored, **score(scheme, y, np.array(stored["oof"], float), hosts, ions)}
+        write_result(path, result)
+        raise SystemExit(0)
     if args.model == "band":
         run = band_model(entries, y, args)
     else:

@@ -25,6 +25,15 @@ def test_card_metrics_are_what_the_weights_give(name, test_entries):
         assert again[key] == pytest.approx(card_test[key], abs=1e-6)
 
 
+@pytest.mark.slow  # the 60 test paths through the shipped ensemble, batched and one by one
+def test_batching_does_not_change_a_prediction(model, test_entries):
+    bands = [e.band for e in test_entries]
+    batched = model.predict_band(bands, batch_size=32)
+    alone = [model.predict_band(b) for b in bands]
+    assert max(abs(a.em - b.em) for a, b in zip(batched, alone)) <= 1e-5
+    assert max(abs(a.em_std - b.em_std) for a, b in zip(batched, alone)) <= 1e-5
+
+
 def test_card_names_its_data_and_seed(model):
     assert model.card.uncertainty.scale > 1  # the raw ensemble spread is too narrow (benchmarks/uncertainty.py)
     training = model.card.training

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import time
 
 
 def _out_of_time(signum, frame):
@@ -24,3 +25,17 @@ def time_limit(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def timed_item(compute, seconds: int, expected: tuple[type[Exception], ...]) -> dict:
+    """``compute()``'s fields, or ``{"error": reason}`` when it runs over ``seconds`` or raises one of
+    ``expected`` (a failure that is a result, such as a host without bond valences); with ``seconds`` taken."""
+    t0 = time.perf_counter()
+    try:
+        with time_limit(seconds):
+            row = dict(compute())
+    except TimeoutError:
+        row = {"error": f"over {seconds} s"}
+    except expected as exc:
+        row = {"error": str(exc)}
+    return {**row, "seconds": round(time.perf_counter() - t0, 3)}

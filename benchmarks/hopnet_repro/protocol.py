@@ -57,7 +57,8 @@ def point_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
 
 
 def pair_order(y: np.ndarray, pred: np.ndarray, hosts: np.ndarray) -> tuple[float, int]:
-    """Share of within-host pairs (different DFT Em) that the prediction puts in the right order."""
+    """Share of within-host pairs (different DFT Em) that the prediction puts in the right order; a tie in
+    the prediction counts half (the concordance index), so a constant prediction scores 0.5, a coin's odds."""
     right = total = 0
     for h in np.unique(hosts):
         idx = np.flatnonzero(hosts == h)
@@ -65,7 +66,8 @@ def pair_order(y: np.ndarray, pred: np.ndarray, hosts: np.ndarray) -> tuple[floa
             if y[i] == y[j]:
                 continue
             total += 1
-            right += (pred[i] - pred[j]) * (y[i] - y[j]) > 0
+            agree = (pred[i] - pred[j]) * (y[i] - y[j])
+            right += 1.0 if agree > 0 else 0.5 if agree == 0 else 0.0
     return (right / total if total else float("nan")), total
 
 

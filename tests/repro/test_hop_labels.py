@@ -37,3 +37,18 @@ def test_time_limit_stops_a_long_item_and_leaves_no_alarm_behind():
         time.sleep(3)
     with time_limit(0):  # 0: no limit
         time.sleep(0.01)
+
+
+def test_a_timed_item_gives_its_fields_or_the_reason_it_failed():
+    from hopnet.errors import HopnetInputError
+    from hopnet_repro.limits import timed_item
+
+    assert timed_item(lambda: {"a": 1}, 5, (ValueError,))["a"] == 1
+
+    def refuse():
+        raise HopnetInputError("host.cif", "no bond valences")
+
+    row = timed_item(refuse, 5, (HopnetInputError,))
+    assert row["error"] == "host.cif: no bond valences" and row["seconds"] >= 0
+    with pytest.raises(KeyError):  # an unexpected failure is a bug, not a row
+        timed_item(lambda: {}["missing"], 5, (HopnetInputError,))

@@ -34,6 +34,7 @@ def test_pair_order_and_spearman_count_only_pairs_within_a_host():
     hosts = np.array([0, 0, 0, 1, 1])
     assert pair_order(y, y, hosts) == (1.0, 3)  # host 1's two paths tie in DFT: not a pair
     assert pair_order(y, -y, hosts) == (0.0, 3)
+    assert pair_order(y, np.zeros(5), hosts) == (0.5, 3)  # a constant guess: a coin
     assert mean_spearman(y, y, hosts) == (1.0, 1)
 
 
