@@ -95,11 +95,16 @@ def shard_lines(path: Path) -> list[str]:
 
 def clearance(structure: Structure, ion: str, hop) -> float:
     """Closest approach (Å) of the straight hop to any atom that is not the ion."""
+    start = structure.frac_coords[hop.start]
+    return segment_clearance(structure, ion, start, structure.frac_coords[hop.end] + np.array(hop.image))
+
+
+def segment_clearance(structure: Structure, ion: str, start_frac, end_frac) -> float:
+    """Closest approach (Å) of the straight line from ``start_frac`` to ``end_frac`` to a non-``ion`` atom."""
     host = [i for i, el in enumerate(elements_of(structure)) if el != ion]
     if not host:
         return float("inf")
-    a = structure.frac_coords[hop.start]
-    b = structure.frac_coords[hop.end] + np.array(hop.image)
+    a, b = np.asarray(start_frac, float), np.asarray(end_frac, float)
     points = a + np.linspace(0.0, 1.0, 41)[:, None] * (b - a)  # 0.1 Å apart for a 4 Å hop
     return float(structure.lattice.get_all_distances(points, structure.frac_coords[host]).min())
 

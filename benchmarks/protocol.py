@@ -12,8 +12,9 @@ Models: ``median`` (the training folds' median: the floor any model must beat);
 the hop's BVSE barrier as one more input: ``hopnet paths`` computes it for every
 hop anyway); ``bvse`` (the hop's BVSE barrier
 from ``bvse_hops.py``, mapped to eV by a linear fit of DFT Em on log(1 + BVSE)
-in the training folds; paths without a BVSE barrier get the folds' median): what
-the physics label alone knows; ``band`` (the shipped band architecture, from
+in the training folds; paths without a BVSE barrier get the folds' median) and
+``clearance`` (the straight hop's closest approach to a framework atom, fitted
+the same way): what each physics label of ``hop_labels.py`` alone knows; ``band`` (the shipped band architecture, from
 scratch or from ``--encoder``). A scheme already in the result file is kept, so
 an expensive model can add schemes run by run; ``--force`` recomputes. Each
 fold's predictions are kept under ``runs/protocol/<name>/`` as it finishes, so a
@@ -64,8 +65,18 @@ def bvse_values(entries) -> np.ndarray:
 
 
 def bvse_model(entries, y):
-    x = np.log1p(np.where(np.isfinite(bvse_values(entries)), bvse_values(entries), np.nan))
+    return linear_model(y, np.log1p(bvse_values(entries)))
 
+
+def clearance_model(entries, y):
+    from hop_labels import segment_clearance
+
+    return linear_model(y, np.array([segment_clearance(e.band.host, e.ion, e.band.frac_images[0],
+                                                       e.band.frac_images[-1]) for e in entries]))
+
+
+def linear_model(y, x):
+    """Em = a + b x, fitted on the training folds' paths that have x; the folds' median where x is missing."""
     def run(train_idx, test_idx):
         known = train_idx[np.isfinite(x[train_idx])]
         slope, intercept = np.polyfit(x[known], y[known], 1)
@@ -91,7 +102,7 @@ def band_model(entries, y, args):
     return run
 
 
-MODELS = ("median", "classical", "classical-bvse", "bvse", "band")
+MODELS = ("median", "classical", "classical-bvse", "bvse", "clearance", "band")
 
 
 if __name__ == "__main__":
@@ -124,7 +135,7 @@ if __name__ == "__main__":
     if args.model == "band":
         run = band_model(entries, y, args)
     else:
-        plain = {"median": median_model, "classical": classical_model, "bvse": bvse_model,
+        plain = {"median": median_model, "classical": classical_model, "bvse": bvse_model, "clearance": clearance_model,
                  "classical-bvse": lambda e, t: classical_model(e, t, with_bvse=True)}[args.model](entries, y)
         run = lambda train_idx, test_idx, tag: plain(train_idx, test_idx)  # noqa: E731
     shard, shards = (int(x) for x in args.shard.split("/"))

@@ -366,9 +366,10 @@ def known_conductor_lines(k: dict) -> list[str]:
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
-PROTOCOL_ORDER = ("median", "bvse", "classical", "classical-bvse", "band", "band-mpt", "band-prior")
+PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior")
 PROTOCOL_LABELS = {
     "median": "median of the training folds", "bvse": "BVSE barrier of the hop, linear fit",
+    "clearance": "straight hop's clearance from the framework, linear fit",
     "classical": "path descriptors + boosted trees", "classical-bvse": "path descriptors + BVSE barrier + trees",
     "band": "hopnet band network, scratch (shipped recipe, one network)",
     "band-mpt": "hopnet band network from the MPT encoder", "band-prior": "hopnet band network from the hop prior",
@@ -390,12 +391,12 @@ def protocol_lines() -> list[str]:
         v = (m["within_host"] if key == "pair_order" else m["overall"])[key]
         return f"{v['value']:.{digits}f} [{v['ci95'][0]:.{digits}f}, {v['ci95'][1]:.{digits}f}]"
 
-    lines = ["| model | host 5-fold MAE | R² | accuracy@0.65 | within-host pair order | family 5-fold MAE | R² | "
-             "leave-one-ion-out MAE | R² |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| model | host 5-fold MAE | R² | Spearman | accuracy@0.65 | within-host pair order | family 5-fold MAE | "
+             "R² | leave-one-ion-out MAE | R² |", "|---|---|---|---|---|---|---|---|---|---|"]
     for n in names:
         r = found[n]
         lines.append(f"| {PROTOCOL_LABELS.get(n, n)} | {cell(r, 'host', 'mae')} | {cell(r, 'host', 'r2', 2)} | "
-                     f"{cell(r, 'host', 'accuracy@0.65', 2)} | {cell(r, 'host', 'pair_order', 2)} | "
+                     f"{cell(r, 'host', 'spearman', 2)} | {cell(r, 'host', 'accuracy@0.65', 2)} | {cell(r, 'host', 'pair_order', 2)} | "
                      f"{cell(r, 'family', 'mae')} | {cell(r, 'family', 'r2', 2)} | {cell(r, 'ion', 'mae')} | "
                      f"{cell(r, 'ion', 'r2', 2)} |")
     ions = sorted({ion for r in found.values() for ion in r["schemes"].get("ion", {}).get("per_ion", {})})

@@ -51,6 +51,7 @@ def scheme_folds(scheme: str, hosts: np.ndarray, families: np.ndarray, ions: np.
 
 def point_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     m = regression_metrics(y, pred)
+    m["spearman"] = float(spearmanr(y, pred).statistic) if np.ptp(pred) > 0 else float("nan")
     for t in THRESHOLDS:
         m[f"accuracy@{t:g}"] = float(np.mean((y < t) == (pred < t)))
     return m
