@@ -52,3 +52,20 @@ def test_a_timed_item_gives_its_fields_or_the_reason_it_failed():
     assert row["error"] == "host.cif: no bond valences" and row["seconds"] >= 0
     with pytest.raises(KeyError):  # an unexpected failure is a bug, not a row
         timed_item(lambda: {}["missing"], 5, (HopnetInputError,))
+
+
+def test_labels_are_read_from_the_working_file_or_else_the_packed_one(tmp_path):
+    import json
+    import lzma
+
+    from prior_pretrain import labelled_hops
+
+    row = {"record": 7, "ion": "Na", "replaces": "Li", "hops": [{"start": 0, "end": 1, "image": [0, 0, 1],
+                                                                  "length": 3.1, "bvse": 0.4, "clearance": 1.9}]}
+    with lzma.open(tmp_path / "shard-0-of-2.jsonl.xz", "wt") as fh:
+        fh.write(json.dumps(row) + "\n")
+    (tmp_path / "shard-1-of-2.jsonl").write_text(json.dumps({**row, "record": 8}) + "\n")
+    hops = labelled_hops(tmp_path)
+    assert sorted(h["record"] for h in hops) == [7, 8] and hops[0]["replaces"] == "Li"
+    (tmp_path / "shard-0-of-2.jsonl").write_text(json.dumps({**row, "record": 9}) + "\n")  # a run resumed
+    assert sorted(h["record"] for h in labelled_hops(tmp_path)) == [8, 9]
