@@ -85,3 +85,29 @@ def test_a_disordered_host_too_large_to_order_is_one_line(tmp_path, capsys, tiny
     code = main(["paths", str(tmp_path / "big.cif"), "--ion", "Li", "--model", str(tiny_model_card)])
     err = capsys.readouterr().err
     assert code == EXIT_BAD_INPUT and "sites to order exceeds the limit" in err and err.count("\n") == 1
+
+
+def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_model_card):
+    """A hop blocked in one ordering's landscape but open in another's is open (the partial atoms move),
+    and the ordering in which it is blocked forms no network of its own."""
+    from hopnet.predictor import load_model
+    from hopnet.workflows import host
+
+    class Fixed:
+        def __init__(self, barrier):
+            self.barrier = barrier
+
+        def hop_barrier(self, start, end):
+            return self.barrier
+
+    made = []
+
+    def fake_landscape(structure, ion, source="host"):
+        made.append(structure)
+        return Fixed(100.0 if len(made) == 1 else 0.5)  # the first ordering blocks every hop
+
+    monkeypatch.setattr(host, "bvse_landscape", fake_landscape)
+    report = host.analyse_host(half_filled_rock_salt(), "Li", load_model(tiny_model_card), orderings=3, seed=0)
+    assert len(made) == 3 and all(h.valid and h.bvse_barrier == 0.5 for h in report.hops)
+    assert report.percolation["1D"] is not None
+    assert report.percolation_range["1D"] is None  # one ordering has no open hop, so no network

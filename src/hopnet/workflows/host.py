@@ -112,14 +112,16 @@ def analyse_host(
     notes: list[str] = []
     nodes, snapshots = _nodes_and_orderings(structure, ion, orderings, seed, source, notes)
     ordered = snapshots[0] is None
-    landscape = _landscape(nodes if ordered else snapshots[0], ion, source, notes) if channels else None
+    # Each ordering has its own landscape: which channels are open depends on where the partial atoms sit.
+    landscapes = _landscapes([nodes] if ordered else snapshots, ion, source, notes) if channels else \
+        [None] * len(snapshots)
     report = None
     if enumerate_hops(nodes, ion, max_hop, source):
-        report = _hop_network(nodes, snapshots, ion, model, max_hop, mechanism, source, landscape, list(notes),
+        report = _hop_network(nodes, snapshots, ion, model, max_hop, mechanism, source, landscapes, list(notes),
                               None if ordered else seed, progress)
     wanted = empty if empty is not None else (report is None or report.percolation["1D"] is None)
-    if wanted and landscape is not None:
-        extra, limit_note = empty_sites(nodes, ion, landscape)
+    if wanted and landscapes[0] is not None:
+        extra, limit_note = empty_sites(nodes, ion, landscapes[0])
         if len(extra):
             why = ("asked for" if empty else "the ion's own sites do not form a network" if report else
                    f"no two {ion} sites are within {max_hop} Å")
@@ -128,7 +130,7 @@ def analyse_host(
             with_empty = insert_sites(nodes, ion, extra)
             # the empty sites hold no ion in the hop's surroundings: the occupied host (or each ordering) does
             surroundings = [structure] if ordered else snapshots
-            report = _hop_network(with_empty, surroundings, ion, model, max_hop, mechanism, source, landscape,
+            report = _hop_network(with_empty, surroundings, ion, model, max_hop, mechanism, source, landscapes,
                                   notes, seed if not ordered else None, progress, first_empty=len(nodes))
     if report is None:
         raise HopnetInputError(source, f"no two {ion} sites are within {max_hop} Å; raise --max-hop")
@@ -137,16 +139,16 @@ def analyse_host(
 
 
 def _hop_network(nodes: Structure, surroundings: list[Structure | None], ion: str, model: BarrierModel,
-                 max_hop: float, mechanism: Mechanism, source: str, landscape, notes: list[str],
+                 max_hop: float, mechanism: Mechanism, source: str, landscapes: list, notes: list[str],
                  ordering_seed: int | None, progress: bool, first_empty: int | None = None) -> PathwayReport:
-    """Every distinct hop among ``nodes``, priced in each of ``surroundings``, checked and percolated.
-    Sites from ``first_empty`` on are empty sites: no ion sits there in any surroundings."""
+    """Every distinct hop among ``nodes``, priced and checked in each of ``surroundings`` (with its
+    landscape), and percolated. Sites from ``first_empty`` on are empty: no ion sits there in any."""
     distinct = distinct_hops(nodes, enumerate_hops(nodes, ion, max_hop, source), ion)
     if len(surroundings) > 1 and len(distinct) * len(surroundings) > MAX_DISORDERED_BANDS:
         fewer = max(1, MAX_DISORDERED_BANDS // len(distinct))
         notes.append(f"{len(distinct)} distinct hops: priced in {fewer} of {len(surroundings)} orderings to stay "
                      "within the time bound")
-        surroundings = surroundings[:fewer]
+        surroundings, landscapes = surroundings[:fewer], landscapes[:fewer]
     kept, bands = [], []
     for d in distinct:
         try:
@@ -160,10 +162,12 @@ def _hop_network(nodes: Structure, surroundings: list[Structure | None], ion: st
     flat = model.predict_band([b for per_hop in bands for b in per_hop], progress=progress)
     n = len(surroundings)
     preds = [flat[i * n:(i + 1) * n] for i in range(len(kept))]  # per hop, per ordering
-    results = [_priced(nodes, ion, d, per_hop, len(b[0].host), landscape, first_empty)
-               for d, per_hop, b in zip(kept, preds, bands)]
+    priced = [_priced(nodes, ion, d, per_hop, len(b[0].host), landscapes, first_empty)
+              for d, per_hop, b in zip(kept, preds, bands)]
+    results = [r for r, _ in priced]
     em = np.array([[p.em for p in per_hop] for per_hop in preds])  # (hops, orderings)
-    report = _percolated(nodes, ion, mechanism, source, kept, results, em, notes, ordering_seed)
+    is_open = np.array([open_in for _, open_in in priced])  # (hops, orderings)
+    report = _percolated(nodes, ion, mechanism, source, kept, results, em, is_open, notes, ordering_seed)
     if first_empty is not None:
         report.empty_sites = np.round(nodes.frac_coords[first_empty:], 4).tolist()
     return report
@@ -181,27 +185,41 @@ def _nodes_and_orderings(structure: Structure, ion: str, orderings: int, seed: i
     return node_structure(cell, ion), [sample_ordering(cell, rng, source) for _ in range(max(1, orderings))]
 
 
-def _landscape(structure: Structure, ion: str, source: str, notes: list[str]):
-    try:
-        return bvse_landscape(structure, ion, source=source)
-    except HopnetInputError as err:
-        notes.append(f"hops not checked for open channels: {err.problem}")
-        return None
+def _landscapes(structures: list[Structure], ion: str, source: str, notes: list[str]) -> list:
+    """The landscape of each structure; None (and one note) where bond valences cannot describe it."""
+    found = []
+    for structure in structures:
+        try:
+            found.append(bvse_landscape(structure, ion, source=source))
+        except HopnetInputError as err:
+            found.append(None)
+            reason = f"hops not checked for open channels: {err.problem}"
+            if reason not in notes:
+                notes.append(reason)
+    return found
 
 
-def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms: int, landscape,
-            first_empty: int | None = None) -> HopResult:
-    """One hop class: its channel check and its barrier over the orderings it was priced in."""
+def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms: int, landscapes: list,
+            first_empty: int | None = None) -> tuple[HopResult, list[bool]]:
+    """One hop class: its channel check and its barrier over the orderings it was priced in, and whether
+    its channel is open in each ordering. The hop's BVSE barrier is its lowest over the orderings: a
+    channel that opens as the partial atoms move is one the ion can use."""
     h = hop_class.representative
     warnings = _merged([p.domain_warnings for p in per_ordering])
-    try:
-        barrier = (landscape.hop_barrier(structure.frac_coords[h.start], structure.frac_coords[h.end] + h.image)
-                   if landscape else None)
-    except ValueError as exc:  # a grid too coarse to resolve the sites: the hop stays unchecked, and says so
-        barrier = None
-        warnings.append(f"channel not checked: {exc}")
     ceiling = blocked_above(ion)
+    per_landscape: list[float | None] = []
+    for landscape in landscapes:
+        try:
+            per_landscape.append(landscape.hop_barrier(structure.frac_coords[h.start],
+                                                       structure.frac_coords[h.end] + h.image) if landscape else None)
+        except ValueError as exc:  # a grid too coarse to resolve the sites: unchecked there, and says so
+            per_landscape.append(None)
+            if f"channel not checked: {exc}" not in warnings:
+                warnings.append(f"channel not checked: {exc}")
+    checked = [b for b in per_landscape if b is not None]
+    barrier = min(checked) if checked else None
     valid = barrier is None or barrier <= ceiling
+    open_in = [b is None or b <= ceiling for b in per_landscape]
     if not valid:
         warnings.insert(0, f"blocked: bond-valence barrier {barrier:.1f} eV above {ceiling:g} "
                            "(no open channel between the sites; left out of percolation)")
@@ -215,12 +233,14 @@ def _priced(structure: Structure, ion: str, hop_class, per_ordering, band_atoms:
     return HopResult(hop_class.index, h.start, h.end, h.image, round(hop_class.length, 4), len(hop_class.members),
                      band_atoms, float(em.mean()), std, is_good_conductor(float(em.mean())),
                      None if barrier is None else round(barrier, 3), valid, warnings, _segments(structure, hop_class),
-                     via_empty)
+                     via_empty), open_in
 
 
 def _percolated(structure: Structure, ion: str, mechanism: str, source: str, kept, results: list[HopResult],
-                em: np.ndarray, notes: list[str], ordering_seed: int | None) -> PathwayReport:
-    """The report: open hops percolated on the mean barriers (and per ordering, for the range), the verdict."""
+                em: np.ndarray, open_per_ordering: np.ndarray, notes: list[str],
+                ordering_seed: int | None) -> PathwayReport:
+    """The report: open hops percolated on the mean barriers, and per ordering (each with the hops open in
+    its own landscape) for the range; the verdict."""
     is_open = np.array([r.valid for r in results])
     open_hops = [d for d, ok in zip(kept, is_open) if ok]
     perc = percolation_barriers(len(structure), open_hops, np.array([r.em for r in results])[is_open])
@@ -231,7 +251,8 @@ def _percolated(structure: Structure, ion: str, mechanism: str, source: str, kep
                            lattice=np.round(structure.lattice.matrix, 4).tolist())
     if ordering_seed is not None:
         report.orderings, report.ordering_seed = em.shape[1], ordering_seed
-        per_ordering = [percolation_barriers(len(structure), open_hops, em[is_open, k]) for k in range(em.shape[1])]
+        per_ordering = [percolation_barriers(len(structure), [d for d, ok in zip(kept, open_per_ordering[:, k]) if ok],
+                                             em[open_per_ordering[:, k], k]) for k in range(em.shape[1])]
         report.percolation_range = {
             f"{k}D": None if any(p[k] is None for p in per_ordering) else
             [min(p[k] for p in per_ordering), max(p[k] for p in per_ordering)] for k in (1, 2, 3)}
