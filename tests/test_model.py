@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from hopnet.graphs.batch import collate
@@ -43,3 +44,13 @@ def test_gradients_reach_every_parameter(test_entries, tiny):
     out.sum().backward()
     missing = [n for n, p in model.named_parameters() if p.grad is None or not torch.any(p.grad != 0)]
     assert not missing
+
+
+@pytest.mark.slow  # compiling takes tens of seconds
+def test_a_compiled_model_predicts_what_the_eager_one_does(test_entries, tiny_model_card):
+    from hopnet.predictor import load_model
+
+    bands = [e.band for e in test_entries[:40]]
+    eager = load_model(tiny_model_card).predict_band(bands, batch_size=16)
+    compiled = load_model(tiny_model_card, compiled=True).predict_band(bands, batch_size=16)  # 3 batch shapes
+    assert max(abs(a.em - b.em) for a, b in zip(eager, compiled)) <= 1e-5

@@ -102,7 +102,8 @@ def cmd_predict(args) -> None:
         if args.initial or args.final:
             raise HopnetInputError(args.data, "give either DATA.json or --initial/--final, not both")
         entries = _read_dataset(Path(args.data))
-        preds = load_model(args.model, threads=args.threads).predict_band([e.band for e in entries], progress=True)
+        preds = load_model(args.model, threads=args.threads, compiled=args.compile).predict_band(
+            [e.band for e in entries], progress=True)
         rows = [{"jid": e.jid, "sys_name": e.sys_name, "ion": p.ion, "em_pred": round(p.em, 4),
                  **({"em_std": round(p.em_std, 4)} if p.em_std is not None else {}),
                  **({"em_true": e.em} if e.em is not None else {}),
@@ -150,7 +151,8 @@ def cmd_evaluate(args) -> None:
     entries = _read_dataset(data)
     if any(e.em is None for e in entries):
         raise HopnetInputError(args.data, "every entry needs a 'target' (DFT Em) to evaluate")
-    preds = load_model(args.model, threads=args.threads).predict_band([e.band for e in entries], progress=True)
+    preds = load_model(args.model, threads=args.threads, compiled=args.compile).predict_band(
+        [e.band for e in entries], progress=True)
     y, p = [e.em for e in entries], [x.em for x in preds]
     metrics = all_metrics(y, p)
     for key in ("n", "r2", "mae", "rmse", "accuracy", "precision", "recall", "f1"):
@@ -224,7 +226,8 @@ def cmd_paths(args) -> None:
     check_output(args.plot, _plot_suffixes(), "plot")
     sites = _parse_sites(args.site, args.host)
     structure = read_structure(args.host)
-    report = analyse_host(structure, args.ion, load_model(args.model, threads=args.threads), max_hop=args.max_hop,
+    report = analyse_host(structure, args.ion, load_model(args.model, threads=args.threads, compiled=args.compile),
+                          max_hop=args.max_hop,
                           sites=sites, mechanism=args.mechanism,
                           source=Path(args.host).name, channels=not args.no_channels, progress=True,
                           empty=EMPTY_SITES[args.empty_sites])
@@ -247,12 +250,18 @@ def cmd_paths(args) -> None:
               "(the hop network, static and interactive)", file=sys.stderr)
 
 
+def _compile_flag(p) -> None:
+    p.add_argument("--compile", action="store_true",
+                   help="compile the networks (torch.compile): tens of seconds once per process, then about 2x "
+                        "faster per hop; worth it for thousands of hops, not for one host")
+
+
 def cmd_screen(args) -> None:
     from hopnet.workflows.screening import ScreenSettings, screen
 
     check_output(args.output, (".csv",), "results")
     settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism,
-                              channels=not args.no_channels)
+                              channels=not args.no_channels, compiled=args.compile)
     counts = screen(args.inputs, Path(args.output), settings, workers=args.workers, backend=args.backend,
                     address=args.address)
     print(f"{counts['ok']} screened, {counts['error']} failed (reasons in the 'error' column), "
@@ -303,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the prediction as JSON")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
+    _compile_flag(p)
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("evaluate", help="metrics and a parity plot on a labelled band-format JSON file")
@@ -311,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", help="parity plot PNG (default: next to DATA)")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
+    _compile_flag(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("train", help="train a band model on the shipped training split")
@@ -351,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
+    _compile_flag(p)
     p.set_defaults(func=cmd_paths)
 
     p = sub.add_parser("screen", help="run `paths` on many hosts: one CSV row each, resumable, parallel")
@@ -367,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
     p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
+    _compile_flag(p)
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("pretrain", help="multi-property pre-training of the encoder on the seven bulk properties")

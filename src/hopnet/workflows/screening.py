@@ -38,6 +38,7 @@ class ScreenSettings:
     max_hop: float = DEFAULT_MAX_HOP
     mechanism: str | None = None  # None: vacancy (screened hosts hold their ion sites)
     channels: bool = True  # check each hop for an open channel in the bond-valence landscape
+    compiled: bool = False  # torch.compile the networks in each worker (speed only: not part of a row's key)
 
     def __post_init__(self):
         object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
@@ -146,13 +147,14 @@ _worker_model = None
 _worker_key = _NOT_LOADED
 
 
-def worker_model(model: str | None, threads: int = 1):
+def worker_model(model: str | None, threads: int = 1, compiled: bool = False):
     """The model of this worker process, loaded once (also on Dask or jobflow workers that join late)."""
     global _worker_model, _worker_key
-    if _worker_key != (model, threads):
+    if _worker_key != (model, threads, compiled):
         from hopnet.predictor import load_model
 
-        _worker_model, _worker_key = load_model(model, threads=threads), (model, threads)
+        _worker_model = load_model(model, threads=threads, compiled=compiled)
+        _worker_key = (model, threads, compiled)
     return _worker_model
 
 
@@ -183,7 +185,8 @@ def screen_one(source: str, settings: ScreenSettings) -> dict:
     row.update(source=source)
     try:
         structure = read_source(source)
-        report = analyse_host(structure, settings.ion, worker_model(settings.model), settings.max_hop,
+        model = worker_model(settings.model, compiled=settings.compiled)
+        report = analyse_host(structure, settings.ion, model, settings.max_hop,
                               mechanism=settings.mechanism, source=Path(source).name, channels=settings.channels)
         open_hops = [h for h in report.hops if h.valid]
         ems = [h.em for h in open_hops]
