@@ -169,8 +169,8 @@ if __name__ == "__main__":
         print(f"{args.name} {scheme}: MAE {m['mae']['value']:.3f} {m['mae']['ci95']} R2 {m['r2']['value']:.3f}",
               flush=True)
         command = (f"python benchmarks/protocol.py --model {args.model} --name {args.name}"
-                   + (f" --encoder {args.encoder} --epochs {args.epochs} --threads {args.threads}"
-                      if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
+                   + ((f" --encoder {args.encoder}" if args.encoder else "") + f" --epochs {args.epochs} --threads "
+                      f"{args.threads}" if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
         write_result(path, {**result, "model": args.model, "name": args.name, "command": command,
                             "split": "paper train (559); protocol folds (hopnet_repro.protocol)", "seed": args.seed,
                             "machine": f"{platform.machine()}, {args.threads} torch thread(s)"})

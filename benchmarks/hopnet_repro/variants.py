@@ -56,10 +56,11 @@ class VariantALIGNN(ALIGNN):
         super().__init__(cfg)
         self.pool_gate = nn.Linear(cfg.hidden, 1) if cfg.pooling == "attention" else None
 
-    def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
+    def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int, weight: torch.Tensor) -> torch.Tensor:
         if self.pool_gate is None:
-            return super()._pool(x, index, size)
-        return attention_pool(x, self.pool_gate(x).squeeze(-1), index, size)
+            return super()._pool(x, index, size, weight)
+        keep = weight > 0  # the atoms the mean would weigh: all, or the path images
+        return attention_pool(x[keep], self.pool_gate(x[keep]).squeeze(-1), index[keep], size)
 
 
 def attention_pool(x: torch.Tensor, logits: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:

@@ -57,15 +57,16 @@ class ALIGNN(nn.Module):
 
     def pool(self, x: torch.Tensor, g: GraphBatch) -> torch.Tensor:
         """One vector per graph, (num_graphs, n_pool): all atoms, then (mean+path) the path images alone."""
-        pooled = [self._pool(x, g.node_graph, g.num_graphs)]
+        pooled = [self._pool(x, g.node_graph, g.num_graphs, torch.ones_like(g.node_graph, dtype=x.dtype))]
         if self.cfg.readout == "mean+path":
-            on_path = g.path_flag.bool()
-            pooled.append(self._pool(x[on_path], g.node_graph[on_path], g.num_graphs))
+            pooled.append(self._pool(x, g.node_graph, g.num_graphs, g.path_flag.to(x.dtype)))
         return torch.cat(pooled, dim=-1)
 
-    def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int) -> torch.Tensor:
-        count = scatter_sum(torch.ones_like(index, dtype=x.dtype), index, size).clamp(min=1)
-        return scatter_sum(x, index, size) / count.unsqueeze(-1)
+    def _pool(self, x: torch.Tensor, index: torch.Tensor, size: int, weight: torch.Tensor) -> torch.Tensor:
+        """Mean of the atoms with weight 1 (0: left out). A 0/1 weight rather than a boolean selection:
+        its sums are the same, and it keeps the shapes static, so torch.compile needs no graph break."""
+        count = scatter_sum(weight, index, size).clamp(min=1)
+        return scatter_sum(x * weight.unsqueeze(-1), index, size) / count.unsqueeze(-1)
 
     def encode(self, g: GraphBatch) -> torch.Tensor:
         """Pooled graph vector, (num_graphs, n_pool)."""
