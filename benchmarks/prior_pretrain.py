@@ -39,7 +39,7 @@ from hopnet.training.config import LoopConfig
 from hopnet.training.loop import run_epochs, seed_everything
 from hopnet.training.pretrain import masked_l1
 from hop_labels import shard_files, shard_lines
-from hopnet_repro.results import RESULTS
+from hopnet_repro.results import RESULTS, write_result
 
 LABELS = RESULTS / "hop_labels"
 TARGETS = ("log1p_bvse", "clearance")
@@ -79,6 +79,22 @@ def band_graphs(hops: list[dict], cfg: ModelConfig, progress: bool = True) -> li
     return graphs
 
 
+
+def record_result(args) -> None:
+    """benchmarks/results/prior_pretrain.json from the written card: what the encoder learned, on what, how long."""
+    card = json.loads(args.out.read_text())
+    t = card["training"]
+    write_result(RESULTS / "prior_pretrain.json", {
+        "command": f"python benchmarks/prior_pretrain.py --limit {args.limit} --epochs {args.epochs} "
+                   f"--threads {args.threads} --seed {args.seed} --out {args.out}",
+        "split": f"hop labels (benchmarks/results/hop_labels), one host in {VAL_EVERY} held out by structure index",
+        "seed": args.seed, "machine": t["machine"], "data": t["data"], "targets": list(TARGETS),
+        "train_hops": t["n_train_structures"], "val_hops": t["n_val_structures"], "best_epoch": t["best_epoch"],
+        "val_mae": t["val_mae"], "wall_seconds": t["wall_seconds"],
+        "target_std_all_hops": dict(zip(TARGETS, targets_of(labelled_hops(LABELS)).std(axis=0).round(4).tolist())),
+    })
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=8000, help="hops used (a seeded random sample)")
@@ -87,7 +103,11 @@ if __name__ == "__main__":
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=Path("runs/prior/hopnet-prior-encoder.json"))
+    ap.add_argument("--record", action="store_true", help="only write the result file from an existing --out card")
     args = ap.parse_args()
+    if args.record:
+        record_result(args)
+        raise SystemExit(0)
 
     model_cfg = ModelConfig(outputs=len(TARGETS))
     cfg = LoopConfig(epochs=args.epochs, threads=args.threads, seed=args.seed)
@@ -140,3 +160,5 @@ if __name__ == "__main__":
     )
     print(f"{len(train_idx)} train / {len(val_idx)} val hops, graphs {graph_seconds:.0f} s, "
           f"best epoch {result.best_epoch}: {result.history[result.best_epoch]['val_mae']}")
+    record_result(args)
+
