@@ -64,6 +64,19 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/speed.json", "python benchmarks/speed.py", "5 min"),
     (f"{R}/bad_inputs.json", "python benchmarks/bad_inputs.py", "1 min"),
     (f"{R}/test_time.json", "python benchmarks/test_time.py --before 8a604bd --rounds 2", "8 min"),
+    *[(f"{R}/protocol/{m}.json", f"python benchmarks/protocol.py --model {m}", "1 min")
+      for m in ("median", "bvse", "clearance", "classical", "classical-bvse")],
+    (f"{R}/protocol/band.json", "python benchmarks/protocol.py --model band --schemes host --threads 1",
+     "65 min on 1 core (--shard 0/2 and 1/2 in two processes: 40 min)"),
+    (f"{R}/hop_labels/shard-0-of-1.jsonl.xz", "python benchmarks/hop_labels.py --hosts 11682 --shard 0/1 --timeout 60 "
+     "&& xz -9 -k benchmarks/results/hop_labels/shard-0-of-1.jsonl", "45 min (the committed labels: the first 11,682 "
+                                                                     "hosts of the plan)"),
+    (f"{R}/prior_pretrain.json", "python benchmarks/prior_pretrain.py --limit 20000 --epochs 2 --threads 1 "
+     "--out runs/prior/hopnet-prior-encoder.json", "40 min"),
+    (f"{R}/protocol/band-prior.json", "python benchmarks/protocol.py --model band --name band-prior "
+     "--encoder runs/prior/hopnet-prior-encoder.json --schemes host,ion --threads 1",
+     "2 h on 1 core (two --shard processes: 1 h)"),
+    (f"{R}/compile_speed.json", "python benchmarks/compile_speed.py --rounds 3", "8 min"),
 ]
 
 
