@@ -57,6 +57,13 @@ def labelled_hops(folder: Path) -> list[dict]:
     return hops
 
 
+def sampled_hops(limit: int, seed: int) -> tuple[list[dict], str]:
+    """The hops a run uses (a seeded sample of ``limit``, in file order) and a digest that names them."""
+    every = labelled_hops(LABELS)
+    hops = [every[i] for i in np.sort(np.random.default_rng(seed).permutation(len(every))[:limit])]
+    return hops, hashlib.sha256(json.dumps(hops, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def targets_of(hops: list[dict]) -> np.ndarray:
     bvse = np.array([ENERGY_CAP if h["bvse"] is None else min(h["bvse"], ENERGY_CAP) for h in hops])
     return np.stack([np.log1p(bvse), [h["clearance"] for h in hops]], axis=1).astype(np.float32)
@@ -91,7 +98,8 @@ def record_result(args) -> None:
         "seed": args.seed, "machine": t["machine"], "data": t["data"], "targets": list(TARGETS),
         "train_hops": t["n_train_structures"], "val_hops": t["n_val_structures"], "best_epoch": t["best_epoch"],
         "val_mae": t["val_mae"], "wall_seconds": t["wall_seconds"],
-        "target_std_all_hops": dict(zip(TARGETS, targets_of(labelled_hops(LABELS)).std(axis=0).round(4).tolist())),
+        "target_std": dict(zip(TARGETS, targets_of(sampled_hops(args.limit, args.seed)[0]).std(axis=0).round(4)
+                               .tolist())),
     })
 
 
@@ -113,9 +121,7 @@ if __name__ == "__main__":
     cfg = LoopConfig(epochs=args.epochs, threads=args.threads, seed=args.seed)
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
-    every = labelled_hops(LABELS)
-    hops = [every[i] for i in np.sort(np.random.default_rng(args.seed).permutation(len(every))[: args.limit])]
-    digest = hashlib.sha256(json.dumps(hops, sort_keys=True).encode()).hexdigest()[:16]
+    hops, digest = sampled_hops(args.limit, args.seed)
     t0 = time.perf_counter()
     graphs = cached_graphs(model_cfg.graph, f"hop-prior:{digest}", lambda: band_graphs(hops, model_cfg))
     graph_seconds = time.perf_counter() - t0
@@ -142,7 +148,8 @@ if __name__ == "__main__":
         return {"val_mae": dict(zip(TARGETS, mae.tolist())), "val_score": float(np.mean(mae / std))}
 
     result = run_epochs(model, cfg, batches, int(np.ceil(len(train_idx) / args.batch_size)), masked_l1, evaluate,
-                        score_key="val_score", checkpoint_dir=args.out.parent / "checkpoints" / args.out.stem,
+                        score_key="val_score",  # a checkpoint of other hops is another run: keyed by their digest
+                        checkpoint_dir=args.out.parent / "checkpoints" / f"{args.out.stem}-{digest}",
                         desc="prior")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_model(

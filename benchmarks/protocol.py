@@ -61,7 +61,8 @@ def classical_model(entries, y, with_bvse: bool = False):
 def bvse_values(entries) -> np.ndarray:
     """Each training path's BVSE barrier (eV, bvse_hops.py), NaN where none was found."""
     rows = {r["sys_name"]: r for r in map(json.loads, (RESULTS / "bvse_hops_train.jsonl").read_text().splitlines())}
-    return np.array([rows.get(e.sys_name, {}).get("bvse_barrier", np.nan) or np.nan for e in entries], dtype=float)
+    values = [rows.get(e.sys_name, {}).get("bvse_barrier") for e in entries]
+    return np.array([np.nan if v is None else v for v in values], dtype=float)  # 0.0 is a barrier, not a gap
 
 
 def bvse_model(entries, y):
@@ -121,6 +122,8 @@ if __name__ == "__main__":
                                                   "the last to finish scores it)")
     args = ap.parse_args()
     args.name = args.name or args.model + ("-mpt" if args.encoder else "")
+    if args.force and args.shard != "0/1":
+        ap.error("--force deletes the kept folds: run it as the only process (--shard 0/1)")
 
     entries = load_barriers("train")
     y = np.array([e.em for e in entries])
@@ -139,13 +142,11 @@ if __name__ == "__main__":
                  "classical-bvse": lambda e, t: classical_model(e, t, with_bvse=True)}[args.model](entries, y)
         run = lambda train_idx, test_idx, tag: plain(train_idx, test_idx)  # noqa: E731
     shard, shards = (int(x) for x in args.shard.split("/"))
-    for scheme in args.schemes.split(","):
-        if scheme in result["schemes"]:
-            continue
+    for scheme in [s for s in args.schemes.split(",") if args.force or s not in result["schemes"]]:
         folds = scheme_folds(scheme, hosts, families, ions)
         parts = Path("runs/protocol") / args.name
         parts.mkdir(parents=True, exist_ok=True)
-        if args.force and shard == 0:
+        if args.force:
             for stale in parts.glob(f"{scheme}-fold*.json"):
                 stale.unlink()
         for k, held in enumerate(folds):
@@ -154,8 +155,10 @@ if __name__ == "__main__":
                 continue
             t0 = time.perf_counter()
             pred = run(np.setdiff1d(np.arange(len(y)), held), held, f"{scheme}{k}")
-            part.write_text(json.dumps({"held": held.tolist(), "pred": np.asarray(pred).tolist(),
-                                        "seconds": round(time.perf_counter() - t0, 1)}))
+            partial = part.with_suffix(".tmp")  # renamed when whole: another shard may be reading the folder
+            partial.write_text(json.dumps({"held": held.tolist(), "pred": np.asarray(pred).tolist(),
+                                           "seconds": round(time.perf_counter() - t0, 1)}))
+            partial.replace(part)
         done = [json.loads(f.read_text()) for f in sorted(parts.glob(f"{scheme}-fold*.json"))]
         if len(done) < len(folds):  # another shard still runs its folds; the last one to finish scores
             print(f"{args.name} {scheme}: {len(done)}/{len(folds)} folds done", flush=True)
@@ -165,12 +168,16 @@ if __name__ == "__main__":
             oof[d["held"]] = d["pred"]
         result["schemes"][scheme] = {**score(scheme, y, oof, hosts, ions), "oof": oof.tolist(),
                                      "seconds": round(sum(d["seconds"] for d in done), 1)}
-        m = result["schemes"][scheme]["overall"]
+        scored = result["schemes"][scheme]
+        if path.exists():  # another shard may have scored another scheme since this one started
+            stored = read_result(path)
+            result = {**stored, "schemes": {**stored["schemes"], scheme: scored}}
+        m = scored["overall"]
         print(f"{args.name} {scheme}: MAE {m['mae']['value']:.3f} {m['mae']['ci95']} R2 {m['r2']['value']:.3f}",
               flush=True)
         command = (f"python benchmarks/protocol.py --model {args.model} --name {args.name}"
                    + ((f" --encoder {args.encoder}" if args.encoder else "") + f" --epochs {args.epochs} --threads "
-                      f"{args.threads}" if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
+                      f"{args.threads} --seed {args.seed}" if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
         write_result(path, {**result, "model": args.model, "name": args.name, "command": command,
                             "split": "paper train (559); protocol folds (hopnet_repro.protocol)", "seed": args.seed,
                             "machine": f"{platform.machine()}, {args.threads} torch thread(s)"})

@@ -69,7 +69,7 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/protocol/band.json", "python benchmarks/protocol.py --model band --schemes host --threads 1",
      "65 min on 1 core (--shard 0/2 and 1/2 in two processes: 40 min)"),
     (f"{R}/hop_labels/shard-0-of-1.jsonl.xz", "python benchmarks/hop_labels.py --hosts 11682 --shard 0/1 --timeout 60 "
-     "&& xz -9 -k benchmarks/results/hop_labels/shard-0-of-1.jsonl", "45 min (the committed labels: the first 11,682 "
+     "&& xz -9 -k -f benchmarks/results/hop_labels/shard-0-of-1.jsonl", "45 min (the committed labels: the first 11,682 "
                                                                      "hosts of the plan)"),
     (f"{R}/prior_pretrain.json", "python benchmarks/prior_pretrain.py --limit 20000 --epochs 2 --threads 1 "
      "--out runs/prior/hopnet-prior-encoder.json", "40 min"),

@@ -349,3 +349,11 @@ def test_paths_marks_hops_via_empty_sites_and_can_refuse_them(capsys, tiny_model
     assert main(args + ["--empty-sites", "never"]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err.strip()
     assert "raise --max-hop" in err and len(err.splitlines()) == 1
+
+
+def test_empty_sites_asked_for_without_a_landscape_say_why_there_are_none(tiny_model_card):
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
+
+    report = analyse_host(Structure.from_file(LFP), "Li", load_model(tiny_model_card), channels=False, empty=True)
+    assert not report.empty_sites and any("need the bond-valence landscape" in n for n in report.notes)

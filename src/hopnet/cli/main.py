@@ -21,7 +21,7 @@ from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop
 
 EXIT_BAD_INPUT = 2
 TABLE_SUFFIXES = (".csv", ".json")
-EMPTY_SITES = {"auto": None, "always": True, "never": False}  # --empty-sites -> analyse_host(empty=)
+EMPTY_SITES = {"auto": None, "always": True, "never": False}
 
 
 def _parse_sites(values: list[str] | None, source: str):

@@ -65,7 +65,7 @@ class PathwayReport:
     ordering_seed: int | None = None
     percolation_range: dict[str, list[float] | None] = field(default_factory=dict)  # min, max over orderings
     lattice: list[list[float]] = field(default_factory=list)  # cell vectors (rows, Å) of the hops' coordinates
-    empty_sites: list[list[float]] = field(default_factory=list)  # fractional; sites numbered after the ion's own
+    empty_sites: list[list[float]] = field(default_factory=list)  # fractional; numbered after all sites of the cell
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -120,21 +120,39 @@ def analyse_host(
         report = _hop_network(nodes, snapshots, ion, model, max_hop, mechanism, source, landscapes, list(notes),
                               None if ordered else seed, progress)
     wanted = empty if empty is not None else (report is None or report.percolation["1D"] is None)
-    if wanted and landscapes[0] is not None:
-        extra, limit_note = empty_sites(nodes, ion, landscapes[0])
-        if len(extra):
-            why = ("asked for" if empty else "the ion's own sites do not form a network" if report else
-                   f"no two {ion} sites are within {max_hop} Å")
-            notes.append(f"{len(extra)} empty sites (bond-valence minima) added as nodes: {why}"
-                         + (f"; {limit_note}" if limit_note else ""))
-            with_empty = insert_sites(nodes, ion, extra)
-            # the empty sites hold no ion in the hop's surroundings: the occupied host (or each ordering) does
-            surroundings = [structure] if ordered else snapshots
-            report = _hop_network(with_empty, surroundings, ion, model, max_hop, mechanism, source, landscapes,
-                                  notes, seed if not ordered else None, progress, first_empty=len(nodes))
+    if wanted:
+        report = _with_empty_sites(structure, nodes, snapshots, landscapes, report, ion, model, max_hop, mechanism,
+                                   source, notes, seed, progress, asked=bool(empty))
     if report is None:
         raise HopnetInputError(source, f"no two {ion} sites are within {max_hop} Å; raise --max-hop")
     report.formula = structure.composition.reduced_formula  # the host's, not that of its filled nodes
+    return report
+
+
+def _with_empty_sites(structure, nodes, snapshots, landscapes, report, ion, model, max_hop, mechanism, source,
+                      notes, seed, progress, asked: bool) -> PathwayReport | None:
+    """The hop network with the landscape's empty sites added as nodes, or ``report`` (the ion's own sites'
+    network, possibly None) with a note saying why none were added."""
+    ordered = snapshots[0] is None
+    landscape = next((found for found in landscapes if found is not None), None)
+    extra, why_not = (empty_sites(nodes, ion, landscape) if landscape is not None else
+                      (np.zeros((0, 3)), "empty sites need the bond-valence landscape"))
+    if len(extra):
+        why = ("asked for" if asked else "the ion's own sites do not form a network" if report else
+               f"no two {ion} sites are within {max_hop} Å")
+        added = [*notes, f"{len(extra)} empty sites (bond-valence minima) added as nodes: {why}"
+                 + (f"; {why_not}" if why_not else "")]
+        # the empty sites hold no ion in the hop's surroundings: the occupied host (or each ordering) does
+        surroundings = [structure] if ordered else snapshots
+        try:
+            return _hop_network(insert_sites(nodes, ion, extra), surroundings, ion, model, max_hop, mechanism,
+                                source, landscapes, added, None if ordered else seed, progress, first_empty=len(nodes))
+        except HopnetInputError as err:  # no band through the empty sites: the own sites' answer stands
+            if report is None:
+                raise
+            why_not = f"empty sites not used: {err.problem}"
+    if report is not None:
+        report.notes.append(why_not or "no bond-valence minimum qualifies as an empty site")
     return report
 
 
