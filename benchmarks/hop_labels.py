@@ -80,6 +80,12 @@ def planned_hosts(seed: int = ORDER_SEED) -> list[tuple[int, str, str | None]]:
     return original + [(index, SWAP[ion], ion) for index, ion, _ in original if ion in SWAP]
 
 
+def host_structure(record: dict, ion: str, replaces: str | None) -> Structure:
+    """A shipped structure as a host of ``ion``: the element ``replaces`` swapped for it, if given."""
+    species = [ion if el == replaces else el for el in record["species"]] if replaces else record["species"]
+    return Structure(Lattice(record["lattice"]), species, record["frac"])
+
+
 def shard_files(folder: Path) -> list[Path]:
     """One file per shard: the working ``.jsonl`` where a run has one, else its committed ``.jsonl.xz``."""
     working = {f.name: f for f in folder.glob("shard-*.jsonl")}
@@ -150,8 +156,7 @@ if __name__ == "__main__":
             if (index, ion, replaces) in done:
                 continue
             rec = structures[index]
-            species = [ion if el == replaces else el for el in rec["species"]] if replaces else rec["species"]
-            structure = Structure(Lattice(rec["lattice"]), species, rec["frac"])
+            structure = host_structure(rec, ion, replaces)
             row: dict = {"record": index, "ion": ion, **({"replaces": replaces} if replaces else {}),
                          "sites": len(structure), **provenance}
             row.update(timed_item(lambda: label_host(structure, ion, f"record {index}"), args.timeout,

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from pymatgen.core import Lattice, Structure
 from tqdm.auto import tqdm
 
 from hopnet.data.pretraining import records as pretraining_records
@@ -38,7 +37,7 @@ from hopnet.pathways.landscape import ENERGY_CAP
 from hopnet.training.config import LoopConfig
 from hopnet.training.loop import run_epochs, seed_everything
 from hopnet.training.pretrain import masked_l1
-from hop_labels import shard_files, shard_lines
+from hop_labels import host_structure, shard_files, shard_lines
 from hopnet_repro.results import RESULTS, write_result
 
 LABELS = RESULTS / "hop_labels"
@@ -69,15 +68,14 @@ def targets_of(hops: list[dict]) -> np.ndarray:
     return np.stack([np.log1p(bvse), [h["clearance"] for h in hops]], axis=1).astype(np.float32)
 
 
-def band_graphs(hops: list[dict], cfg: ModelConfig, progress: bool = True) -> list[CrystalGraph]:
+def hop_band_graphs(hops: list[dict], cfg: ModelConfig, progress: bool = True) -> list[CrystalGraph]:
     """The band graph of each hop; an empty graph where no band can be drawn (an end site on a host atom)."""
     wanted = {h["record"] for h in hops}
     recs = {i: r for i, r in enumerate(pretraining_records()) if i in wanted}
     graphs = []
     for h in tqdm(hops, desc="band graphs", mininterval=10, disable=not progress):
         rec = recs[h["record"]]
-        species = [h["ion"] if el == h["replaces"] else el for el in rec["species"]] if h["replaces"] else rec["species"]
-        structure = Structure(Lattice(rec["lattice"]), species, rec["frac"])
+        structure = host_structure(rec, h["ion"], h["replaces"])
         try:
             band = hop_band(structure, h["ion"], Hop(h["start"], h["end"], tuple(h["image"]), h["length"]), "vacancy")
             graphs.append(graph_from_band(band, cfg.graph))
@@ -123,7 +121,7 @@ if __name__ == "__main__":
     seed_everything(args.seed)
     hops, digest = sampled_hops(args.limit, args.seed)
     t0 = time.perf_counter()
-    graphs = cached_graphs(model_cfg.graph, f"hop-prior:{digest}", lambda: band_graphs(hops, model_cfg))
+    graphs = cached_graphs(model_cfg.graph, f"hop-prior:{digest}", lambda: hop_band_graphs(hops, model_cfg))
     graph_seconds = time.perf_counter() - t0
     raw = targets_of(hops)
     is_val = np.array([h["record"] % VAL_EVERY == 0 for h in hops])
