@@ -115,10 +115,8 @@ def analyse_host(
     # Each ordering has its own landscape: which channels are open depends on where the partial atoms sit.
     landscapes = _landscapes([nodes] if ordered else snapshots, ion, source, notes) if channels else \
         [None] * len(snapshots)
-    report = None
-    if enumerate_hops(nodes, ion, max_hop, source):
-        report = _hop_network(nodes, snapshots, ion, model, max_hop, mechanism, source, landscapes, list(notes),
-                              None if ordered else seed, progress)
+    report = _hop_network(nodes, snapshots, ion, model, max_hop, mechanism, source, landscapes, list(notes),
+                          None if ordered else seed, progress)
     wanted = empty if empty is not None else (report is None or report.percolation["1D"] is None)
     if wanted:
         report = _with_empty_sites(structure, nodes, snapshots, landscapes, report, ion, model, max_hop, mechanism,
@@ -145,8 +143,12 @@ def _with_empty_sites(structure, nodes, snapshots, landscapes, report, ion, mode
         # the empty sites hold no ion in the hop's surroundings: the occupied host (or each ordering) does
         surroundings = [structure] if ordered else snapshots
         try:
-            return _hop_network(insert_sites(nodes, ion, extra), surroundings, ion, model, max_hop, mechanism,
-                                source, landscapes, added, None if ordered else seed, progress, first_empty=len(nodes))
+            widened = _hop_network(insert_sites(nodes, ion, extra), surroundings, ion, model, max_hop, mechanism,
+                                   source, landscapes, added, None if ordered else seed, progress,
+                                   first_empty=len(nodes))
+            if widened is not None:
+                return widened
+            why_not = f"empty sites not used: none within {max_hop} Å of another site"
         except HopnetInputError as err:  # no band through the empty sites: the own sites' answer stands
             if report is None:
                 raise
@@ -158,10 +160,13 @@ def _with_empty_sites(structure, nodes, snapshots, landscapes, report, ion, mode
 
 def _hop_network(nodes: Structure, surroundings: list[Structure | None], ion: str, model: BarrierModel,
                  max_hop: float, mechanism: Mechanism, source: str, landscapes: list, notes: list[str],
-                 ordering_seed: int | None, progress: bool, first_empty: int | None = None) -> PathwayReport:
+                 ordering_seed: int | None, progress: bool, first_empty: int | None = None) -> PathwayReport | None:
     """Every distinct hop among ``nodes``, priced and checked in each of ``surroundings`` (with its
     landscape), and percolated. Sites from ``first_empty`` on are empty: no ion sits there in any."""
-    distinct = distinct_hops(nodes, enumerate_hops(nodes, ion, max_hop, source), ion)
+    hops = enumerate_hops(nodes, ion, max_hop, source)
+    if not hops:  # no two sites within reach: no network (empty sites may still give one)
+        return None
+    distinct = distinct_hops(nodes, hops, ion)
     if len(surroundings) > 1 and len(distinct) * len(surroundings) > MAX_DISORDERED_BANDS:
         fewer = max(1, MAX_DISORDERED_BANDS // len(distinct))
         notes.append(f"{len(distinct)} distinct hops: priced in {fewer} of {len(surroundings)} orderings to stay "
