@@ -5,6 +5,7 @@
     python benchmarks/protocol.py --model bvse
     python benchmarks/protocol.py --model band --schemes host --threads 1
     python benchmarks/protocol.py --model band --encoder hopnet-mpt-encoder --schemes host --threads 1
+    python benchmarks/protocol.py --model band --delta --name band-delta --schemes host,ion
 
 Models: ``median`` (the training folds' median: the floor any model must beat);
 ``classical`` (path descriptors into gradient boosting, with the settings
@@ -15,7 +16,7 @@ from ``bvse_hops.py``, mapped to eV by a linear fit of DFT Em on log(1 + BVSE)
 in the training folds; paths without a BVSE barrier get the folds' median) and
 ``clearance`` (the straight hop's closest approach to a framework atom, fitted
 the same way): what each physics label of ``hop_labels.py`` alone knows; ``band`` (the shipped band architecture, from
-scratch or from ``--encoder``). A scheme already in the result file is kept, so
+scratch or from ``--encoder``; with ``--delta`` it learns the residual of the ``bvse`` line). A scheme already in the result file is kept, so
 an expensive model can add schemes run by run; ``--force`` recomputes. Each
 fold's predictions are kept under ``runs/protocol/<name>/`` as it finishes, so a
 killed run resumes and ``--shard i/n`` lets n processes share a scheme's folds.
@@ -95,11 +96,15 @@ def band_model(entries, y, args):
     cfg = TrainConfig(model=ModelConfig(), epochs=args.epochs, threads=args.threads, seed=args.seed,
                       init=args.encoder)
     _, graphs, _, hosts = split_graphs("train", cfg.model.graph)
+    # Delta-learning: the network learns what the BVSE line (fitted on the training folds) gets wrong, so where
+    # it knows nothing its correction is small and the answer falls back to bond-valence physics, not to the mean.
+    baseline = bvse_model(entries, y) if args.delta else lambda train_idx, test_idx: np.zeros(len(test_idx))
 
     def run(train_idx, test_idx, tag):
-        result = fit([graphs[i] for i in train_idx], y[train_idx], cfg, groups=hosts[train_idx],
+        base_train, base_test = baseline(train_idx, train_idx), baseline(train_idx, test_idx)
+        result = fit([graphs[i] for i in train_idx], y[train_idx] - base_train, cfg, groups=hosts[train_idx],
                      checkpoint_dir=Path(".hopnet-runs") / f"protocol-{args.name}" / tag)
-        return result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
+        return base_test + result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
     return run
 
 
@@ -112,6 +117,8 @@ if __name__ == "__main__":
     ap.add_argument("--name", help="result name (default: the model, '-mpt' with an encoder)")
     ap.add_argument("--schemes", default=",".join(SCHEMES))
     ap.add_argument("--encoder", help="band: pre-trained encoder card or shipped name")
+    ap.add_argument("--delta", action="store_true",
+                    help="band: learn the residual of the BVSE line (model bvse) instead of Em itself")
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
@@ -121,7 +128,7 @@ if __name__ == "__main__":
     ap.add_argument("--shard", default="0/1", help="i/n: run folds k with k %% n == i (n processes share a scheme; "
                                                   "the last to finish scores it)")
     args = ap.parse_args()
-    args.name = args.name or args.model + ("-mpt" if args.encoder else "")
+    args.name = args.name or args.model + ("-mpt" if args.encoder else "") + ("-delta" if args.delta else "")
     if args.force and args.shard != "0/1":
         ap.error("--force deletes the kept folds: run it as the only process (--shard 0/1)")
 
@@ -176,7 +183,8 @@ if __name__ == "__main__":
         print(f"{args.name} {scheme}: MAE {m['mae']['value']:.3f} {m['mae']['ci95']} R2 {m['r2']['value']:.3f}",
               flush=True)
         command = (f"python benchmarks/protocol.py --model {args.model} --name {args.name}"
-                   + ((f" --encoder {args.encoder}" if args.encoder else "") + f" --epochs {args.epochs} --threads "
+                   + ((f" --encoder {args.encoder}" if args.encoder else "") + (" --delta" if args.delta else "")
+                      + f" --epochs {args.epochs} --threads "
                       f"{args.threads} --seed {args.seed}" if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
         write_result(path, {**result, "model": args.model, "name": args.name, "command": command,
                             "split": "paper train (559); protocol folds (hopnet_repro.protocol)", "seed": args.seed,

@@ -1,77 +1,115 @@
-"""Screening throughput on 2 cores: structures/s, hops/s and peak memory, 1 vs 2 workers.
+"""Screening throughput: hosts/s, hops/s and peak memory per worker, today's code beside an older one.
 
 The inputs are the first N pre-training structures (Materials Project crystals
-shipped with hopnet) that contain the ion, written as CIFs. Scaling is measured
-on the first --scaling-n of them, screened from scratch with 1 and then 2
-workers; the 2-worker run then resumes over the rest (re-running `screen` skips
-finished rows), so its total covers all N with the shipped model.
+shipped with hopnet) that contain the ion, written as CIFs once. Each *code*
+screens the same folder from scratch into its own CSV, with each worker count
+asked for; the codes run back to back in one invocation, so their ratio is
+measured under the same conditions:
 
-    python benchmarks/screen_throughput.py --n 1000 --scaling-n 300 --ion Li
+- ``current``: this checkout, default settings (channels checked, empty sites
+  when needed, one torch thread per worker);
+- ``compiled``: the same with ``--compile``;
+- ``baseline``: another checkout's ``src`` (``--baseline-src``), e.g. the code
+  before the speed work, made with ``git worktree add ../hopnet-0.1 70bbb22^``.
+
+Results for a worker count are merged into the result file, so the 1-worker and
+2-worker phases may run at different times (say, 2 workers when both cores are
+free); each run records the load average it started under.
+
+    git worktree add --detach ../hopnet-0.1 70bbb22^
+    python benchmarks/screen_throughput.py --n 200 --workers 1 --baseline-src ../hopnet-0.1/src
+    python benchmarks/screen_throughput.py --n 200 --workers 2 --baseline-src ../hopnet-0.1/src
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import platform
-import resource
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from hopnet.data.pretraining import load_pretraining
-from hopnet_repro.results import write_result
+from hopnet_repro.results import RESULTS, read_result, write_result
+
+# Runs the screen in a child and prints the largest resident set of any of its descendants (the workers), in MB.
+RSS_PROBE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stderr=subprocess.DEVNULL, "
+             "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
 
 
-def screen(cifs: Path, ion: str, out: Path, workers: int) -> float:
+def write_hosts(folder: Path, ion: str, n: int) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    chosen = [e.structure for e in load_pretraining() if ion in {el.symbol for el in e.structure.composition}][:n]
+    for i, structure in enumerate(chosen):
+        target = folder / f"{i:05d}.cif"
+        if not target.exists():
+            structure.to(filename=str(target))
+    return len(chosen)
+
+
+def screen(code: str, cifs: Path, ion: str, out: Path, workers: int, baseline_src: Path | None) -> dict:
+    out.unlink(missing_ok=True)
+    env = dict(os.environ)
+    if code == "baseline":
+        env["PYTHONPATH"] = str(baseline_src.resolve())
+    command = [sys.executable, "-m", "hopnet.cli.main", "screen", str(cifs), "--ion", ion, "-o", str(out),
+               "--workers", str(workers)] + (["--compile"] if code == "compiled" else [])
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "hopnet.cli.main", "screen", str(cifs), "--ion", ion, "-o", str(out),
-                    "--workers", str(workers)], check=True, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t0
-
-
-def summary(out: Path, workers: int, wall: float) -> dict:
+    probe = subprocess.run([sys.executable, "-c", RSS_PROBE, *command], env=env, check=True, capture_output=True,
+                           text=True)
+    wall = time.perf_counter() - t0
     rows = list(csv.DictReader(open(out)))
     ok = [r for r in rows if r["status"] == "ok"]
     hops = sum(int(r["distinct_hops"]) for r in ok)
-    return {"workers": workers, "wall_seconds": round(wall, 1), "structures": len(rows), "ok": len(ok),
-            "errors": len(rows) - len(ok), "distinct_hops": hops, "structures_per_second": len(rows) / wall,
-            "hops_per_second": hops / wall,
-            "peak_rss_mb_largest_process": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    return {"code": code, "workers": workers, "wall_seconds": round(wall, 1), "hosts": len(rows), "ok": len(ok),
+            "errors": len(rows) - len(ok), "distinct_hops": hops, "hosts_per_second": len(rows) / wall,
+            "hops_per_second": hops / wall, "peak_rss_mb_per_worker": round(float(probe.stdout.split()[-1]), 1),
+            "load_average_at_start": round(load, 2), "hopnet_version": version_of(env)}
+
+
+def version_of(env: dict) -> str:
+    return subprocess.run([sys.executable, "-c", "import hopnet; print(hopnet.__version__)"], env=env, check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--scaling-n", type=int, default=300, help="structures screened with both 1 and 2 workers")
+    ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--ion", default="Li")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--codes", default="baseline,current,compiled")
+    ap.add_argument("--baseline-src", type=Path, help="the older checkout's src folder (needed for 'baseline')")
     ap.add_argument("--work", type=Path, default=Path("runs/screen-bench"))
     ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
-    ap.add_argument("--out", type=Path, default=Path("benchmarks/results/screen_throughput.json"))
+    ap.add_argument("--out", type=Path, default=RESULTS / "screen_throughput.json")
     args = ap.parse_args()
+    codes = args.codes.split(",")
+    if "baseline" in codes and not (args.baseline_src and (args.baseline_src / "hopnet").is_dir()):
+        ap.error("--baseline-src must name an older checkout's src folder (see the docstring)")
 
-    cifs = args.work / "cifs"
-    shutil.rmtree(args.work, ignore_errors=True)
-    cifs.mkdir(parents=True)
-    chosen = [e.structure for e in load_pretraining() if args.ion in {el.symbol for el in e.structure.composition}]
-    chosen = chosen[: args.n]
-    for i, s in enumerate(chosen[: args.scaling_n]):
-        s.to(filename=str(cifs / f"{i:05d}.cif"))
-    runs, walls = [], {}
-    for workers in (1, 2):
-        out = args.work / f"results-w{workers}.csv"
-        walls[workers] = screen(cifs, args.ion, out, workers)
-        runs.append(summary(out, workers, walls[workers]))
-        print(runs[-1], flush=True)
-    for i, s in enumerate(chosen[args.scaling_n :], start=args.scaling_n):
-        s.to(filename=str(cifs / f"{i:05d}.cif"))
-    out = args.work / "results-w2.csv"
-    runs.append(summary(out, 2, walls[2] + screen(cifs, args.ion, out, 2)))
-    print(runs[-1], flush=True)
-    result = {"runs": runs, "split": f"n/a: {len(chosen)} {args.ion}-containing structures of the pre-training set", "ion": args.ion, "n": len(chosen), "scaling_n": min(args.scaling_n, len(chosen)),
-              "speedup_2_vs_1": runs[1]["structures_per_second"] / runs[0]["structures_per_second"],
-              "machine": f"{platform.processor() or platform.machine()}, 2 cores" + (f"; {args.note}" if args.note else ""),
-              "command": f"python benchmarks/screen_throughput.py --n {args.n} --scaling-n {args.scaling_n} "
-                         f"--ion {args.ion}"}
-    write_result(args.out, result)
+    n = write_hosts(args.work / f"cifs-{args.ion}-{args.n}", args.ion, args.n)
+    runs = []
+    for code in codes:
+        runs.append(screen(code, args.work / f"cifs-{args.ion}-{args.n}", args.ion,
+                           args.work / f"{code}-w{args.workers}.csv", args.workers, args.baseline_src))
+        print(json.dumps(runs[-1]), flush=True)
+    previous = read_result(args.out) if args.out.exists() else {}
+    if previous.get("n") != n or previous.get("ion") != args.ion or "phases" not in previous:
+        previous = {"phases": {}}
+    per_second = {r["code"]: r["hosts_per_second"] for r in runs}
+    phase = {"runs": runs, "note": args.note,
+             "ratio_to_baseline": {c: v / per_second["baseline"] for c, v in per_second.items()
+                                   if "baseline" in per_second and c != "baseline"},
+             "command": f"python benchmarks/screen_throughput.py --n {args.n} --ion {args.ion} --workers "
+                        f"{args.workers} --codes {args.codes}"
+                        + (f" --baseline-src {args.baseline_src}" if args.baseline_src else "")}
+    write_result(args.out, {
+        "phases": {**previous["phases"], str(args.workers): phase}, "ion": args.ion, "n": n,
+        "split": f"n/a: the first {n} {args.ion}-containing structures of the pre-training set",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "command": " ; ".join(p["command"] for _, p in sorted({**previous["phases"],
+                                                               str(args.workers): phase}.items()))})

@@ -296,3 +296,12 @@ def test_paths_plot_keeps_legend_off_the_bars_and_error_bars_above_zero():
 def test_an_encoder_card_is_not_a_barrier_model(capsys):
     code, _, err = run(capsys, "predict", "--example", "--model", "hopnet-mpt-encoder")
     assert code == EXIT_BAD_INPUT and "an encoder card (7 outputs)" in err and err.count("\n") == 1
+
+
+def test_a_gpu_that_is_not_there_is_one_line(capsys, tiny_model_card):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    code, _, err = run(capsys, "paths", "--example", "--device", "cuda", "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "--device" in err and "no CUDA GPU" in err

@@ -54,3 +54,19 @@ def test_a_compiled_model_predicts_what_the_eager_one_does(test_entries, tiny_mo
     eager = load_model(tiny_model_card).predict_band(bands, batch_size=16)
     compiled = load_model(tiny_model_card, compiled=True).predict_band(bands, batch_size=16)  # 3 batch shapes
     assert max(abs(a.em - b.em) for a, b in zip(eager, compiled)) <= 1e-5
+
+
+def test_the_device_is_where_the_networks_run(test_entries, tiny_model_card):
+    from hopnet.errors import HopnetInputError
+    from hopnet.predictor import load_model
+
+    bands = [e.band for e in test_entries[:3]]
+    cpu = load_model(tiny_model_card, device="cpu")
+    assert all(p.device.type == "cpu" for m in cpu.members for p in m.model.parameters())
+    assert [p.em for p in cpu.predict_band(bands)] == [p.em for p in load_model(tiny_model_card).predict_band(bands)]
+    if not torch.cuda.is_available():  # no silent fall-back: the user asked for a GPU
+        with pytest.raises(HopnetInputError, match="no CUDA GPU"):
+            load_model(tiny_model_card, device="cuda")
+    else:
+        gpu = load_model(tiny_model_card, device="cuda").predict_band(bands)
+        assert max(abs(a.em - b.em) for a, b in zip(gpu, cpu.predict_band(bands))) <= 1e-4

@@ -36,8 +36,11 @@ class BarrierModel:
     """A trained (ensemble of) ALIGNN band model(s) with its card."""
 
     def __init__(self, members: list[Member], card: ModelCard, threads: int | None = None,
-                 embedding_domain: EmbeddingDomain | None = None, compiled: bool = False):
+                 embedding_domain: EmbeddingDomain | None = None, compiled: bool = False, device: str = "cpu"):
+        self.device = inference_device(device)
         self.members = members
+        for m in members:
+            m.model.to(self.device)
         # torch.compile fuses the network's many small element-wise steps: about 2x faster per hop on a CPU
         # (benchmarks/compile_speed.py), for a one-off compilation of tens of seconds per process. Worth it
         # for thousands of hops (screen, evaluate), not for one host. Shapes vary from batch to batch,
@@ -56,13 +59,15 @@ class BarrierModel:
         self.sigma_scale = card.uncertainty.scale
 
     @classmethod
-    def from_file(cls, card_path: str | Path, threads: int | None = None, compiled: bool = False) -> "BarrierModel":
+    def from_file(cls, card_path: str | Path, threads: int | None = None, compiled: bool = False,
+                  device: str = "cpu") -> "BarrierModel":
         members, card = load_model_files(Path(card_path))
         if card.config.outputs != 1:
             raise HopnetInputError(card_path, f"an encoder card ({card.config.outputs} outputs), not a barrier "
                                               "model; pass a band model such as hopnet-band")
         entry = card.domain.embedding if card.domain else None
-        return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None, compiled)
+        return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None, compiled,
+                   device)
 
     def predict_band(self, bands: Band | list[Band], batch_size: int = 32,
                      progress: bool = False) -> Prediction | list[Prediction]:
@@ -95,11 +100,12 @@ class BarrierModel:
         to the training bands in the first member's embedding (NaN without an embedding domain)."""
         outputs = np.empty((len(self.members), batch.num_graphs))
         distance = np.full(batch.num_graphs, np.nan)
+        batch = batch.to(self.device)
         for k, (m, encode) in enumerate(zip(self.members, self._encoders)):
             pooled = encode(batch)
             if k == 0 and self.embedding_domain:
-                distance = self.embedding_domain.distance(pooled.numpy())
-            outputs[k] = m.model.readout(pooled).numpy() * m.std + m.mean
+                distance = self.embedding_domain.distance(pooled.cpu().numpy())
+            outputs[k] = m.model.readout(pooled).cpu().numpy() * m.std + m.mean
         return outputs, distance
 
     def predict(self, initial: Structure, final: Structure, ion: str | None = None, label: str = "") -> Prediction:
@@ -124,13 +130,27 @@ class BarrierModel:
 
 
 DEFAULT_MODEL = "hopnet-band"
+DEVICES = ("cpu", "cuda")
+
+
+def inference_device(name: str) -> torch.device:
+    """``cpu``, or ``cuda`` where torch sees a GPU; asking for a GPU that is not there is a one-line error,
+    not a silent fall-back to the CPU (the user would think the timing was a GPU's)."""
+    if name not in DEVICES:
+        raise HopnetInputError("--device", f"unknown device {name!r}; choose from {', '.join(DEVICES)}")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise HopnetInputError("--device", "cuda asked for, but torch sees no CUDA GPU (a CPU-only torch build, "
+                                           "or no driver); use --device cpu")
+    return torch.device(name)
 
 
 def default_model_path() -> Path:
     return resolve_weights(DEFAULT_MODEL)
 
 
-def load_model(path: str | Path | None = None, threads: int | None = None, compiled: bool = False) -> BarrierModel:
+def load_model(path: str | Path | None = None, threads: int | None = None, compiled: bool = False,
+               device: str = "cpu") -> BarrierModel:
     """The shipped default model, a shipped model by name, or a model card written by ``hopnet train``;
-    ``compiled`` runs the networks through ``torch.compile`` (see ``BarrierModel``)."""
-    return BarrierModel.from_file(resolve_weights(path or DEFAULT_MODEL), threads, compiled)
+    ``compiled`` runs the networks through ``torch.compile`` (see ``BarrierModel``), ``device`` is where they
+    run (``cpu`` or ``cuda``)."""
+    return BarrierModel.from_file(resolve_weights(path or DEFAULT_MODEL), threads, compiled, device)

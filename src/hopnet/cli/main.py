@@ -102,8 +102,8 @@ def cmd_predict(args) -> None:
         if args.initial or args.final:
             raise HopnetInputError(args.data, "give either DATA.json or --initial/--final, not both")
         entries = _read_dataset(Path(args.data))
-        preds = load_model(args.model, threads=args.threads, compiled=args.compile).predict_band(
-            [e.band for e in entries], progress=True)
+        model = load_model(args.model, threads=args.threads, compiled=args.compile, device=args.device)
+        preds = model.predict_band([e.band for e in entries], progress=True)
         rows = [{"jid": e.jid, "sys_name": e.sys_name, "ion": p.ion, "em_pred": round(p.em, 4),
                  **({"em_std": round(p.em_std, 4)} if p.em_std is not None else {}),
                  **({"em_true": e.em} if e.em is not None else {}),
@@ -114,7 +114,7 @@ def cmd_predict(args) -> None:
         raise HopnetInputError("hopnet predict", "give DATA.json, or both --initial and --final, or --example")
     initial, final = read_structure(args.initial), read_structure(args.final)
     band = band_from_endpoints(initial, final, ion=args.ion, label=f"{Path(args.initial).name} -> {Path(args.final).name}")
-    pred = load_model(args.model, threads=args.threads).predict_band(band)
+    pred = load_model(args.model, threads=args.threads, device=args.device).predict_band(band)
     if args.json:
         print(json.dumps(pred.as_dict()))
     else:
@@ -151,8 +151,8 @@ def cmd_evaluate(args) -> None:
     entries = _read_dataset(data)
     if any(e.em is None for e in entries):
         raise HopnetInputError(args.data, "every entry needs a 'target' (DFT Em) to evaluate")
-    preds = load_model(args.model, threads=args.threads, compiled=args.compile).predict_band(
-        [e.band for e in entries], progress=True)
+    model = load_model(args.model, threads=args.threads, compiled=args.compile, device=args.device)
+    preds = model.predict_band([e.band for e in entries], progress=True)
     y, p = [e.em for e in entries], [x.em for x in preds]
     metrics = all_metrics(y, p)
     for key in ("n", "r2", "mae", "rmse", "accuracy", "precision", "recall", "f1"):
@@ -226,8 +226,8 @@ def cmd_paths(args) -> None:
     check_output(args.plot, _plot_suffixes(), "plot")
     sites = _parse_sites(args.site, args.host)
     structure = read_structure(args.host)
-    report = analyse_host(structure, args.ion, load_model(args.model, threads=args.threads, compiled=args.compile),
-                          max_hop=args.max_hop,
+    model = load_model(args.model, threads=args.threads, compiled=args.compile, device=args.device)
+    report = analyse_host(structure, args.ion, model, max_hop=args.max_hop,
                           sites=sites, mechanism=args.mechanism,
                           source=Path(args.host).name, channels=not args.no_channels, progress=True,
                           empty=EMPTY_SITES[args.empty_sites])
@@ -250,10 +250,12 @@ def cmd_paths(args) -> None:
               "(the hop network, static and interactive)", file=sys.stderr)
 
 
-def _compile_flag(p) -> None:
+def _inference_flags(p) -> None:
     p.add_argument("--compile", action="store_true",
-                   help="compile the networks (torch.compile): tens of seconds once per process, then about 2x "
-                        "faster per hop; worth it for thousands of hops, not for one host")
+                   help="compile the networks (torch.compile; needs a C++ compiler): tens of seconds once per "
+                        "process, then about 2-3x faster per hop; worth it for thousands of hops, not for one host")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help="where the networks run (default cpu; cuda needs a CUDA build of torch and a GPU)")
 
 
 def cmd_screen(args) -> None:
@@ -261,7 +263,7 @@ def cmd_screen(args) -> None:
 
     check_output(args.output, (".csv",), "results")
     settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism,
-                              channels=not args.no_channels, compiled=args.compile)
+                              channels=not args.no_channels, compiled=args.compile, device=args.device)
     counts = screen(args.inputs, Path(args.output), settings, workers=args.workers, backend=args.backend,
                     address=args.address)
     print(f"{counts['ok']} screened, {counts['error']} failed (reasons in the 'error' column), "
@@ -312,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the prediction as JSON")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
-    _compile_flag(p)
+    _inference_flags(p)
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("evaluate", help="metrics and a parity plot on a labelled band-format JSON file")
@@ -321,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", help="parity plot PNG (default: next to DATA)")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
-    _compile_flag(p)
+    _inference_flags(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("train", help="train a band model on the shipped training split")
@@ -362,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
-    _compile_flag(p)
+    _inference_flags(p)
     p.set_defaults(func=cmd_paths)
 
     p = sub.add_parser("screen", help="run `paths` on many hosts: one CSV row each, resumable, parallel")
@@ -379,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
     p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
-    _compile_flag(p)
+    _inference_flags(p)
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("pretrain", help="multi-property pre-training of the encoder on the seven bulk properties")

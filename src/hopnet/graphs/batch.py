@@ -22,6 +22,10 @@ class GraphBatch:
     node_graph: torch.Tensor  # (N,) which graph each atom belongs to
     num_graphs: int
 
+    def to(self, device: torch.device | str) -> "GraphBatch":
+        """The same batch with every tensor on ``device``."""
+        return GraphBatch(**{k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in vars(self).items()})
+
 
 def collate(graphs: list[CrystalGraph]) -> GraphBatch:
     n_atoms = np.array([g.num_atoms for g in graphs])

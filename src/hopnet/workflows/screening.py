@@ -39,6 +39,7 @@ class ScreenSettings:
     mechanism: str | None = None  # None: vacancy (screened hosts hold their ion sites)
     channels: bool = True  # check each hop for an open channel in the bond-valence landscape
     compiled: bool = False  # torch.compile the networks in each worker (speed only: not part of a row's key)
+    device: str = "cpu"  # where each worker's networks run (speed only, like ``compiled``)
 
     def __post_init__(self):
         object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
@@ -147,14 +148,14 @@ _worker_model = None
 _worker_key = _NOT_LOADED
 
 
-def worker_model(model: str | None, threads: int = 1, compiled: bool = False):
+def worker_model(model: str | None, threads: int = 1, compiled: bool = False, device: str = "cpu"):
     """The model of this worker process, loaded once (also on Dask or jobflow workers that join late)."""
     global _worker_model, _worker_key
-    if _worker_key != (model, threads, compiled):
+    if _worker_key != (model, threads, compiled, device):
         from hopnet.predictor import load_model
 
-        _worker_model = load_model(model, threads=threads, compiled=compiled)
-        _worker_key = (model, threads, compiled)
+        _worker_model = load_model(model, threads=threads, compiled=compiled, device=device)
+        _worker_key = (model, threads, compiled, device)
     return _worker_model
 
 
@@ -185,7 +186,7 @@ def screen_one(source: str, settings: ScreenSettings) -> dict:
     row.update(source=source)
     try:
         structure = read_source(source)
-        model = worker_model(settings.model, compiled=settings.compiled)
+        model = worker_model(settings.model, compiled=settings.compiled, device=settings.device)
         report = analyse_host(structure, settings.ion, model, settings.max_hop,
                               mechanism=settings.mechanism, source=Path(source).name, channels=settings.channels)
         open_hops = [h for h in report.hops if h.valid]

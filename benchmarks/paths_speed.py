@@ -1,0 +1,114 @@
+"""``hopnet paths`` on low-symmetry hosts of 56 and 135 atoms: today's code beside an older one, and where the
+time goes.
+
+    git worktree add --detach ../hopnet-0.1 70bbb22^
+    python benchmarks/paths_speed.py --baseline-src ../hopnet-0.1/src
+
+Hosts, from the shipped pre-training set (Materials Project, so anyone can
+rebuild them): Li2TiMn3O8 (56 atoms, P1, 8 Li), and Li4Zn(PS4)2 (45 atoms, P1)
+tripled along a and rattled (Gaussian, 0.15 Å per axis, seed 0) so that no translation maps it
+onto itself: 135 atoms, 36 Li, every hop its own symmetry class. Each code runs
+the CLI end to end in a fresh process (start-up and model loading included),
+defaults otherwise; ``current`` is then profiled in-process to split its time
+into the bond-valence landscape, hop bands and graphs, and the networks.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import pstats
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from hopnet_repro.results import RESULTS, write_result
+
+# Å per axis: well above the 0.1 Å tolerance hopnet finds symmetry with, so the supercell is P1 to it.
+RATTLE = 0.15
+
+PARTS = {"oxidation states (pymatgen BVAnalyzer)": "get_valences", "bond-valence grid (bvlain)": "bvse_distribution",
+         "hop bands": "hop_band", "graphs": "graph_from_band", "networks": "batch_outputs",
+         "hop enumeration": "enumerate_hops", "hop symmetry classes": "distinct_hops"}
+
+
+def hosts(work: Path) -> dict[str, tuple[Path, int]]:
+    from hopnet.data.pretraining import load_pretraining
+
+    def first(formula: str, n: int):
+        return next(e.structure for e in load_pretraining()
+                    if len(e.structure) == n and e.structure.composition.reduced_formula == formula)
+
+    small = first("Li2TiMn3O8", 56)
+    large = first("Li4Zn(PS4)2", 45).make_supercell([3, 1, 1], in_place=False)
+    rng = np.random.default_rng(0)
+    large = large.copy()
+    for i in range(len(large)):
+        large.translate_sites([i], rng.normal(0.0, RATTLE, 3), frac_coords=False)
+    work.mkdir(parents=True, exist_ok=True)
+    chosen = {"Li2TiMn3O8": (small, work / "Li2TiMn3O8-56.cif"), "Li4Zn(PS4)2 x3": (large, work / "Li4ZnP2S8-135.cif")}
+    for structure, path in chosen.values():
+        structure.to(filename=str(path))
+    return {name: (path, len(structure)) for name, (structure, path) in chosen.items()}
+
+
+def cli_seconds(code: str, cif: Path, baseline_src: Path | None, out: Path) -> tuple[float, int]:
+    env = dict(os.environ)
+    if code == "baseline":
+        env["PYTHONPATH"] = str(baseline_src.resolve())
+    command = [sys.executable, "-m", "hopnet.cli.main", "paths", str(cif), "--ion", "Li", "-o", str(out)]
+    command += ["--compile"] if code == "compiled" else []
+    t0 = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t0
+    return seconds, max(0, len(out.read_text().splitlines()) - 1)
+
+
+def profile_parts(cif: Path) -> dict:
+    from pymatgen.core import Structure
+
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
+
+    model, structure = load_model(threads=1), Structure.from_file(cif)
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.runcall(analyse_host, structure, "Li", model)
+    total = time.perf_counter() - t0
+    stats = pstats.Stats(profiler).stats
+    cumulative = {name: sum(v[3] for (_, _, fn), v in stats.items() if fn == func) for name, func in PARTS.items()}
+    return {"profiled_seconds": total, "seconds_by_part": cumulative}
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--baseline-src", type=Path, help="the older checkout's src folder")
+    ap.add_argument("--codes", default="baseline,current,compiled")
+    ap.add_argument("--work", type=Path, default=Path("runs/paths-bench"))
+    ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
+    args = ap.parse_args()
+    codes = args.codes.split(",")
+    if "baseline" in codes and not (args.baseline_src and (args.baseline_src / "hopnet").is_dir()):
+        ap.error("--baseline-src must name an older checkout's src folder (see the docstring)")
+    rows = {}
+    for label, (cif, atoms) in hosts(args.work).items():
+        rows[label] = {"atoms": atoms}
+        for code in codes:
+            seconds, hops = cli_seconds(code, cif, args.baseline_src, args.work / f"{cif.stem}-{code}.csv")
+            rows[label][code] = {"seconds": round(seconds, 2), "hop_rows": hops}
+            print(label, code, f"{seconds:.1f} s", hops, "rows", flush=True)
+        if "current" in codes:
+            rows[label]["current_profile"] = profile_parts(cif)
+            print(json.dumps(rows[label]["current_profile"]), flush=True)
+    write_result(RESULTS / "paths_speed.json", {
+        "command": "python benchmarks/paths_speed.py --codes " + args.codes
+                   + (f" --baseline-src {args.baseline_src}" if args.baseline_src else ""),
+        "split": "n/a: two pre-training structures (one tripled and rattled, seed 0)", "seed": 0,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores; one process, 1 torch thread (baseline: its "
+                   "default)" + (f"; {args.note}" if args.note else ""),
+        "hosts": rows})
