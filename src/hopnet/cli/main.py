@@ -263,7 +263,8 @@ def cmd_screen(args) -> None:
 
     check_output(args.output, (".csv",), "results")
     settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism,
-                              channels=not args.no_channels, compiled=args.compile, device=args.device)
+                              channels=not args.no_channels, compiled=args.compile, device=args.device,
+                              threads=args.threads)
     counts = screen(args.inputs, Path(args.output), settings, workers=args.workers, backend=args.backend,
                     address=args.address)
     print(f"{counts['ok']} screened, {counts['error']} failed (reasons in the 'error' column), "
@@ -381,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
     p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
+    p.add_argument("--threads", type=_positive_int, default=1,
+                   help="torch threads per worker (default 1: parallelism comes from --workers)")
     _inference_flags(p)
     p.set_defaults(func=cmd_screen)
 

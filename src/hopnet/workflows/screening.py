@@ -40,6 +40,7 @@ class ScreenSettings:
     channels: bool = True  # check each hop for an open channel in the bond-valence landscape
     compiled: bool = False  # torch.compile the networks in each worker (speed only: not part of a row's key)
     device: str = "cpu"  # where each worker's networks run (speed only, like ``compiled``)
+    threads: int = 1  # torch threads per worker (speed only)
 
     def __post_init__(self):
         object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
@@ -186,7 +187,7 @@ def screen_one(source: str, settings: ScreenSettings) -> dict:
     row.update(source=source)
     try:
         structure = read_source(source)
-        model = worker_model(settings.model, compiled=settings.compiled, device=settings.device)
+        model = worker_model(settings.model, settings.threads, settings.compiled, settings.device)
         report = analyse_host(structure, settings.ion, model, settings.max_hop,
                               mechanism=settings.mechanism, source=Path(source).name, channels=settings.channels)
         open_hops = [h for h in report.hops if h.valid]
