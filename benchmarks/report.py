@@ -463,13 +463,15 @@ def known_conductor_lines(k: dict) -> list[str]:
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
-PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior")
+PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior",
+                  "band-delta")
 PROTOCOL_LABELS = {
     "median": "median of the training folds", "bvse": "BVSE barrier of the hop, linear fit",
     "clearance": "straight hop's clearance from the framework, linear fit",
     "classical": "path descriptors + boosted trees", "classical-bvse": "path descriptors + BVSE barrier + trees",
     "band": "hopnet band network, scratch (shipped recipe, one network)",
     "band-mpt": "hopnet band network from the MPT encoder", "band-prior": "hopnet band network from the hop prior",
+    "band-delta": "hopnet band network on the BVSE line's residual (Δ-learning)",
 }
 
 

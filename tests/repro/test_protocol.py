@@ -50,3 +50,13 @@ def test_score_intervals_bracket_the_point_value_and_skip_paths_never_held_out(t
     assert 0.5 < out["within_host"]["pair_order"]["value"] <= 1.0
     by_ion = score("ion", y, pred, hosts, ions)["per_ion"]
     assert set(by_ion) == set(ions[3:]) and sum(v["n"] for v in by_ion.values()) == len(y) - 3
+
+
+def test_the_delta_baseline_line_is_fitted_on_training_folds_only():
+    from protocol import linear_model
+
+    x = np.array([0.0, 1.0, 2.0, np.nan, 3.0, 10.0])
+    y = np.array([0.1, 0.3, 0.5, 0.9, 0.7, 99.0])  # the last path is held out: its outlier must not bend the line
+    pred = linear_model(y, x)(np.arange(5), np.array([3, 5]))
+    assert pred[0] == pytest.approx(np.median(y[:5]))  # no physics label: the training folds' median
+    assert pred[1] == pytest.approx(0.1 + 0.2 * 10.0)
