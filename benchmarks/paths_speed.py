@@ -10,7 +10,8 @@ tripled along a and rattled (Gaussian, 0.15 Å per axis, seed 0) so that no tran
 onto itself: 135 atoms, 36 Li, every hop its own symmetry class. Each code runs
 the CLI end to end in a fresh process (start-up and model loading included),
 defaults otherwise; ``current`` is then profiled in-process to split its time
-into the bond-valence landscape, hop bands and graphs, and the networks.
+into the bond-valence landscape, hop bands and graphs, and the networks. The
+start-up of ``hopnet --help`` and ``import hopnet`` is timed for each code too.
 """
 from __future__ import annotations
 
@@ -69,6 +70,22 @@ def cli_seconds(code: str, cif: Path, baseline_src: Path | None, out: Path) -> t
     return seconds, max(0, len(out.read_text().splitlines()) - 1)
 
 
+def startup_seconds(code: str, baseline_src: Path | None, rounds: int = 5) -> dict:
+    """Median wall time of ``hopnet --help`` and ``import hopnet`` in fresh processes (no torch import is the goal)."""
+    env = dict(os.environ)
+    if code == "baseline":
+        env["PYTHONPATH"] = str(baseline_src.resolve())
+    timings = {}
+    for name, argv in (("hopnet --help", ["-m", "hopnet.cli.main", "--help"]), ("import hopnet", ["-c", "import hopnet"])):
+        runs = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, *argv], env=env, check=True, stdout=subprocess.DEVNULL)
+            runs.append(time.perf_counter() - t0)
+        timings[name] = round(float(np.median(runs)), 3)
+    return timings
+
+
 def profile_parts(cif: Path) -> dict:
     from pymatgen.core import Structure
 
@@ -95,6 +112,8 @@ if __name__ == "__main__":
     codes = args.codes.split(",")
     if "baseline" in codes and not (args.baseline_src and (args.baseline_src / "hopnet").is_dir()):
         ap.error("--baseline-src must name an older checkout's src folder (see the docstring)")
+    startup = {code: startup_seconds(code, args.baseline_src) for code in codes if code != "compiled"}
+    print(startup, flush=True)
     rows = {}
     for label, (cif, atoms) in hosts(args.work).items():
         rows[label] = {"atoms": atoms}
@@ -111,4 +130,4 @@ if __name__ == "__main__":
         "split": "n/a: two pre-training structures (one tripled and rattled, seed 0)", "seed": 0,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores; one process, 1 torch thread (baseline: its "
                    "default)" + (f"; {args.note}" if args.note else ""),
-        "hosts": rows})
+        "hosts": rows, "startup_seconds": startup})

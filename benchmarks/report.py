@@ -400,6 +400,9 @@ def paths_speed_lines(p: dict) -> list[str]:
                               for part, sec in sorted(prof["seconds_by_part"].items(), key=lambda kv: -kv[1]))
             lines += ["", f"Where today's time goes on {name} (in-process profile, {prof['profiled_seconds']:.0f} s "
                           f"under the profiler): {parts}."]
+    for code, timings in p.get("startup_seconds", {}).items():
+        lines += ["", f"Start-up, {CODES[code]} (median of 5 fresh processes): "
+                      + ", ".join(f"`{k}` {v:.2f} s" for k, v in timings.items()) + "."]
     return lines + ["", f"Machine: {p['machine']}. Command: `{p['command']}`."]
 
 

@@ -314,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write predictions to CSV (or .json)")
     p.add_argument("--json", action="store_true", help="print the prediction as JSON")
     p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
+                   help="torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)")
     _inference_flags(p)
     p.set_defaults(func=cmd_predict)
 
@@ -323,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model")
     p.add_argument("--plot", help="parity plot PNG (default: next to DATA)")
     p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
+                   help="torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)")
     _inference_flags(p)
     p.set_defaults(func=cmd_evaluate)
 
@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   "beside it <name>-network.png/.html draw the hop network in the cell")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch threads (default 1: 2 measured 3-20x slower than 1 with another process busy)")
+                   help="torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)")
     _inference_flags(p)
     p.set_defaults(func=cmd_paths)
 

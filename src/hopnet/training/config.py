@@ -46,7 +46,7 @@ class LoopConfig(RunConfig):
     lr: float = Field(2e-3, gt=0, description="peak learning rate of the one-cycle schedule")
     weight_decay: float = Field(1e-4, ge=0)
     seed: int = 0
-    threads: int = Field(1, ge=1, description="torch intra-op threads (2 under load measured 3-20x slower than 1)")
+    threads: int = Field(1, ge=1, description="torch intra-op threads (1: parallel work uses processes instead)")
 
 
 class TrainConfig(LoopConfig):
