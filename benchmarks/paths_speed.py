@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import csv
 import json
 import os
 import platform
@@ -58,7 +59,7 @@ def hosts(work: Path) -> dict[str, tuple[Path, int]]:
     return {name: (path, len(structure)) for name, (structure, path) in chosen.items()}
 
 
-def cli_seconds(code: str, cif: Path, baseline_src: Path | None, out: Path) -> tuple[float, int]:
+def cli_seconds(code: str, cif: Path, baseline_src: Path | None, out: Path) -> dict:
     env = dict(os.environ)
     if code == "baseline":
         env["PYTHONPATH"] = str(baseline_src.resolve())
@@ -67,7 +68,10 @@ def cli_seconds(code: str, cif: Path, baseline_src: Path | None, out: Path) -> t
     t0 = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - t0
-    return seconds, max(0, len(out.read_text().splitlines()) - 1)
+    rows = list(csv.DictReader(open(out)))
+    # A hop whose channel was checked has a BVSE barrier (the old code had no check and no such column).
+    return {"seconds": round(seconds, 2), "hop_rows": len(rows), "channel_checked": sum(bool(r.get("bvse_barrier"))
+                                                                                       for r in rows)}
 
 
 def startup_seconds(code: str, baseline_src: Path | None, rounds: int = 5) -> dict:
@@ -118,9 +122,8 @@ if __name__ == "__main__":
     for label, (cif, atoms) in hosts(args.work).items():
         rows[label] = {"atoms": atoms}
         for code in codes:
-            seconds, hops = cli_seconds(code, cif, args.baseline_src, args.work / f"{cif.stem}-{code}.csv")
-            rows[label][code] = {"seconds": round(seconds, 2), "hop_rows": hops}
-            print(label, code, f"{seconds:.1f} s", hops, "rows", flush=True)
+            rows[label][code] = cli_seconds(code, cif, args.baseline_src, args.work / f"{cif.stem}-{code}.csv")
+            print(label, code, rows[label][code], flush=True)
         if "current" in codes:
             rows[label]["current_profile"] = profile_parts(cif)
             print(json.dumps(rows[label]["current_profile"]), flush=True)

@@ -206,8 +206,7 @@ def campaign_lines(r: dict) -> list[str]:
             f"**{run['peak_rss_mb_per_worker']:.0f} MB per worker**. Hosts are independent, so the cost scales "
             f"linearly: {CAMPAIGN_HOSTS:,} hosts are about **{core_hours:,.0f} core-hours**. On "
             f"{CAMPAIGN_WORKERS:,} workers (one per core; a {NODE_CORES}-core, {NODE_GB} GB node holds "
-            f"{per_node} of them within 90 % of its memory) that is about **{hours:.1f} hours** of wall time, plus "
-            "start-up (~10 s per worker, once).", "",
+            f"{per_node} of them within 90 % of its memory) that is about **{hours:.1f} hours** of wall time.", "",
             "How to run it: shard the input list (one folder or ASE database per shard) and start one "
             "`hopnet screen SHARD --ion Li -o SHARD.csv --workers <cores>` per node (resumable: a killed node "
             "re-run skips finished rows), or one Dask cluster for all nodes "
@@ -387,12 +386,13 @@ def thread_lines(t: dict) -> list[str]:
 def paths_speed_lines(p: dict) -> list[str]:
     codes = [c for c in CODES if any(c in row for row in p["hosts"].values())]
     lines = ["", "**`hopnet paths` on large low-symmetry hosts** (one process, CLI end to end):", "",
-             "| host | atoms | " + " | ".join(f"{CODES[c]} (s)" for c in codes) + " | hops (today) |",
-             "|---|---|" + "---|" * len(codes) + "---|"]
+             "| host | atoms | " + " | ".join(f"{CODES[c]} (s)" for c in codes) + " | hops (today) | of them "
+             "channel-checked |", "|---|---|" + "---|" * len(codes) + "---|---|"]
     for name, row in p["hosts"].items():
-        hops = row.get("current", {}).get("hop_rows", "-")
+        today = row.get("current", {})
         lines.append(f"| {name} | {row['atoms']} | " + " | ".join(f"{row[c]['seconds']:.1f}" if c in row else "-"
-                                                                 for c in codes) + f" | {hops} |")
+                                                                 for c in codes)
+                     + f" | {today.get('hop_rows', '-')} | {today.get('channel_checked', '-')} |")
     for name, row in p["hosts"].items():
         prof = row.get("current_profile")
         if prof:

@@ -357,3 +357,26 @@ def test_empty_sites_asked_for_without_a_landscape_say_why_there_are_none(tiny_m
 
     report = analyse_host(Structure.from_file(LFP), "Li", load_model(tiny_model_card), channels=False, empty=True)
     assert not report.empty_sites and any("need the bond-valence landscape" in n for n in report.notes)
+
+
+def test_oxidation_states_come_from_bond_valence_first_and_the_composition_when_it_fails(monkeypatch):
+    from pymatgen.analysis import bond_valence
+
+    from hopnet.pathways.landscape import with_oxidation_states
+
+    rocksalt = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    _, origin = with_oxidation_states(rocksalt)
+    assert origin == "bond valence"
+    decorated = rocksalt.copy()
+    decorated.add_oxidation_state_by_element({"Li": 1, "F": -1})
+    assert with_oxidation_states(decorated)[1] == "structure"
+
+    def no_assignment(self, structure):  # what the analyser does on a distorted or unusual cell
+        raise ValueError("Valences cannot be assigned!")
+
+    monkeypatch.setattr(bond_valence.BVAnalyzer, "get_oxi_state_decorated_structure", no_assignment)
+    guessed, origin = with_oxidation_states(rocksalt)
+    assert origin == "composition" and {str(s) for s in guessed.species} == {"Li+", "F-"}
+    peroxide_like = Structure(Lattice.cubic(4.03), ["Li", "O"], [[0, 0, 0], [0.5, 0.5, 0.5]])  # only O- balances
+    with pytest.raises(ValueError, match="no charge-balanced"):
+        with_oxidation_states(peroxide_like)

@@ -66,6 +66,7 @@ class Landscape:
 
     energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
     lattice: np.ndarray
+    oxidation_states: str = "structure"  # where they came from: structure / bond valence / composition
 
     def hop_barrier(self, start_frac, end_frac) -> float:
         """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
@@ -193,24 +194,58 @@ def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
     return bool(reached & set(np.unique(labels[end & mask])))
 
 
+# Species bvlain refuses when it assigns valences itself (no bond-valence parameters for them).
+FORBIDDEN_SPECIES = ("O-", "P3-")
+
+
+def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
+    """``structure`` with oxidation states, and where they came from.
+
+    The structure's own where it has them; else pymatgen's bond-valence
+    analyser, which assigns them site by site from the geometry (it tells
+    Mn3+ from Mn4+ where the composition cannot); else, where it finds no
+    charge-balanced assignment (distorted or unusual cells, where it also
+    spends longest), the composition's most likely integer states per element.
+    Raises ValueError when neither gives one.
+    """
+    from pymatgen.analysis.bond_valence import BVAnalyzer
+
+    if all(getattr(site.specie, "oxi_state", None) is not None for site in structure):
+        return structure, "structure"
+    try:
+        return BVAnalyzer(forbidden_species=list(FORBIDDEN_SPECIES)).get_oxi_state_decorated_structure(structure), \
+            "bond valence"
+    except ValueError:
+        pass
+    for guess in structure.composition.oxi_state_guesses(max_sites=-1):
+        states = {el: float(v) for el, v in guess.items()}
+        if all(v.is_integer() for v in states.values()) and not any(
+                f"{el}{abs(int(v)) if abs(v) != 1 else ''}{'-' if v < 0 else '+'}" in FORBIDDEN_SPECIES
+                for el, v in states.items()):
+            decorated = structure.copy()
+            decorated.add_oxidation_state_by_element({el: int(v) for el, v in states.items()})
+            return decorated, "composition"
+    raise ValueError("no charge-balanced oxidation states (bond valence or composition)")
+
+
 def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
                    source: str = "host") -> Landscape:
     """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled).
 
-    Oxidation states are taken from the structure where it has them, else assigned
-    by pymatgen's bond-valence analyser; a host it cannot assign, or an element
-    without bond-valence parameters, is one line naming the reason.
+    Oxidation states as ``with_oxidation_states`` finds them; a host without
+    any, or an element without bond-valence parameters, is one line naming the
+    reason.
     """
     try:
         from bvlain import Lain
     except ImportError:
         raise HopnetInputError(source, "the bond-valence landscape needs bvlain: pip install bvlain") from None
-    decorated = all(getattr(site.specie, "oxi_state", None) is not None for site in structure)
     calc = Lain(verbose=False)
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            calc.read_structure(structure, oxi_check=not decorated)
+            decorated, origin = with_oxidation_states(structure)
+            calc.read_structure(decorated, oxi_check=False)
             calc.bvse_distribution(mobile_ion=mobile_ion_label(ion), resolution=resolution)
     except (ValueError, KeyError, IndexError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -218,4 +253,4 @@ def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTIO
     # bvlain's grid spans [0, 1] with both ends included: drop the repeated last plane of each axis.
     grid = np.asarray(calc.data, dtype=float)[:-1, :-1, :-1]
     return Landscape(np.minimum(np.nan_to_num(grid, nan=ENERGY_CAP, posinf=ENERGY_CAP), ENERGY_CAP),
-                     np.array(calc.cell[:], dtype=float))
+                     np.array(calc.cell[:], dtype=float), origin)
