@@ -34,7 +34,7 @@ from hopnet_repro.results import RESULTS, write_result
 # Å per axis: well above the 0.1 Å tolerance hopnet finds symmetry with, so the supercell is P1 to it.
 RATTLE = 0.15
 
-PARTS = {"oxidation states (pymatgen BVAnalyzer)": "get_valences", "bond-valence grid (bvlain)": "bvse_distribution",
+PARTS = {"oxidation states": "with_oxidation_states", "bond-valence grid (bvlain)": "bvse_distribution",
          "hop bands": "hop_band", "graphs": "graph_from_band", "networks": "batch_outputs",
          "hop enumeration": "enumerate_hops", "hop symmetry classes": "distinct_hops"}
 

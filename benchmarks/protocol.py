@@ -129,6 +129,8 @@ if __name__ == "__main__":
                                                   "the last to finish scores it)")
     args = ap.parse_args()
     args.name = args.name or args.model + ("-mpt" if args.encoder else "") + ("-delta" if args.delta else "")
+    if args.delta and args.model != "band":
+        ap.error("--delta applies to the band network only")
     if args.force and args.shard != "0/1":
         ap.error("--force deletes the kept folds: run it as the only process (--shard 0/1)")
 

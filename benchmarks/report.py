@@ -168,8 +168,8 @@ CAMPAIGN_HOSTS, CAMPAIGN_WORKERS, NODE_CORES, NODE_GB = 1_000_000, 1_000, 64, 12
 def screen_lines(r: dict) -> list[str]:
     if "phases" not in r:  # the 0.1.0 format: one code, no side-by-side ratio
         return []
-    lines = ["| code | hopnet | workers | hosts | ok | hosts/s | hops/s | ratio to the old code | peak RSS per worker "
-             "(MB) | load at start |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| code | hopnet | workers | hosts | ok | hosts/s | hops/s | ratio to the old code | peak RSS of the "
+             "largest process (MB) | load at start |", "|---|---|---|---|---|---|---|---|---|---|"]
     for workers, phase in sorted(r["phases"].items()):
         for run in phase["runs"]:
             ratio = phase["ratio_to_baseline"].get(run["code"])
@@ -202,9 +202,9 @@ def campaign_lines(r: dict) -> list[str]:
     return ["", "### A 1,000,000-host campaign", "",
             f"Measured above (today's default, {run['workers']} worker(s), one torch thread each): "
             f"**{seconds_per_host:.1f} s per host per worker** on these {run['hosts']} Materials Project hosts "
-            f"({run['errors']} refused with a reason, e.g. no bond valences), and at most "
-            f"**{run['peak_rss_mb_per_worker']:.0f} MB per worker**. Hosts are independent, so the cost scales "
-            f"linearly: {CAMPAIGN_HOSTS:,} hosts are about **{core_hours:,.0f} core-hours**. On "
+            f"({run['errors']} refused with a reason), and at most "
+            f"**{run['peak_rss_mb_per_worker']:.0f} MB in any one process** (a worker). Hosts are independent, so the "
+            f"cost scales linearly: {CAMPAIGN_HOSTS:,} hosts are about **{core_hours:,.0f} core-hours**. On "
             f"{CAMPAIGN_WORKERS:,} workers (one per core; a {NODE_CORES}-core, {NODE_GB} GB node holds "
             f"{per_node} of them within 90 % of its memory) that is about **{hours:.1f} hours** of wall time.", "",
             "How to run it: shard the input list (one folder or ASE database per shard) and start one "

@@ -1,4 +1,4 @@
-"""Screening throughput: hosts/s, hops/s and peak memory per worker, today's code beside an older one.
+"""Screening throughput: hosts/s, hops/s and the largest process's peak memory, today's code beside an older one.
 
 The inputs are the first N pre-training structures (Materials Project crystals
 shipped with hopnet) that contain the ion, written as CIFs once. Each *code*
@@ -35,7 +35,8 @@ from pathlib import Path
 from hopnet.data.pretraining import load_pretraining
 from hopnet_repro.results import RESULTS, read_result, write_result
 
-# Runs the screen in a child and prints the largest resident set of any of its descendants (the workers), in MB.
+# Runs the screen in a child and prints the largest resident set of any one of its descendants, in MB (with
+# several workers, a worker; with one, the screen process that also hosts it).
 RSS_PROBE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stderr=subprocess.DEVNULL, "
              "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
 

@@ -298,10 +298,15 @@ def test_an_encoder_card_is_not_a_barrier_model(capsys):
     assert code == EXIT_BAD_INPUT and "an encoder card (7 outputs)" in err and err.count("\n") == 1
 
 
-def test_a_gpu_that_is_not_there_is_one_line(capsys, tiny_model_card):
+def test_a_gpu_that_is_not_there_is_one_line(capsys, tmp_path, tiny_model_card):
     import torch
 
     if torch.cuda.is_available():
         pytest.skip("a GPU is present")
     code, _, err = run(capsys, "paths", "--example", "--device", "cuda", "--model", tiny_model_card)
     assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "--device" in err and "no CUDA GPU" in err
+    host = example_path("LiFePO4_host.cif")
+    code, _, err = run(capsys, "screen", host, "--ion", "Li", "-o", tmp_path / "rows.csv", "--device", "cuda",
+                       "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "no CUDA GPU" in err
+    assert not (tmp_path / "rows.csv").exists()  # not one error row per host

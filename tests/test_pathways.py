@@ -377,6 +377,8 @@ def test_oxidation_states_come_from_bond_valence_first_and_the_composition_when_
     monkeypatch.setattr(bond_valence.BVAnalyzer, "get_oxi_state_decorated_structure", no_assignment)
     guessed, origin = with_oxidation_states(rocksalt)
     assert origin == "composition" and {str(s) for s in guessed.species} == {"Li+", "F-"}
-    peroxide_like = Structure(Lattice.cubic(4.03), ["Li", "O"], [[0, 0, 0], [0.5, 0.5, 0.5]])  # only O- balances
-    with pytest.raises(ValueError, match="no charge-balanced"):
-        with_oxidation_states(peroxide_like)
+    phosphide = Structure.from_spacegroup("Fm-3m", Lattice.cubic(5.9), ["Li", "Li", "P"],  # Li3Bi type: Li3P
+                                          [[0.25, 0.25, 0.25], [0.5, 0.5, 0.5], [0, 0, 0]])
+    assert phosphide.composition.oxi_state_guesses()  # it balances, but only with P3-: no bond-valence parameters
+    with pytest.raises(ValueError, match="no usable oxidation states"):
+        with_oxidation_states(phosphide)

@@ -41,10 +41,9 @@ class BarrierModel:
         self.members = members
         for m in members:
             m.model.to(self.device)
-        # torch.compile fuses the network's many small element-wise steps: about 2x faster per hop on a CPU
-        # (benchmarks/compile_speed.py), for a one-off compilation of tens of seconds per process. Worth it
-        # for thousands of hops (screen, evaluate), not for one host. Shapes vary from batch to batch,
-        # hence dynamic=True.
+        # torch.compile fuses the network's many small element-wise steps (benchmarks/compile_speed.py
+        # measures the gain per hop and the one-off compilation per process): worth it for thousands of
+        # hops (screen, evaluate), not for one host. Shapes vary from batch to batch, hence dynamic=True.
         self._encoders = [torch.compile(m.model.encode, dynamic=True) if compiled else m.model.encode
                           for m in members]
         self.card = card
@@ -61,6 +60,7 @@ class BarrierModel:
     @classmethod
     def from_file(cls, card_path: str | Path, threads: int | None = None, compiled: bool = False,
                   device: str = "cpu") -> "BarrierModel":
+        inference_device(device)  # before reading and checksumming the weights
         members, card = load_model_files(Path(card_path))
         if card.config.outputs != 1:
             raise HopnetInputError(card_path, f"an encoder card ({card.config.outputs} outputs), not a barrier "

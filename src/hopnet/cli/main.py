@@ -252,8 +252,8 @@ def cmd_paths(args) -> None:
 
 def _inference_flags(p) -> None:
     p.add_argument("--compile", action="store_true",
-                   help="compile the networks (torch.compile; needs a C++ compiler): tens of seconds once per "
-                        "process, then about 2-3x faster per hop; worth it for thousands of hops, not for one host")
+                   help="compile the networks (torch.compile; needs a C++ compiler): a one-off compilation per "
+                        "process, then faster per hop (README, Speed); worth it for thousands of hops, not one host")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                    help="where the networks run (default cpu; cuda needs a CUDA build of torch and a GPU)")
 

@@ -45,6 +45,12 @@ class ScreenSettings:
     def __post_init__(self):
         object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
         check_max_hop(self.max_hop, "hopnet screen")
+        if self.threads < 1:
+            raise HopnetInputError("hopnet screen", f"--threads must be at least 1, got {self.threads}")
+        # Here, once, rather than as an error row for every host when each worker loads the model.
+        from hopnet.predictor import inference_device
+
+        inference_device(self.device)
 
     def key_columns(self) -> dict[str, str]:
         """The settings part of a row's key, as written in the CSV."""
