@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
 
