@@ -94,6 +94,8 @@ def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_mo
     from hopnet.workflows import host
 
     class Fixed:
+        oxidation_states = "structure"
+
         def __init__(self, barrier):
             self.barrier = barrier
 
