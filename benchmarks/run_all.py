@@ -60,7 +60,11 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "2.5 h on 1 core; a second worker with --reverse halves it (all 60: about 12 h)"),
     (f"{R}/paths_recovery.json", "python benchmarks/paths_recovery.py --cv benchmarks/results/cv/no_path_flag-mpt.json "
      "--models runs/cv-models/no_path_flag-mpt", "10 min"),
-    (f"{R}/screen_throughput.json", "python benchmarks/screen_throughput.py --n 1000 --scaling-n 300 --ion Li", "30 min"),
+    (f"{R}/screen_throughput.json", "git worktree add --detach ../hopnet-0.1 70bbb22^ ; "
+     "python benchmarks/screen_throughput.py --n 200 --workers 1 --baseline-src ../hopnet-0.1/src && "
+     "python benchmarks/screen_throughput.py --n 200 --workers 2 --baseline-src ../hopnet-0.1/src", "50 min"),
+    (f"{R}/paths_speed.json", "python benchmarks/paths_speed.py --baseline-src ../hopnet-0.1/src", "4 min"),
+    (f"{R}/thread_policy.json", "python benchmarks/thread_policy.py --rounds 3", "3 min"),
     (f"{R}/speed.json", "python benchmarks/speed.py", "5 min"),
     (f"{R}/bad_inputs.json", "python benchmarks/bad_inputs.py", "1 min"),
     (f"{R}/test_time.json", "python benchmarks/test_time.py --before 8a604bd --rounds 2", "8 min"),
@@ -77,6 +81,8 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "--encoder runs/prior/hopnet-prior-encoder.json --schemes host,ion --threads 1",
      "2 h on 1 core (two --shard processes: 1 h)"),
     (f"{R}/compile_speed.json", "python benchmarks/compile_speed.py --rounds 3", "8 min"),
+    (f"{R}/protocol/band-delta.json", "python benchmarks/protocol.py --model band --delta --name band-delta "
+     "--schemes host,ion --threads 1", "2.5 h on 1 core (two --shard processes: 75 min)"),
 ]
 
 
