@@ -96,15 +96,22 @@ def band_model(entries, y, args):
     cfg = TrainConfig(model=ModelConfig(), epochs=args.epochs, threads=args.threads, seed=args.seed,
                       init=args.encoder)
     _, graphs, _, hosts = split_graphs("train", cfg.model.graph)
-    # Delta-learning: the network learns what the BVSE line (fitted on the training folds) gets wrong, so where
-    # it knows nothing its correction is small and the answer falls back to bond-valence physics, not to the mean.
-    baseline = bvse_model(entries, y) if args.delta else lambda train_idx, test_idx: np.zeros(len(test_idx))
 
-    def run(train_idx, test_idx, tag):
-        base_train, base_test = baseline(train_idx, train_idx), baseline(train_idx, test_idx)
-        result = fit([graphs[i] for i in train_idx], y[train_idx] - base_train, cfg, groups=hosts[train_idx],
+    def fit_predict(train_idx, target, test_idx, tag):
+        result = fit([graphs[i] for i in train_idx], target, cfg, groups=hosts[train_idx],
                      checkpoint_dir=Path(".hopnet-runs") / f"protocol-{args.name}" / tag)
-        return base_test + result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
+        return result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
+    return on_residual(bvse_model(entries, y), y, fit_predict) if args.delta else \
+        lambda train_idx, test_idx, tag: fit_predict(train_idx, y[train_idx], test_idx, tag)
+
+
+def on_residual(baseline, y, fit_predict):
+    """Delta-learning: ``fit_predict`` learns what ``baseline`` (fitted on the training folds only) gets wrong,
+    and the baseline is added back; where the learner knows nothing its correction is small, so the answer
+    falls back to the physics line, not to the training mean."""
+    def run(train_idx, test_idx, tag):
+        return baseline(train_idx, test_idx) + fit_predict(train_idx, y[train_idx] - baseline(train_idx, train_idx),
+                                                           test_idx, tag)
     return run
 
 

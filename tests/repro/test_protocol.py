@@ -60,3 +60,21 @@ def test_the_delta_baseline_line_is_fitted_on_training_folds_only():
     pred = linear_model(y, x)(np.arange(5), np.array([3, 5]))
     assert pred[0] == pytest.approx(np.median(y[:5]))  # no physics label: the training folds' median
     assert pred[1] == pytest.approx(0.1 + 0.2 * 10.0)
+
+
+def test_delta_learning_trains_on_the_residual_and_adds_the_line_back():
+    from protocol import linear_model, on_residual
+
+    x = np.arange(6, dtype=float)
+    y = 0.2 + 0.1 * x + np.array([0.0, 0.05, -0.05, 0.0, 0.3, -0.3])
+    seen = {}
+
+    def mean_learner(train_idx, target, test_idx, tag):  # predicts the mean residual it was trained on
+        seen["target"] = target
+        return np.full(len(test_idx), target.mean())
+
+    train, test = np.arange(4), np.array([4, 5])
+    pred = on_residual(linear_model(y, x), y, mean_learner)(train, test, "fold")
+    line = linear_model(y, x)(train, test)
+    assert np.allclose(seen["target"], y[train] - linear_model(y, x)(train, train))  # residuals of training paths
+    assert abs(seen["target"].mean()) < 1e-9 and np.allclose(pred, line)  # a zero correction leaves the line
