@@ -15,7 +15,7 @@ from hopnet.graphs.builder import graph_from_band
 from hopnet.models.card import Member, ModelCard, load_model_files, resolve_weights
 from hopnet.models.domain import EmbeddingDomain
 from hopnet.pathways.band import Band, band_from_endpoints
-from hopnet.vocabulary import elements_of, is_good_conductor
+from hopnet.vocabulary import DEVICES, elements_of, is_good_conductor
 
 
 @dataclass
@@ -130,7 +130,6 @@ class BarrierModel:
 
 
 DEFAULT_MODEL = "hopnet-band"
-DEVICES = ("cpu", "cuda")
 
 
 def inference_device(name: str) -> torch.device:

@@ -17,7 +17,7 @@ from pathlib import Path
 from hopnet import __version__
 from hopnet.errors import HopnetInputError, read_json
 from hopnet.examples import example_path
-from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop
+from hopnet.vocabulary import DEFAULT_MAX_HOP, DEVICES, GOOD_CONDUCTOR_EM, check_max_hop
 
 EXIT_BAD_INPUT = 2
 TABLE_SUFFIXES = (".csv", ".json")
@@ -254,7 +254,7 @@ def _inference_flags(p) -> None:
     p.add_argument("--compile", action="store_true",
                    help="compile the networks (torch.compile; needs a C++ compiler): a one-off compilation per "
                         "process, then faster per hop (README, Speed); worth it for thousands of hops, not one host")
-    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+    p.add_argument("--device", choices=DEVICES, default="cpu",
                    help="where the networks run (default cpu; cuda needs a CUDA build of torch and a GPU)")
 
 

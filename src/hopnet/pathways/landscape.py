@@ -23,7 +23,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from pymatgen.core import Element, Structure
+from pymatgen.core import Element, Species, Structure
 from scipy import ndimage
 
 from hopnet.errors import HopnetInputError
@@ -218,12 +218,10 @@ def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
     except ValueError:
         pass
     for guess in structure.composition.oxi_state_guesses(max_sites=-1):
-        states = {el: float(v) for el, v in guess.items()}
-        if all(v.is_integer() for v in states.values()) and not any(
-                f"{el}{abs(int(v)) if abs(v) != 1 else ''}{'-' if v < 0 else '+'}" in FORBIDDEN_SPECIES
-                for el, v in states.items()):
+        if all(float(v).is_integer() for v in guess.values()) and not any(
+                str(Species(el, int(v))) in FORBIDDEN_SPECIES for el, v in guess.items()):
             decorated = structure.copy()
-            decorated.add_oxidation_state_by_element({el: int(v) for el, v in states.items()})
+            decorated.add_oxidation_state_by_element({el: int(v) for el, v in guess.items()})
             return decorated, "composition"
     raise ValueError("no usable oxidation states (none balance the charge, or only with O-/P3-, which have no "
                      "bond-valence parameters)")
