@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hopnet_repro.older_code import check_baseline, cli_flags, environment
 from hopnet_repro.results import RESULTS, write_result
 
 # Å per axis: well above the 0.1 Å tolerance hopnet finds symmetry with, so the supercell is P1 to it.
@@ -49,7 +50,6 @@ def hosts(work: Path) -> dict[str, tuple[Path, int]]:
     small = first("Li2TiMn3O8", 56)
     large = first("Li4Zn(PS4)2", 45).make_supercell([3, 1, 1], in_place=False)
     rng = np.random.default_rng(0)
-    large = large.copy()
     for i in range(len(large)):
         large.translate_sites([i], rng.normal(0.0, RATTLE, 3), frac_coords=False)
     work.mkdir(parents=True, exist_ok=True)
@@ -60,13 +60,11 @@ def hosts(work: Path) -> dict[str, tuple[Path, int]]:
 
 
 def cli_seconds(code: str, cif: Path, baseline_src: Path | None, out: Path) -> dict:
-    env = dict(os.environ)
-    if code == "baseline":
-        env["PYTHONPATH"] = str(baseline_src.resolve())
-    command = [sys.executable, "-m", "hopnet.cli.main", "paths", str(cif), "--ion", "Li", "-o", str(out)]
-    command += ["--compile"] if code == "compiled" else []
+    command = [sys.executable, "-m", "hopnet.cli.main", "paths", str(cif), "--ion", "Li", "-o", str(out),
+               *cli_flags(code)]
     t0 = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, env=environment(code, baseline_src), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - t0
     rows = list(csv.DictReader(open(out)))
     # A hop whose channel was checked has a BVSE barrier (the old code had no check and no such column).
@@ -76,9 +74,7 @@ def cli_seconds(code: str, cif: Path, baseline_src: Path | None, out: Path) -> d
 
 def startup_seconds(code: str, baseline_src: Path | None, rounds: int = 5) -> dict:
     """Median wall time of ``hopnet --help`` and ``import hopnet`` in fresh processes (no torch import is the goal)."""
-    env = dict(os.environ)
-    if code == "baseline":
-        env["PYTHONPATH"] = str(baseline_src.resolve())
+    env = environment(code, baseline_src)
     timings = {}
     for name, argv in (("hopnet --help", ["-m", "hopnet.cli.main", "--help"]), ("import hopnet", ["-c", "import hopnet"])):
         runs = []
@@ -114,8 +110,7 @@ if __name__ == "__main__":
     ap.add_argument("--note", default="", help="conditions worth knowing, e.g. other load on the machine")
     args = ap.parse_args()
     codes = args.codes.split(",")
-    if "baseline" in codes and not (args.baseline_src and (args.baseline_src / "hopnet").is_dir()):
-        ap.error("--baseline-src must name an older checkout's src folder (see the docstring)")
+    check_baseline(ap, codes, args.baseline_src)
     startup = {code: startup_seconds(code, args.baseline_src) for code in codes if code != "compiled"}
     print(startup, flush=True)
     rows = {}

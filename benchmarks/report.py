@@ -166,8 +166,6 @@ CAMPAIGN_HOSTS, CAMPAIGN_WORKERS, NODE_CORES, NODE_GB = 1_000_000, 1_000, 64, 12
 
 
 def screen_lines(r: dict) -> list[str]:
-    if "phases" not in r:  # the 0.1.0 format: one code, no side-by-side ratio
-        return []
     lines = ["| code | hopnet | workers | hosts | ok | hosts/s | hops/s | ratio to the old code | peak RSS of the "
              "largest process (MB) | load at start |", "|---|---|---|---|---|---|---|---|---|---|"]
     for workers, phase in sorted(r["phases"].items()):

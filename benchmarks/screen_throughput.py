@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from hopnet.data.pretraining import load_pretraining
+from hopnet_repro.older_code import check_baseline, cli_flags, environment
 from hopnet_repro.results import RESULTS, read_result, write_result
 
 # Runs the screen in a child and prints the largest resident set of any one of its descendants, in MB (with
@@ -53,11 +54,9 @@ def write_hosts(folder: Path, ion: str, n: int) -> int:
 
 def screen(code: str, cifs: Path, ion: str, out: Path, workers: int, baseline_src: Path | None) -> dict:
     out.unlink(missing_ok=True)
-    env = dict(os.environ)
-    if code == "baseline":
-        env["PYTHONPATH"] = str(baseline_src.resolve())
+    env = environment(code, baseline_src)
     command = [sys.executable, "-m", "hopnet.cli.main", "screen", str(cifs), "--ion", ion, "-o", str(out),
-               "--workers", str(workers)] + (["--compile"] if code == "compiled" else [])
+               "--workers", str(workers), *cli_flags(code)]
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
     probe = subprocess.run([sys.executable, "-c", RSS_PROBE, *command], env=env, check=True, capture_output=True,
@@ -89,8 +88,7 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=RESULTS / "screen_throughput.json")
     args = ap.parse_args()
     codes = args.codes.split(",")
-    if "baseline" in codes and not (args.baseline_src and (args.baseline_src / "hopnet").is_dir()):
-        ap.error("--baseline-src must name an older checkout's src folder (see the docstring)")
+    check_baseline(ap, codes, args.baseline_src)
 
     n = write_hosts(args.work / f"cifs-{args.ion}-{args.n}", args.ion, args.n)
     runs = []

@@ -1,0 +1,34 @@
+"""Run the CLI of an older hopnet checkout beside today's, for side-by-side timings.
+
+The older code is a git worktree (``git worktree add --detach ../hopnet-0.1 70bbb22^``); a process
+sees it instead of the installed package when its ``src`` folder leads ``PYTHONPATH``. The codes:
+``baseline`` (that checkout), ``current`` (this one, defaults) and ``compiled`` (this one, ``--compile``).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+CODES = ("baseline", "current", "compiled")
+
+
+def check_baseline(ap: argparse.ArgumentParser, codes: list[str], baseline_src: Path | None) -> None:
+    """A usage error unless ``baseline`` is asked for with an older checkout's ``src`` folder."""
+    unknown = set(codes) - set(CODES)
+    if unknown:
+        ap.error(f"unknown codes {sorted(unknown)}; choose from {', '.join(CODES)}")
+    if "baseline" in codes and not (baseline_src and (baseline_src / "hopnet").is_dir()):
+        ap.error("--baseline-src must name an older checkout's src folder (see the docstring)")
+
+
+def environment(code: str, baseline_src: Path | None) -> dict[str, str]:
+    """The environment a child process of ``code`` runs in."""
+    env = dict(os.environ)
+    if code == "baseline":
+        env["PYTHONPATH"] = str(Path(baseline_src).resolve())
+    return env
+
+
+def cli_flags(code: str) -> list[str]:
+    return ["--compile"] if code == "compiled" else []
