@@ -223,8 +223,9 @@ def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
             decorated = structure.copy()
             decorated.add_oxidation_state_by_element({el: int(v) for el, v in guess.items()})
             return decorated, "composition"
-    raise ValueError("no usable oxidation states (none balance the charge, or only with O-/P3-, which have no "
-                     "bond-valence parameters)")
+    raise ValueError("no usable oxidation states: the bond-valence analyser assigns none, and the composition "
+                     "balances only with mixed (non-integer) states or with O-/P3-, which have no bond-valence "
+                     "parameters")
 
 
 def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
