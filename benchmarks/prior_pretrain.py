@@ -45,20 +45,21 @@ TARGETS = ("log1p_bvse", "clearance")
 VAL_EVERY = 10
 
 
-def labelled_hops(folder: Path) -> list[dict]:
+def labelled_hops(folder: Path, hosts: int | None = None) -> list[dict]:
     """Every labelled hop of every shard (the working ``.jsonl``, else the committed ``.jsonl.xz``), with its
-    host's record, ion and swap."""
+    host's record, ion and swap; with ``hosts``, only those of each shard's first ``hosts`` rows (the labels
+    an earlier, shorter run of ``hop_labels.py`` had written)."""
     hops = []
     for shard in shard_files(folder):
-        for row in map(json.loads, shard_lines(shard)):
+        for row in map(json.loads, shard_lines(shard)[:hosts]):
             for h in row.get("hops", []):
                 hops.append({"record": row["record"], "ion": row["ion"], "replaces": row.get("replaces"), **h})
     return hops
 
 
-def sampled_hops(limit: int, seed: int) -> tuple[list[dict], str]:
+def sampled_hops(limit: int, seed: int, hosts: int | None = None) -> tuple[list[dict], str]:
     """The hops a run uses (a seeded sample of ``limit``, in file order) and a digest that names them."""
-    every = labelled_hops(LABELS)
+    every = labelled_hops(LABELS, hosts)
     hops = [every[i] for i in np.sort(np.random.default_rng(seed).permutation(len(every))[:limit])]
     return hops, hashlib.sha256(json.dumps(hops, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -90,13 +91,14 @@ def record_result(args) -> None:
     card = json.loads(args.out.read_text())
     t = card["training"]
     write_result(RESULTS / "prior_pretrain.json", {
-        "command": f"python benchmarks/prior_pretrain.py --limit {args.limit} --epochs {args.epochs} "
+        "command": f"python benchmarks/prior_pretrain.py --limit {args.limit}"
+                   + (f" --hosts {args.hosts}" if args.hosts else "") + f" --epochs {args.epochs} "
                    f"--threads {args.threads} --seed {args.seed} --out {args.out}",
         "split": f"hop labels (benchmarks/results/hop_labels), one host in {VAL_EVERY} held out by structure index",
         "seed": args.seed, "machine": t["machine"], "data": t["data"], "targets": list(TARGETS),
         "train_hops": t["n_train_structures"], "val_hops": t["n_val_structures"], "best_epoch": t["best_epoch"],
         "val_mae": t["val_mae"], "wall_seconds": t["wall_seconds"],
-        "target_std": dict(zip(TARGETS, targets_of(sampled_hops(args.limit, args.seed)[0]).std(axis=0).round(4)
+        "target_std": dict(zip(TARGETS, targets_of(sampled_hops(args.limit, args.seed, args.hosts)[0]).std(axis=0).round(4)
                                .tolist())),
     })
 
@@ -104,6 +106,7 @@ def record_result(args) -> None:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=8000, help="hops used (a seeded random sample)")
+    ap.add_argument("--hosts", type=int, help="only the labels of the first N hosts of each shard (default: all)")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1)
@@ -119,7 +122,7 @@ if __name__ == "__main__":
     cfg = LoopConfig(epochs=args.epochs, threads=args.threads, seed=args.seed)
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
-    hops, digest = sampled_hops(args.limit, args.seed)
+    hops, digest = sampled_hops(args.limit, args.seed, args.hosts)
     t0 = time.perf_counter()
     graphs = cached_graphs(model_cfg.graph, f"hop-prior:{digest}", lambda: hop_band_graphs(hops, model_cfg))
     graph_seconds = time.perf_counter() - t0

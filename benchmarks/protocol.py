@@ -6,6 +6,7 @@
     python benchmarks/protocol.py --model band --schemes host --threads 1
     python benchmarks/protocol.py --model band --encoder hopnet-mpt-encoder --schemes host --threads 1
     python benchmarks/protocol.py --model band --delta --name band-delta --schemes host,ion
+    python benchmarks/protocol.py --model band --ionic --name band-ionic --schemes ion,host
 
 Models: ``median`` (the training folds' median: the floor any model must beat);
 ``classical`` (path descriptors into gradient boosting, with the settings
@@ -93,7 +94,7 @@ def band_model(entries, y, args):
     from hopnet.training.datasets import split_graphs
     from hopnet.training.trainer import fit, predict_scaled
 
-    cfg = TrainConfig(model=ModelConfig(), epochs=args.epochs, threads=args.threads, seed=args.seed,
+    cfg = TrainConfig(model=ModelConfig(ionic_inputs=args.ionic), epochs=args.epochs, threads=args.threads, seed=args.seed,
                       init=args.encoder)
     _, graphs, _, hosts = split_graphs("train", cfg.model.graph)
 
@@ -126,6 +127,8 @@ if __name__ == "__main__":
     ap.add_argument("--encoder", help="band: pre-trained encoder card or shipped name")
     ap.add_argument("--delta", action="store_true",
                     help="band: learn the residual of the BVSE line (model bvse) instead of Em itself")
+    ap.add_argument("--ionic", action="store_true",
+                    help="band: add the elements' ionic descriptors to the node inputs (ModelConfig.ionic_inputs)")
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
@@ -135,9 +138,10 @@ if __name__ == "__main__":
     ap.add_argument("--shard", default="0/1", help="i/n: run folds k with k %% n == i (n processes share a scheme; "
                                                   "the last to finish scores it)")
     args = ap.parse_args()
-    args.name = args.name or args.model + ("-mpt" if args.encoder else "") + ("-delta" if args.delta else "")
-    if args.delta and args.model != "band":
-        ap.error("--delta applies to the band network only")
+    args.name = args.name or args.model + ("-mpt" if args.encoder else "") + ("-delta" if args.delta else "") \
+        + ("-ionic" if args.ionic else "")
+    if (args.delta or args.ionic) and args.model != "band":
+        ap.error("--delta and --ionic apply to the band network only")
     if args.force and args.shard != "0/1":
         ap.error("--force deletes the kept folds: run it as the only process (--shard 0/1)")
 
@@ -193,7 +197,7 @@ if __name__ == "__main__":
               flush=True)
         command = (f"python benchmarks/protocol.py --model {args.model} --name {args.name}"
                    + ((f" --encoder {args.encoder}" if args.encoder else "") + (" --delta" if args.delta else "")
-                      + f" --epochs {args.epochs} --threads "
+                      + (" --ionic" if args.ionic else "") + f" --epochs {args.epochs} --threads "
                       f"{args.threads} --seed {args.seed}" if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
         write_result(path, {**result, "model": args.model, "name": args.name, "command": command,
                             "split": "paper train (559); protocol folds (hopnet_repro.protocol)", "seed": args.seed,

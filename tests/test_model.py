@@ -38,6 +38,20 @@ def test_path_flag_and_readout_change_the_input():
     assert ALIGNN(ModelConfig(readout="mean+path")).head[0][0].in_features == 2 * ModelConfig().hidden
 
 
+def test_ionic_inputs_widen_the_atoms_and_order_the_ions_physically():
+    from hopnet.data.elements import build_ionic_table, ionic_table
+
+    assert ALIGNN(ModelConfig(ionic_inputs=True)).atom_embed[0].in_features == \
+        ALIGNN(ModelConfig()).atom_embed[0].in_features + ionic_table().shape[1]
+    names, built = build_ionic_table()
+    np.testing.assert_allclose(ionic_table(), built, atol=1e-4)  # the shipped file is what the builder makes
+    col = dict(zip(names, ionic_table().T))
+    li, na, k, mg, ca, zn = 3, 11, 19, 12, 20, 30
+    assert col["crystal_radius"][li] < col["crystal_radius"][na] < col["crystal_radius"][k]
+    assert col["charge"][mg] == col["charge"][ca] == col["charge"][zn] > col["charge"][li] == col["charge"][k]
+    assert col["bv_r_min_O"][li] < col["bv_r_min_O"][na] < col["bv_r_min_O"][k]  # bigger ions bind oxygen further out
+
+
 def test_gradients_reach_every_parameter(test_entries, tiny):
     model = ALIGNN(tiny)
     out = model(collate([graph_from_band(e.band, tiny.graph) for e in test_entries[:2]]))

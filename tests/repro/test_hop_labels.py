@@ -68,3 +68,5 @@ def test_labels_are_read_from_the_working_file_or_else_the_packed_one(tmp_path):
     assert sorted(h["record"] for h in hops) == [7, 8] and hops[0]["replaces"] == "Li"
     (tmp_path / "shard-0-of-2.jsonl").write_text(json.dumps({**row, "record": 9}) + "\n")  # a run resumed
     assert sorted(h["record"] for h in labelled_hops(tmp_path)) == [8, 9]
+    (tmp_path / "shard-1-of-2.jsonl").write_text("".join(json.dumps({**row, "record": r}) + "\n" for r in (8, 10)))
+    assert sorted(h["record"] for h in labelled_hops(tmp_path, hosts=1)) == [8, 9]  # an earlier, shorter run's labels

@@ -15,7 +15,16 @@ import numpy as np
 
 MAX_Z = 94
 TABLE_FILE = "element_features.csv"
+IONIC_TABLE_FILE = "element_ionic_features.csv"
 _CONTINUOUS = ["X", "atomic_radius", "log_mass", "ionization_energy", "electron_affinity", "mendeleev_no", "valence"]
+
+
+def _standardised(cont: np.ndarray) -> np.ndarray:
+    """Each column to zero mean and unit spread over the elements; a missing value sits at the mean, row 0 at 0."""
+    mean, std = np.nanmean(cont[1:], axis=0), np.nanstd(cont[1:], axis=0)
+    cont = np.nan_to_num((cont - mean) / std)
+    cont[0] = 0
+    return cont
 
 
 def build_element_table() -> tuple[list[str], np.ndarray]:
@@ -42,19 +51,68 @@ def build_element_table() -> tuple[list[str], np.ndarray]:
         group[z, el.group - 1] = 1
         period[z, el.row - 1] = 1
         block[z, "spdf".index(el.block)] = 1
-    mean, std = np.nanmean(cont[1:], axis=0), np.nanstd(cont[1:], axis=0)
-    cont = np.nan_to_num((cont - mean) / std)  # missing values sit at the mean
-    cont[0] = 0
+    cont = _standardised(cont)
     names = _CONTINUOUS + [f"group{i + 1}" for i in range(18)] + [f"period{i + 1}" for i in range(7)] + list("spdf")
     return names, np.hstack([cont, group, period, block]).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def element_table() -> np.ndarray:
-    path = resources.files("hopnet.data") / "files" / TABLE_FILE
+_IONIC = ["charge", "crystal_radius", "ionic_potential", "bv_r_min_O", "bv_alpha_O", "bv_d0_O"]
+
+
+def common_charge(el) -> int | None:
+    """The charge an element takes as an ion: its highest common positive state (how the bond-valence landscape
+    names a mobile ion, e.g. Co3+), else its most negative (an anion, O2-); None for the noble gases."""
+    states = el.common_oxidation_states
+    if not states:
+        return None
+    return max(states) if max(states) > 0 else min(states)
+
+
+def build_ionic_table() -> tuple[list[str], np.ndarray]:
+    """Descriptors of each element *as an ion*, (MAX_Z + 1, n); row 0 is padding.
+
+    The atomic table tells Li from Na by electronegativity and atomic radius; what sets a hop's barrier is the
+    ion: its charge, its size (Shannon crystal radius at that charge, via pymatgen) and how stiffly it binds
+    oxygen (the softBV Morse parameters of Chen and Adams against O2-, as bvlain ships them, MIT). These let a
+    model place an ion it never trained on (Zn2+ beside Mg2+, K+ beyond Na+) instead of extrapolating
+    one-hot columns. bvlain has the parameters in a pickle with no public API, read here once when the table
+    is built, never at run time.
+    """
+    import pickle
+    from importlib import resources as res
+
+    from pymatgen.core.periodic_table import Element
+
+    with (res.files("bvlain") / "data" / "cation.pkl").open("rb") as f:
+        softbv = pickle.load(f)
+    cont = np.full((MAX_Z + 1, len(_IONIC)), np.nan)
+    for z in range(1, MAX_Z + 1):
+        el = Element.from_Z(z)
+        q = common_charge(el)
+        if q is None:
+            continue
+        radius = el.ionic_radii.get(q)
+        with_o = softbv.get(z, {}).get(q, {}).get(8, {}).get(-2) if q > 0 else None
+        cont[z] = [q, np.nan if radius is None else float(radius), np.nan if radius is None else q / float(radius),
+                   *([with_o[k] for k in ("r_min", "alpha", "d0")] if with_o else [np.nan] * 3)]
+    return _IONIC, _standardised(cont).astype(np.float32)
+
+
+def _read_table(name: str) -> np.ndarray:
+    path = resources.files("hopnet.data") / "files" / name
     return np.loadtxt(str(path), delimiter=",", skiprows=1, dtype=np.float32)
 
 
-def write_element_table(path) -> None:
-    names, table = build_element_table()
+@lru_cache(maxsize=1)
+def element_table() -> np.ndarray:
+    return _read_table(TABLE_FILE)
+
+
+@lru_cache(maxsize=1)
+def ionic_table() -> np.ndarray:
+    return _read_table(IONIC_TABLE_FILE)
+
+
+def write_element_table(path, ionic: bool = False) -> None:
+    names, table = build_ionic_table() if ionic else build_element_table()
     np.savetxt(path, table, delimiter=",", header=",".join(names), comments="", fmt="%.6g")

@@ -1,10 +1,11 @@
 """The ALIGNN barrier model: graph in, one number (scaled Em) out."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
-from hopnet.data.elements import element_table
+from hopnet.data.elements import element_table, ionic_table
 from hopnet.graphs.batch import GraphBatch
 from hopnet.models.config import ModelConfig
 from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, GaussianBasis, mlp, scatter_sum
@@ -28,7 +29,8 @@ class ALIGNN(nn.Module):
         super().__init__()
         self.cfg = cfg
         h = cfg.hidden
-        self.register_buffer("element_features", torch.from_numpy(element_table()), persistent=False)
+        table = np.hstack([element_table(), ionic_table()]) if cfg.ionic_inputs else element_table()
+        self.register_buffer("element_features", torch.from_numpy(table), persistent=False)
         n_atom_in = self.element_features.shape[1] + int(cfg.path_flag)
         self.atom_embed = mlp(n_atom_in, h)
         self.edge_embed = bond_embedding(cfg)

@@ -20,6 +20,10 @@ class ModelConfig(BaseModel):
     alignn_layers: int = Field(2, ge=0)
     gcn_layers: int = Field(2, ge=0)
     path_flag: bool = Field(False, description="mark path-image atoms in the node features (no CV gain measured)")
+    ionic_inputs: bool = Field(
+        False, description="add each element's ionic descriptors (charge, crystal radius, softBV parameters with O2-) "
+        "to its atomic ones, so an ion never trained on is placed among those that were"
+    )
     readout: Literal["mean", "mean+path"] = Field(
         "mean+path", description="pool all atoms, or all atoms concatenated with the path images"
     )
