@@ -7,6 +7,7 @@
     python benchmarks/protocol.py --model band --encoder hopnet-mpt-encoder --schemes host --threads 1
     python benchmarks/protocol.py --model band --delta --name band-delta --schemes host,ion
     python benchmarks/protocol.py --model band --ionic --name band-ionic --schemes ion,host
+    python benchmarks/protocol.py --model blend --members band,classical-bvse --schemes host
 
 Models: ``median`` (the training folds' median: the floor any model must beat);
 ``classical`` (path descriptors into gradient boosting, with the settings
@@ -17,7 +18,8 @@ from ``bvse_hops.py``, mapped to eV by a linear fit of DFT Em on log(1 + BVSE)
 in the training folds; paths without a BVSE barrier get the folds' median) and
 ``clearance`` (the straight hop's closest approach to a framework atom, fitted
 the same way): what each physics label of ``hop_labels.py`` alone knows; ``band`` (the shipped band architecture, from
-scratch or from ``--encoder``; with ``--delta`` it learns the residual of the ``bvse`` line). A scheme already in the result file is kept, so
+scratch or from ``--encoder``; with ``--delta`` it learns the residual of the ``bvse`` line; with ``--ionic``
+its atoms carry ionic descriptors too); ``blend`` (the equal-weight mean of stored results, ``--members``). A scheme already in the result file is kept, so
 an expensive model can add schemes run by run; ``--force`` recomputes. Each
 fold's predictions are kept under ``runs/protocol/<name>/`` as it finishes, so a
 killed run resumes and ``--shard i/n`` lets n processes share a scheme's folds.
@@ -116,7 +118,22 @@ def on_residual(baseline, y, fit_predict):
     return run
 
 
-MODELS = ("median", "classical", "classical-bvse", "bvse", "clearance", "band")
+def blend_model(members: list[str]):
+    """Per scheme, the equal-weight mean of stored protocol results' out-of-fold predictions. Nothing is fitted
+    and the weights are fixed at 1/n before any scoring, so the blend is judged on the same folds as its members
+    without learning from them."""
+    stored = {m: read_result(OUT / f"{m}.json")["schemes"] for m in members}
+
+    def for_scheme(scheme):
+        missing = [m for m in members if scheme not in stored[m]]
+        if missing:
+            raise SystemExit(f"blend: {', '.join(missing)} has no '{scheme}' scheme yet; run it first")
+        oof = np.mean([np.array(stored[m][scheme]["oof"], float) for m in members], axis=0)
+        return lambda train_idx, test_idx, tag: oof[test_idx]
+    return for_scheme
+
+
+MODELS = ("median", "classical", "classical-bvse", "bvse", "clearance", "band", "blend")
 
 
 if __name__ == "__main__":
@@ -127,6 +144,7 @@ if __name__ == "__main__":
     ap.add_argument("--encoder", help="band: pre-trained encoder card or shipped name")
     ap.add_argument("--delta", action="store_true",
                     help="band: learn the residual of the BVSE line (model bvse) instead of Em itself")
+    ap.add_argument("--members", help="blend: stored protocol results to average, e.g. band,classical-bvse")
     ap.add_argument("--ionic", action="store_true",
                     help="band: add the elements' ionic descriptors to the node inputs (ModelConfig.ionic_inputs)")
     ap.add_argument("--epochs", type=int, default=40)
@@ -138,7 +156,10 @@ if __name__ == "__main__":
     ap.add_argument("--shard", default="0/1", help="i/n: run folds k with k %% n == i (n processes share a scheme; "
                                                   "the last to finish scores it)")
     args = ap.parse_args()
-    args.name = args.name or args.model + ("-mpt" if args.encoder else "") + ("-delta" if args.delta else "") \
+    if (args.model == "blend") != bool(args.members):
+        ap.error("--members goes with --model blend, and blend needs it")
+    args.name = args.name or ("blend-" + "+".join(args.members.split(",")) if args.members else None) \
+        or args.model + ("-mpt" if args.encoder else "") + ("-delta" if args.delta else "") \
         + ("-ionic" if args.ionic else "")
     if (args.delta or args.ionic) and args.model != "band":
         ap.error("--delta and --ionic apply to the band network only")
@@ -155,15 +176,20 @@ if __name__ == "__main__":
             result["schemes"][scheme] = {**stored, **score(scheme, y, np.array(stored["oof"], float), hosts, ions)}
         write_result(path, result)
         raise SystemExit(0)
-    if args.model == "band":
+    if args.model == "blend":
+        run_for = blend_model(args.members.split(","))
+    elif args.model == "band":
         run = band_model(entries, y, args)
     else:
         plain = {"median": median_model, "classical": classical_model, "bvse": bvse_model, "clearance": clearance_model,
                  "classical-bvse": lambda e, t: classical_model(e, t, with_bvse=True)}[args.model](entries, y)
         run = lambda train_idx, test_idx, tag: plain(train_idx, test_idx)  # noqa: E731
+    if args.model != "blend":
+        run_for = lambda scheme: run  # noqa: E731
     shard, shards = (int(x) for x in args.shard.split("/"))
     for scheme in [s for s in args.schemes.split(",") if args.force or s not in result["schemes"]]:
         folds = scheme_folds(scheme, hosts, families, ions)
+        run = run_for(scheme)
         parts = Path("runs/protocol") / args.name
         parts.mkdir(parents=True, exist_ok=True)
         if args.force:
@@ -198,7 +224,8 @@ if __name__ == "__main__":
         command = (f"python benchmarks/protocol.py --model {args.model} --name {args.name}"
                    + ((f" --encoder {args.encoder}" if args.encoder else "") + (" --delta" if args.delta else "")
                       + (" --ionic" if args.ionic else "") + f" --epochs {args.epochs} --threads "
-                      f"{args.threads} --seed {args.seed}" if args.model == "band" else "") + f" --schemes {','.join(result['schemes'])}")
+                      f"{args.threads} --seed {args.seed}" if args.model == "band" else "")
+                   + (f" --members {args.members}" if args.members else "") + f" --schemes {','.join(result['schemes'])}")
         write_result(path, {**result, "model": args.model, "name": args.name, "command": command,
                             "split": "paper train (559); protocol folds (hopnet_repro.protocol)", "seed": args.seed,
                             "machine": f"{platform.machine()}, {args.threads} torch thread(s)"})

@@ -465,7 +465,7 @@ def known_conductor_lines(k: dict) -> list[str]:
 
 
 PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior",
-                  "band-delta")
+                  "band-delta", "band-ionic", "blend-band+classical-bvse")
 PROTOCOL_LABELS = {
     "median": "median of the training folds", "bvse": "BVSE barrier of the hop, linear fit",
     "clearance": "straight hop's clearance from the framework, linear fit",
@@ -473,6 +473,8 @@ PROTOCOL_LABELS = {
     "band": "hopnet band network, scratch (shipped recipe, one network)",
     "band-mpt": "hopnet band network from the MPT encoder", "band-prior": "hopnet band network from the hop prior",
     "band-delta": "hopnet band network on the BVSE line's residual (Δ-learning)",
+    "band-ionic": "hopnet band network with ionic element inputs",
+    "blend-band+classical-bvse": "mean of the band network and the trees with BVSE (fixed 1/2 weights)",
 }
 
 
