@@ -7,6 +7,7 @@
     python benchmarks/protocol.py --model band --encoder hopnet-mpt-encoder --schemes host --threads 1
     python benchmarks/protocol.py --model band --delta --name band-delta --schemes host,ion
     python benchmarks/protocol.py --model band --ionic --name band-ionic --schemes ion,host
+    python benchmarks/protocol.py --model band --bvse-input --name band-bvse-input --schemes ion,host
     python benchmarks/protocol.py --model blend --members band,classical-bvse --schemes host
 
 Models: ``median`` (the training folds' median: the floor any model must beat);
@@ -19,7 +20,8 @@ in the training folds; paths without a BVSE barrier get the folds' median) and
 ``clearance`` (the straight hop's closest approach to a framework atom, fitted
 the same way): what each physics label of ``hop_labels.py`` alone knows; ``band`` (the shipped band architecture, from
 scratch or from ``--encoder``; with ``--delta`` it learns the residual of the ``bvse`` line; with ``--ionic``
-its atoms carry ionic descriptors too); ``blend`` (the equal-weight mean of stored results, ``--members``). A scheme already in the result file is kept, so
+its atoms carry ionic descriptors too; with ``--bvse-input`` the hop's BVSE barrier enters its head,
+``hopnet_repro.hop_inputs``); ``blend`` (the equal-weight mean of stored results, ``--members``). A scheme already in the result file is kept, so
 an expensive model can add schemes run by run; ``--force`` recomputes. Each
 fold's predictions are kept under ``runs/protocol/<name>/`` as it finishes, so a
 killed run resumes and ``--shard i/n`` lets n processes share a scheme's folds.
@@ -91,6 +93,7 @@ def linear_model(y, x):
 
 
 def band_model(entries, y, args):
+    from hopnet.graphs.batch import collate
     from hopnet.models.config import ModelConfig
     from hopnet.training.config import TrainConfig
     from hopnet.training.datasets import split_graphs
@@ -101,9 +104,17 @@ def band_model(entries, y, args):
     _, graphs, _, hosts = split_graphs("train", cfg.model.graph)
 
     def fit_predict(train_idx, target, test_idx, tag):
-        result = fit([graphs[i] for i in train_idx], target, cfg, groups=hosts[train_idx],
-                     checkpoint_dir=Path(".hopnet-runs") / f"protocol-{args.name}" / tag)
-        return result.scaler.unscale(predict_scaled(result.model, [graphs[i] for i in test_idx]))
+        inputs, extra = graphs, {}
+        if args.bvse_input:  # the hop's barrier beside the pooled graph vector, scaled on the training folds
+            from hopnet_repro.hop_inputs import HopInputALIGNN, bvse_inputs, collate_hop_inputs
+
+            hop = bvse_inputs(bvse_values(entries), train_idx)
+            inputs = list(zip(graphs, hop))
+            extra = {"build": lambda c: HopInputALIGNN(c, hop.shape[1]), "collate_fn": collate_hop_inputs}
+        result = fit([inputs[i] for i in train_idx], target, cfg, groups=hosts[train_idx],
+                     checkpoint_dir=Path(".hopnet-runs") / f"protocol-{args.name}" / tag, **extra)
+        return result.scaler.unscale(predict_scaled(result.model, [inputs[i] for i in test_idx],
+                                                    collate_fn=extra.get("collate_fn", collate)))
     return on_residual(bvse_model(entries, y), y, fit_predict) if args.delta else \
         lambda train_idx, test_idx, tag: fit_predict(train_idx, y[train_idx], test_idx, tag)
 
@@ -145,6 +156,8 @@ if __name__ == "__main__":
     ap.add_argument("--delta", action="store_true",
                     help="band: learn the residual of the BVSE line (model bvse) instead of Em itself")
     ap.add_argument("--members", help="blend: stored protocol results to average, e.g. band,classical-bvse")
+    ap.add_argument("--bvse-input", action="store_true",
+                    help="band: the hop's BVSE barrier (and a missing flag) enters the head beside the graph vector")
     ap.add_argument("--ionic", action="store_true",
                     help="band: add the elements' ionic descriptors to the node inputs (ModelConfig.ionic_inputs)")
     ap.add_argument("--epochs", type=int, default=40)
@@ -160,9 +173,9 @@ if __name__ == "__main__":
         ap.error("--members goes with --model blend, and blend needs it")
     args.name = args.name or ("blend-" + "+".join(args.members.split(",")) if args.members else None) \
         or args.model + ("-mpt" if args.encoder else "") + ("-delta" if args.delta else "") \
-        + ("-ionic" if args.ionic else "")
-    if (args.delta or args.ionic) and args.model != "band":
-        ap.error("--delta and --ionic apply to the band network only")
+        + ("-ionic" if args.ionic else "") + ("-bvse-input" if args.bvse_input else "")
+    if (args.delta or args.ionic or args.bvse_input) and args.model != "band":
+        ap.error("--delta, --ionic and --bvse-input apply to the band network only")
     if args.force and args.shard != "0/1":
         ap.error("--force deletes the kept folds: run it as the only process (--shard 0/1)")
 
@@ -223,7 +236,8 @@ if __name__ == "__main__":
               flush=True)
         command = (f"python benchmarks/protocol.py --model {args.model} --name {args.name}"
                    + ((f" --encoder {args.encoder}" if args.encoder else "") + (" --delta" if args.delta else "")
-                      + (" --ionic" if args.ionic else "") + f" --epochs {args.epochs} --threads "
+                      + (" --ionic" if args.ionic else "") + (" --bvse-input" if args.bvse_input else "")
+                      + f" --epochs {args.epochs} --threads "
                       f"{args.threads} --seed {args.seed}" if args.model == "band" else "")
                    + (f" --members {args.members}" if args.members else "") + f" --schemes {','.join(result['schemes'])}")
         write_result(path, {**result, "model": args.model, "name": args.name, "command": command,

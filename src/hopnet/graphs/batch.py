@@ -24,7 +24,7 @@ class GraphBatch:
 
     def to(self, device: torch.device | str) -> "GraphBatch":
         """The same batch with every tensor on ``device``."""
-        return GraphBatch(**{k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in vars(self).items()})
+        return type(self)(**{k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in vars(self).items()})
 
 
 def collate(graphs: list[CrystalGraph]) -> GraphBatch:
