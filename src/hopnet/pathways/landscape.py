@@ -205,7 +205,8 @@ def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
     analyser, which assigns them site by site from the geometry (it tells
     Mn3+ from Mn4+ where the composition cannot); else, where it finds no
     charge-balanced assignment (distorted or unusual cells, where it also
-    spends longest), the composition's most likely integer states per element.
+    spends longest), the composition's most likely states per element: whole
+    numbers where they balance, else a mixed-valence cation at its average.
     Raises ValueError when neither gives one.
     """
     from pymatgen.analysis.bond_valence import BVAnalyzer
@@ -217,14 +218,20 @@ def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
             "bond valence"
     except ValueError:
         pass
-    for guess in structure.composition.oxi_state_guesses(max_sites=-1):
-        if all(float(v).is_integer() for v in guess.values()) and not any(
-                str(Species(el, int(v))) in FORBIDDEN_SPECIES for el, v in guess.items()):
-            decorated = structure.copy()
-            decorated.add_oxidation_state_by_element({el: int(v) for el, v in guess.items()})
-            return decorated, "composition"
+    guesses = structure.composition.oxi_state_guesses(max_sites=-1)
+    usable = [g for g in guesses if all(float(v).is_integer() and str(Species(el, int(v))) not in FORBIDDEN_SPECIES
+                                        for el, v in g.items() if v < 0)]
+    # A whole-number assignment first; else one where a cation carries the average of a mixed valence
+    # (LiMn2O4: Mn3.5+). bvlain looks up its Morse parameters by the anion's charge alone and uses a cation's
+    # charge only in the Coulomb repulsion, where an average is what the mixed lattice presents to the ion.
+    for guess, origin in [(g, "composition") for g in usable if all(float(v).is_integer() for v in g.values())] + \
+            [(g, "composition, mixed valence averaged") for g in usable]:
+        decorated = structure.copy()
+        decorated.add_oxidation_state_by_element({el: int(v) if float(v).is_integer() else float(v)
+                                                  for el, v in guess.items()})
+        return decorated, origin
     raise ValueError("no usable oxidation states: the bond-valence analyser assigns none, and the composition "
-                     "balances only with mixed (non-integer) states or with O-/P3-, which have no bond-valence "
+                     "balances only with non-integer anion states or with O-/P3-, which have no bond-valence "
                      "parameters")
 
 

@@ -214,9 +214,9 @@ def _landscapes(structures: list[Structure], ion: str, source: str, notes: list[
     for structure in structures:
         try:
             found.append(bvse_landscape(structure, ion, source=source))
-            if found[-1].oxidation_states == "composition":
-                note = ("oxidation states from the composition (the bond-valence analyser found no charge-balanced "
-                        "assignment): channel checks are less certain")
+            if found[-1].oxidation_states.startswith("composition"):
+                note = (f"oxidation states from the {found[-1].oxidation_states} (the bond-valence analyser found "
+                        "no charge-balanced assignment): channel checks are less certain")
                 if note not in notes:
                     notes.append(note)
         except HopnetInputError as err:
