@@ -22,3 +22,18 @@ def test_paths_maker_runs_in_a_flow_and_returns_the_hops(tiny_model_card):
     assert min(h["length"] for h in doc.hops) == pytest.approx(2.985, abs=0.01)
     assert Structure.from_dict(doc.structure) == host
     assert docs[1].hops == doc.hops  # same host, same answer
+
+
+def test_paths_maker_refuses_a_gpu_the_worker_lacks(tiny_model_card):
+    import torch
+
+    from hopnet.workflows.jobs import HopnetPathsMaker
+
+    if torch.cuda.is_available():
+        pytest.skip("this worker has a GPU")
+    from hopnet.errors import HopnetInputError
+
+    host = Structure.from_file(example_path("LiFePO4_host.cif"))
+    maker = HopnetPathsMaker(ion="Li", model=str(tiny_model_card), device="cuda")
+    with pytest.raises(HopnetInputError, match="cuda asked for"):
+        maker.make.original(maker, host)  # the job's body, as a worker runs it

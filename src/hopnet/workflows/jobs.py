@@ -53,6 +53,7 @@ class HopnetPathsMaker(Maker):
     mechanism: str | None = None  # vacancy (default) or interstitial
     channels: bool = True
     threads: int = 1
+    device: str = "cpu"  # cuda on a GPU worker; checked when the model loads (no silent CPU run)
 
     @job
     def make(self, structure: Structure) -> HopnetPathsDocument:
@@ -60,7 +61,7 @@ class HopnetPathsMaker(Maker):
         from hopnet.workflows.host import analyse_host
         from hopnet.workflows.screening import model_identity, worker_model
 
-        report = analyse_host(structure, self.ion, worker_model(self.model, self.threads), self.max_hop,
+        report = analyse_host(structure, self.ion, worker_model(self.model, self.threads, device=self.device), self.max_hop,
                               mechanism=self.mechanism, source=structure.composition.reduced_formula,
                               channels=self.channels)
         return HopnetPathsDocument(
