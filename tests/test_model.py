@@ -52,6 +52,18 @@ def test_ionic_inputs_widen_the_atoms_and_order_the_ions_physically():
     assert col["bv_r_min_O"][li] < col["bv_r_min_O"][na] < col["bv_r_min_O"][k]  # bigger ions bind oxygen further out
 
 
+def test_framework_elements_get_the_charge_they_carry_in_a_host():
+    from pymatgen.core.periodic_table import Element
+
+    from hopnet.data.elements import crystal_radius, host_charge
+
+    charges = {s: host_charge(Element(s)) for s in ("S", "Se", "Cl", "N", "O", "P", "Si", "Mn", "Co", "Ni", "Li", "Zn")}
+    assert charges == {"S": -2, "Se": -2, "Cl": -1, "N": -3, "O": -2, "P": 5, "Si": 4, "Mn": 4, "Co": 3, "Ni": 2,
+                       "Li": 1, "Zn": 2}
+    assert all(crystal_radius(Element(s), q) for s, q in charges.items())  # every one has a Shannon size
+    assert crystal_radius(Element("H"), 1) is None
+
+
 def test_gradients_reach_every_parameter(test_entries, tiny):
     model = ALIGNN(tiny)
     out = model(collate([graph_from_band(e.band, tiny.graph) for e in test_entries[:2]]))

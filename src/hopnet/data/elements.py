@@ -59,24 +59,48 @@ def build_element_table() -> tuple[list[str], np.ndarray]:
 _IONIC = ["charge", "crystal_radius", "ionic_potential", "bv_r_min_O", "bv_alpha_O", "bv_d0_O"]
 
 
-def common_charge(el) -> int | None:
-    """The charge an element takes as an ion: its highest common positive state (how the bond-valence landscape
-    names a mobile ion, e.g. Co3+), else its most negative (an anion, O2-); None for the noble gases."""
+def host_charge(el) -> int | None:
+    """The charge an element most plausibly carries in an ionic host. Chalcogens, halogens and N: their anion
+    state (sulfides, chlorides, nitrides). Other p-block elements: their highest common state, as the centres of
+    the polyanions that frame most hosts (PO4 P5+, SiO4 Si4+, CO3 C4+, BO3 B3+). Metals: the common positive
+    state nearest +3, the higher on a tie (Mn4+, Co3+, Cr3+, Ni2+, Mo4+; not the permanganate or chromate
+    states that 'highest common state' gives). None for the noble gases."""
     states = el.common_oxidation_states
+    positive = [q for q in states if q > 0]
     if not states:
         return None
-    return max(states) if max(states) > 0 else min(states)
+    if (el.group in (16, 17) or el.symbol == "N") and min(states) < 0:
+        return min(states)
+    if not positive:
+        return min(states)
+    if el.block == "p":
+        return max(positive)
+    return min(positive, key=lambda q: (abs(q - 3), -q))
+
+
+def crystal_radius(el, q: int) -> float | None:
+    """Shannon crystal radius (Å) of ``el`` at charge ``q``: six-fold where tabulated (high spin where spin
+    matters), else the coordination nearest six; None where Shannon has no entry."""
+    table = el.data.get("Shannon radii", {}).get(str(q), {})
+    if not table:
+        return None
+    order = ["VI", "V", "VII", "IV", "VIII", "IVSQ", "IX", "III", "X", "II", "XII", "XIV", "I"]
+    cn = min(table, key=lambda c: order.index(c) if c in order else len(order))
+    spins = table[cn]
+    spin = "High Spin" if "High Spin" in spins else next(iter(spins))
+    radius = float(spins[spin]["crystal_radius"])
+    return radius if radius > 0 else None  # H+ is tabulated below zero: no size an ion model can use
 
 
 def build_ionic_table() -> tuple[list[str], np.ndarray]:
     """Descriptors of each element *as an ion*, (MAX_Z + 1, n); row 0 is padding.
 
     The atomic table tells Li from Na by electronegativity and atomic radius; what sets a hop's barrier is the
-    ion: its charge, its size (Shannon crystal radius at that charge, via pymatgen) and how stiffly it binds
-    oxygen (the softBV Morse parameters of Chen and Adams against O2-, as bvlain ships them, MIT). These let a
-    model place an ion it never trained on (Zn2+ beside Mg2+, K+ beyond Na+) instead of extrapolating
-    one-hot columns. bvlain has the parameters in a pickle with no public API, read here once when the table
-    is built, never at run time.
+    ion: its charge (``host_charge``), its size (Shannon crystal radius at that charge) and, for a cation, how
+    stiffly it binds oxygen (the softBV Morse parameters of Chen and Adams against O2-, as bvlain ships them,
+    MIT). These let a model place an ion it never trained on (Zn2+ beside Mg2+, K+ beyond Na+) instead of
+    extrapolating one-hot columns. bvlain keeps the parameters in a pickle with no public API: read here once,
+    when the table is built, never at run time. A missing value sits at its column's mean.
     """
     import pickle
     from importlib import resources as res
@@ -88,12 +112,12 @@ def build_ionic_table() -> tuple[list[str], np.ndarray]:
     cont = np.full((MAX_Z + 1, len(_IONIC)), np.nan)
     for z in range(1, MAX_Z + 1):
         el = Element.from_Z(z)
-        q = common_charge(el)
+        q = host_charge(el)
         if q is None:
             continue
-        radius = el.ionic_radii.get(q)
+        radius = crystal_radius(el, q)
         with_o = softbv.get(z, {}).get(q, {}).get(8, {}).get(-2) if q > 0 else None
-        cont[z] = [q, np.nan if radius is None else float(radius), np.nan if radius is None else q / float(radius),
+        cont[z] = [q, np.nan if radius is None else radius, np.nan if radius is None else q / radius,
                    *([with_o[k] for k in ("r_min", "alpha", "d0")] if with_o else [np.nan] * 3)]
     return _IONIC, _standardised(cont).astype(np.float32)
 

@@ -26,7 +26,6 @@ import numpy as np
 from pymatgen.core import Element, Species, Structure
 from scipy import ndimage
 
-from hopnet.data.elements import common_charge
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.hops import perpendicular_widths, symmetry_equivalent_sites
 from hopnet.vocabulary import elements_of
@@ -58,7 +57,7 @@ def blocked_above(ion: str) -> float:
 
 def mobile_ion_label(ion: str) -> str:
     """bvlain's name of the mobile ion, e.g. 'Li1+', 'Mg2+' (its highest common oxidation state)."""
-    return f"{ion}{common_charge(Element(ion))}+"
+    return f"{ion}{max(Element(ion).common_oxidation_states)}+"
 
 
 @dataclass
