@@ -130,9 +130,10 @@ def on_residual(baseline, y, fit_predict):
 
 
 def blend_model(members: list[str]):
-    """Per scheme, the equal-weight mean of stored protocol results' out-of-fold predictions. Nothing is fitted
-    and the weights are fixed at 1/n before any scoring, so the blend is judged on the same folds as its members
-    without learning from them."""
+    """Per scheme, the equal-weight mean of stored protocol results' out-of-fold predictions. The blend itself
+    fits nothing (weights fixed at 1/n), so it adds no leakage to its members'; but which members to blend was
+    chosen after seeing their rows, and the trees' settings come from CV on all 559 paths (``classical_ml.py``),
+    so read it as an upper estimate, not a protocol-clean model."""
     stored = {m: read_result(OUT / f"{m}.json")["schemes"] for m in members}
 
     def for_scheme(scheme):

@@ -466,15 +466,16 @@ def known_conductor_lines(k: dict) -> list[str]:
 
 
 PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior",
-                  "band-delta", "band-ionic", "blend-band+classical-bvse")
+                  "band-delta", "band-ionic", "band-bvse-input", "blend-band+classical-bvse")
 PROTOCOL_LABELS = {
     "median": "median of the training folds", "bvse": "BVSE barrier of the hop, linear fit",
     "clearance": "straight hop's clearance from the framework, linear fit",
     "classical": "path descriptors + boosted trees", "classical-bvse": "path descriptors + BVSE barrier + trees",
     "band": "hopnet band network, scratch (shipped recipe, one network)",
     "band-mpt": "hopnet band network from the MPT encoder", "band-prior": "hopnet band network from the hop prior",
-    "band-delta": "hopnet band network on the BVSE line's residual (Δ-learning)",
+    "band-delta": "hopnet band network on the BVSE line's residual (Δ-learning; BVSE of 0.3.1, 63 paths without)",
     "band-ionic": "hopnet band network with ionic element inputs",
+    "band-bvse-input": "hopnet band network with the hop's BVSE barrier as an input",
     "blend-band+classical-bvse": "mean of the band network and the trees with BVSE (fixed 1/2 weights)",
 }
 
@@ -539,7 +540,8 @@ def hop_label_lines() -> list[str]:
              f"them with the ion swapped for another of its charge, giving {sum(s for _, s, _ in hops):,} hops); "
              f"{sum(not r.get('hops') for r in rows):,} hosts gave none (no oxidation states, no ion pair within "
              f"5 Å, or time-out). {blocked:,} hops ({blocked / len(hops):.0%}) are blocked by `hopnet paths`' rule (their BVSE "
-             f"barrier above the ion's channel ceiling): hops through the framework, which the DFT set never has. Cost: {seconds / len(hops):.2f} s "
+             f"barrier above the ion's channel ceiling): mostly hops through the framework, which the DFT set "
+             f"rarely has. Cost: {seconds / len(hops):.2f} s "
              f"per labelled hop ({seconds / 3600:.1f} core-hours in all, one process).", "",
              "| ion | " + " | ".join(ions) + " |", "|---|" + "---|" * len(ions),
              "| hops | " + " | ".join(f"{sum(ion == i for ion, _, _ in hops):,}" for i in ions) + " |", "",

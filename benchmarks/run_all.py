@@ -70,8 +70,8 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/test_time.json", "python benchmarks/test_time.py --before 8a604bd --rounds 2", "8 min"),
     *[(f"{R}/protocol/{m}.json", f"python benchmarks/protocol.py --model {m}", "1 min")
       for m in ("median", "bvse", "clearance", "classical", "classical-bvse")],
-    (f"{R}/protocol/band.json", "python benchmarks/protocol.py --model band --schemes host --threads 1",
-     "65 min on 1 core (--shard 0/2 and 1/2 in two processes: 40 min)"),
+    (f"{R}/protocol/band.json", "python benchmarks/protocol.py --model band --schemes host,ion --threads 1",
+     "2.5 h on 1 core (--shard 0/2 and 1/2 in two processes: 80 min)"),
     (f"{R}/hop_labels/shard-0-of-1.jsonl.xz", "python benchmarks/hop_labels.py --hosts 12150 --shard 0/1 --timeout 60 "
      "&& xz -9 -k -f benchmarks/results/hop_labels/shard-0-of-1.jsonl", "47 min (the committed labels: the first 12,150 "
                                                                      "hosts of the plan)"),
@@ -81,6 +81,12 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "--encoder runs/prior/hopnet-prior-encoder.json --schemes host,ion --threads 1",
      "2 h on 1 core (two --shard processes: 1 h)"),
     (f"{R}/compile_speed.json", "python benchmarks/compile_speed.py --rounds 3", "8 min"),
+    (f"{R}/protocol/band-ionic.json", "python benchmarks/protocol.py --model band --ionic --schemes ion --threads 1",
+     "90 min on 1 core (two --shard processes: 50 min)"),
+    (f"{R}/protocol/band-bvse-input.json", "python benchmarks/protocol.py --model band --bvse-input --schemes ion "
+     "--threads 1", "90 min on 1 core (two --shard processes: 50 min)"),
+    (f"{R}/protocol/blend-band+classical-bvse.json", "python benchmarks/protocol.py --model blend --members "
+     "band,classical-bvse --schemes host,ion --force", "seconds (after band and classical-bvse)"),
     (f"{R}/protocol/band-delta.json", "python benchmarks/protocol.py --model band --delta --name band-delta "
      "--schemes host,ion --threads 1", "2.5 h on 1 core (two --shard processes: 75 min)"),
 ]

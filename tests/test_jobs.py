@@ -37,3 +37,5 @@ def test_paths_maker_refuses_a_gpu_the_worker_lacks(tiny_model_card):
     maker = HopnetPathsMaker(ion="Li", model=str(tiny_model_card), device="cuda")
     with pytest.raises(HopnetInputError, match="cuda asked for"):
         maker.make.original(maker, host)  # the job's body, as a worker runs it
+    with pytest.raises(ValueError, match="device must be one of cpu, cuda"):
+        HopnetPathsMaker(device="gpu")

@@ -56,6 +56,8 @@ def bvse_inputs(bvse: np.ndarray, train_idx: np.ndarray) -> np.ndarray:
     missing flag, so a hop without a barrier is not mistaken for an average one."""
     x = np.log1p(bvse)
     known = x[train_idx][np.isfinite(x[train_idx])]
+    if len(known) < 2 or not known.std() > 0:
+        raise ValueError("bvse_inputs: the training paths need at least two different BVSE barriers")
     z = (x - known.mean()) / known.std()
     missing = ~np.isfinite(z)
     return np.stack([np.where(missing, 0.0, z), missing.astype(float)], axis=1)

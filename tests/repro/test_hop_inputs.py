@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from hopnet.graphs.builder import graph_from_band
@@ -12,12 +13,15 @@ def test_bvse_inputs_are_scaled_on_the_training_paths_and_flag_a_missing_barrier
     x = bvse_inputs(bvse, train_idx=np.array([0, 1]))
     np.testing.assert_allclose(x[:2, 0], [-1.0, 1.0])  # log1p: 0 and 1, standardised on those two alone
     assert x[2].tolist() == [0.0, 1.0] and x[3, 1] == 0.0 and x[3, 0] > 1  # the test path is not clipped
+    with pytest.raises(ValueError, match="two different"):
+        bvse_inputs(bvse, train_idx=np.array([2, 3]))
 
 
 def test_the_head_reads_the_hop_numbers(test_entries, tiny):
     torch.manual_seed(0)
     graphs = [graph_from_band(e.band, tiny.graph) for e in test_entries[:3]]
     model = HopInputALIGNN(tiny, 2).eval()
+    torch.nn.init.zeros_(model.hop_linear.weight)  # the head alone must carry the numbers through
     low = model(collate_hop_inputs([(g, np.array([-1.0, 0.0])) for g in graphs]))
     high = model(collate_hop_inputs([(g, np.array([2.0, 0.0])) for g in graphs]))
     assert low.shape == (3,) and torch.all(low != high)

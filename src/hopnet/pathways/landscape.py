@@ -47,7 +47,7 @@ EMPTY_SITE_SEPARATION = 1.5
 MAX_EMPTY_SITES = 24
 EMPTY_SITE_WINDOW = 0.5  # of the ion's ceiling: a site much higher than the occupied ones is rarely visited
 MINIMUM_WINDOW = 5  # grid points (1.25 Å at the default resolution) within which a minimum is lowest
-BLOCKED_ABOVE = {"Ca": 9.3, "K": 43.1, "Li": 4.3, "Mg": 3.8, "Na": 22.3, "other": 6.7}
+BLOCKED_ABOVE = {"Ca": 15.3, "K": 43.1, "Li": 4.3, "Mg": 3.8, "Na": 22.3, "other": 7.9}
 
 
 def blocked_above(ion: str) -> float:
@@ -66,7 +66,7 @@ class Landscape:
 
     energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
     lattice: np.ndarray
-    oxidation_states: str = "structure"  # where they came from: structure / bond valence / composition
+    oxidation_states: str = "structure"  # where they came from: structure / bond valence / composition / MIXED_VALENCE
 
     def hop_barrier(self, start_frac, end_frac) -> float:
         """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
@@ -194,6 +194,8 @@ def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
     return bool(reached & set(np.unique(labels[end & mask])))
 
 
+# Where a landscape's oxidation states came from when a mixed-valence cation had to take its average state.
+MIXED_VALENCE = "composition, mixed valence averaged"
 # Species bvlain refuses when it assigns valences itself (no bond-valence parameters for them).
 FORBIDDEN_SPECIES = ("O-", "P3-")
 
@@ -224,12 +226,12 @@ def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
     # A whole-number assignment first; else one where a cation carries the average of a mixed valence
     # (LiMn2O4: Mn3.5+). bvlain looks up its Morse parameters by the anion's charge alone and uses a cation's
     # charge only in the Coulomb repulsion, where an average is what the mixed lattice presents to the ion.
-    for guess, origin in [(g, "composition") for g in usable if all(float(v).is_integer() for v in g.values())] + \
-            [(g, "composition, mixed valence averaged") for g in usable]:
+    whole = [g for g in usable if all(float(v).is_integer() for v in g.values())]
+    if usable:
         decorated = structure.copy()
         decorated.add_oxidation_state_by_element({el: int(v) if float(v).is_integer() else float(v)
-                                                  for el, v in guess.items()})
-        return decorated, origin
+                                                  for el, v in (whole or usable)[0].items()})
+        return decorated, "composition" if whole else MIXED_VALENCE
     raise ValueError("no usable oxidation states: the bond-valence analyser assigns none, and the composition "
                      "balances only with non-integer anion states or with O-/P3-, which have no bond-valence "
                      "parameters")

@@ -20,7 +20,7 @@ from jobflow import Maker, job
 from pydantic import BaseModel
 from pymatgen.core import Structure
 
-from hopnet.vocabulary import DEFAULT_MAX_HOP
+from hopnet.vocabulary import DEFAULT_MAX_HOP, DEVICES
 
 
 class HopnetPathsDocument(BaseModel):
@@ -53,7 +53,11 @@ class HopnetPathsMaker(Maker):
     mechanism: str | None = None  # vacancy (default) or interstitial
     channels: bool = True
     threads: int = 1
-    device: str = "cpu"  # cuda on a GPU worker; checked when the model loads (no silent CPU run)
+    device: str = "cpu"  # cuda on a GPU worker; a worker without one fails the job (no silent CPU run)
+
+    def __post_init__(self):
+        if self.device not in DEVICES:  # caught where the flow is built, not on a worker hours later
+            raise ValueError(f"HopnetPathsMaker: device must be one of {', '.join(DEVICES)}, not {self.device!r}")
 
     @job
     def make(self, structure: Structure) -> HopnetPathsDocument:
