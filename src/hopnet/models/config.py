@@ -22,7 +22,8 @@ class ModelConfig(BaseModel):
     path_flag: bool = Field(False, description="mark path-image atoms in the node features (no CV gain measured)")
     ionic_inputs: bool = Field(
         False, description="add each element's ionic descriptors (charge, crystal radius, softBV parameters with O2-) "
-        "to its atomic ones, so an ion never trained on is placed among those that were"
+        "to its atomic ones, so an ion never trained on is placed among those that were (no leave-one-ion-out gain "
+        "measured)"
     )
     readout: Literal["mean", "mean+path"] = Field(
         "mean+path", description="pool all atoms, or all atoms concatenated with the path images"
