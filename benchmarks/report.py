@@ -519,8 +519,8 @@ def protocol_lines() -> list[str]:
               "structural family (every family held out whole); leave one ion out for each ion with at least 20 "
               "paths. Brackets: 95 % bootstrap intervals resampling hosts (1,000 draws, seed 0). Pair order: share "
               "of within-host pairs of paths (different DFT Em) put in the right order. Network rows are one network "
-              "each (seed 0); their seed-to-seed spread on these folds was not measured (on the test split one "
-              "network varies by about 0.02 eV MAE). The test split is not used. Commands:"]
+              "each (seed 0); their seed-to-seed spread on these folds was not measured (the paper-test table gives "
+              "one network's spread over 5 seeds). The test split is not used. Commands:"]
     lines += [f"- `{found[n]['command']}` ({found[n]['machine']})" for n in names]
     return lines
 
