@@ -102,13 +102,14 @@ def band_model(entries, y, args):
     cfg = TrainConfig(model=ModelConfig(ionic_inputs=args.ionic), epochs=args.epochs, threads=args.threads, seed=args.seed,
                       init=args.encoder)
     _, graphs, _, hosts = split_graphs("train", cfg.model.graph)
+    bvse = bvse_values(entries) if args.bvse_input else None
 
     def fit_predict(train_idx, target, test_idx, tag):
         inputs, extra = graphs, {}
         if args.bvse_input:  # the hop's barrier beside the pooled graph vector, scaled on the training folds
             from hopnet_repro.hop_inputs import HopInputALIGNN, bvse_inputs, collate_hop_inputs
 
-            hop = bvse_inputs(bvse_values(entries), train_idx)
+            hop = bvse_inputs(bvse, train_idx)
             inputs = list(zip(graphs, hop))
             extra = {"build": lambda c: HopInputALIGNN(c, hop.shape[1]), "collate_fn": collate_hop_inputs}
         result = fit([inputs[i] for i in train_idx], target, cfg, groups=hosts[train_idx],

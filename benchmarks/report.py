@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 from hopnet_repro.results import RESULTS, read_result
 
@@ -535,7 +536,7 @@ def hop_label_lines() -> list[str]:
     if not rows:
         return []
     hops = [(r["ion"], "replaces" in r, h) for r in rows for h in r.get("hops", [])]
-    ions = sorted({ion for ion, _, _ in hops}, key=lambda i: -sum(ion == i for ion, _, _ in hops))
+    per_ion = Counter(ion for ion, _, _ in hops).most_common()
     blocked = sum(h["bvse"] is None or h["bvse"] > blocked_above(ion) for ion, _, h in hops)
     seconds = sum(r["seconds"] for r in rows)
     lines = [f"{len(hops):,} hops labelled in {len(rows):,} hosts visited ({sum('replaces' in r for r in rows):,} of "
@@ -545,8 +546,8 @@ def hop_label_lines() -> list[str]:
              f"barrier above the ion's channel ceiling): mostly hops through the framework, which the DFT set "
              f"rarely has. Cost: {seconds / len(hops):.2f} s "
              f"per labelled hop ({seconds / 3600:.1f} core-hours in all, one process).", "",
-             "| ion | " + " | ".join(ions) + " |", "|---|" + "---|" * len(ions),
-             "| hops | " + " | ".join(f"{sum(ion == i for ion, _, _ in hops):,}" for i in ions) + " |", "",
+             "| ion | " + " | ".join(ion for ion, _ in per_ion) + " |", "|---|" + "---|" * len(per_ion),
+             "| hops | " + " | ".join(f"{n:,}" for _, n in per_ion) + " |", "",
              "Labels: `bvse` (the hop's BVSE barrier, as `hopnet paths` computes it) and `clearance` (closest "
              "approach of the straight hop to a framework atom). What each alone knows about DFT Em is in the "
              "protocol table (rows *BVSE barrier* and *clearance*, linear fits; Spearman column); the static CHGNet "

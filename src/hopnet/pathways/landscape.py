@@ -66,7 +66,7 @@ class Landscape:
 
     energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
     lattice: np.ndarray
-    oxidation_states: str = "structure"  # where they came from: structure / bond valence / composition / MIXED_VALENCE
+    oxidation_states: str = "structure"  # where they came from: structure / bond valence / GUESSED_STATES
 
     def hop_barrier(self, start_frac, end_frac) -> float:
         """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
@@ -194,8 +194,11 @@ def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
     return bool(reached & set(np.unique(labels[end & mask])))
 
 
-# Where a landscape's oxidation states came from when a mixed-valence cation had to take its average state.
+# Where a landscape's oxidation states came from when they were guessed from the composition alone: whole
+# numbers, or a mixed-valence cation at its average state. Channel checks on either are less certain.
+COMPOSITION = "composition"
 MIXED_VALENCE = "composition, mixed valence averaged"
+GUESSED_STATES = (COMPOSITION, MIXED_VALENCE)
 # Species bvlain refuses when it assigns valences itself (no bond-valence parameters for them).
 FORBIDDEN_SPECIES = ("O-", "P3-")
 
@@ -231,7 +234,7 @@ def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
         decorated = structure.copy()
         decorated.add_oxidation_state_by_element({el: int(v) if float(v).is_integer() else float(v)
                                                   for el, v in (whole or usable)[0].items()})
-        return decorated, "composition" if whole else MIXED_VALENCE
+        return decorated, COMPOSITION if whole else MIXED_VALENCE
     raise ValueError("no usable oxidation states: the bond-valence analyser assigns none, and the composition "
                      "balances only with non-integer anion states or with O-/P3-, which have no bond-valence "
                      "parameters")

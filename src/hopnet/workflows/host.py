@@ -23,7 +23,7 @@ from hopnet.pathways.hops import (
     percolation_barriers,
     symmetry_equivalent_sites,
 )
-from hopnet.pathways.landscape import MIXED_VALENCE, blocked_above, bvse_landscape, empty_sites
+from hopnet.pathways.landscape import GUESSED_STATES, blocked_above, bvse_landscape, empty_sites
 from hopnet.predictor import BarrierModel
 from hopnet.vocabulary import DEFAULT_MAX_HOP, GOOD_CONDUCTOR_EM, check_max_hop, is_good_conductor, parse_ion
 
@@ -214,7 +214,7 @@ def _landscapes(structures: list[Structure], ion: str, source: str, notes: list[
     for structure in structures:
         try:
             found.append(bvse_landscape(structure, ion, source=source))
-            if found[-1].oxidation_states in ("composition", MIXED_VALENCE):
+            if found[-1].oxidation_states in GUESSED_STATES:
                 note = (f"oxidation states from the {found[-1].oxidation_states} (the bond-valence analyser found "
                         "no charge-balanced assignment): channel checks are less certain")
                 if note not in notes:

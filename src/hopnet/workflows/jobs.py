@@ -65,9 +65,9 @@ class HopnetPathsMaker(Maker):
         from hopnet.workflows.host import analyse_host
         from hopnet.workflows.screening import model_identity, worker_model
 
-        report = analyse_host(structure, self.ion, worker_model(self.model, self.threads, device=self.device), self.max_hop,
-                              mechanism=self.mechanism, source=structure.composition.reduced_formula,
-                              channels=self.channels)
+        model = worker_model(self.model, self.threads, device=self.device)
+        report = analyse_host(structure, self.ion, model, self.max_hop, mechanism=self.mechanism,
+                              source=structure.composition.reduced_formula, channels=self.channels)
         return HopnetPathsDocument(
             formula=report.formula, ion=report.ion, structure=structure.as_dict(),
             hops=report.as_dict()["hops"], mechanism=report.mechanism, percolation=report.percolation,
