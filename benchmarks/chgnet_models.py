@@ -121,7 +121,7 @@ if __name__ == "__main__":
     D = np.array([band_descriptors(e.band) for e in train])
     D_test = np.array([band_descriptors(e.band) for e in test])
     oof = np.mean([read_result(p)["oof"] for p in args.alignn_cv], axis=0)[:, None]
-    alignn_test = np.array([p.em for p in load_model(args.alignn_model).predict_band([e.band for e in test])])[:, None]
+    alignn_test = np.array([p.em for p in load_model(args.alignn_model).predict_bands([e.band for e in test])])[:, None]
     designs = {
         "chgnet": (Xc, Xc_test, np.zeros(len(y)), np.zeros(len(y_test))),
         "delta": (Xc, Xc_test, np.clip(static, 0, DELTA_CAP), np.clip(static_test, 0, DELTA_CAP)),

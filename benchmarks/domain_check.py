@@ -58,7 +58,7 @@ if __name__ == "__main__":
     result = {"cv": flag_summary(relative, np.abs(oof - y), 1.0), "cv_file": str(args.cv)}
     model = load_model()
     test = load_barriers("test")
-    preds = model.predict_band([e.band for e in test])
+    preds = model.predict_bands([e.band for e in test])
     test_graphs = split_graphs("test", model.graph_config)[1]
     test_distance = model.embedding_domain.distance(embed(model.members[0].model, test_graphs))
     result["test_shipped"] = flag_summary(test_distance / model.embedding_domain.threshold,

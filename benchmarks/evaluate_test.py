@@ -31,13 +31,13 @@ if __name__ == "__main__":
 
     test, train = load_barriers("test"), load_barriers("train")
     model = load_model(args.model, threads=2)
-    preds = model.predict_band([e.band for e in test])
+    preds = model.predict_bands([e.band for e in test])
     y, p = np.array([e.em for e in test]), np.array([x.em for x in preds])
     member_metrics = []
     if len(model.members) > 1:  # each network of the ensemble alone: the seed-to-seed spread
         for member in model.members:
             single = BarrierModel([member], model.card)
-            member_metrics.append(all_metrics(y, [x.em for x in single.predict_band([e.band for e in test])]))
+            member_metrics.append(all_metrics(y, [x.em for x in single.predict_bands([e.band for e in test])]))
     seen_hosts = {host_key(e.band) for e in train}
     new_host = np.array([host_key(e.band) not in seen_hosts for e in test])
     result = {
@@ -55,7 +55,7 @@ if __name__ == "__main__":
         "ensemble_std_mean": float(np.mean([x.em_std for x in preds])) if preds[0].em_std is not None else None,
         "paper": paper_test_rows([e.sys_name for e in test]),
         "per_path": [{"sys_name": e.sys_name, "ion": e.ion, "em_true": e.em, "em_pred": float(q.em), "em_std": q.em_std,
-                      "out_of_domain": q.domain_warnings} for e, q in zip(test, preds)],
+                      "out_of_domain": [str(f) for f in q.flags]} for e, q in zip(test, preds)],
     }
     args.out.mkdir(parents=True, exist_ok=True)
     write_result(args.out / f"test_{args.name}.json", result)

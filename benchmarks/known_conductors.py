@@ -14,19 +14,16 @@ reported apart. Writes benchmarks/results/known_conductors.json.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import platform
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
 
 from hopnet.errors import HopnetInputError
-from hopnet.pathways.landscape import mobile_ion_label
+from hopnet.chemistry.bvse import run_bvse
 from hopnet.predictor import load_model
 from hopnet.structures import read_structure
 from hopnet.workflows.host import analyse_host
@@ -42,19 +39,6 @@ def dimensionality(energies: dict[int, float | None]) -> int:
         return 0
     return max(d for d in (1, 2, 3) if energies.get(d) is not None and np.isfinite(energies[d])
                and energies[d] <= REACH * max(first, 1e-3))
-
-
-def bvse_host(structure, ion: str) -> dict[int, float]:
-    from bvlain import Lain
-
-    calc = Lain(verbose=False)
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        decorated = all(getattr(s.specie, "oxi_state", None) is not None for s in structure)
-        calc.read_structure(structure, oxi_check=not decorated)
-        calc.bvse_distribution(mobile_ion=mobile_ion_label(ion))
-        e = calc.percolation_barriers()
-    return {d: float(e[f"E_{d}D"]) if np.isfinite(e[f"E_{d}D"]) else None for d in (1, 2, 3)}
 
 
 def spearman(rows: list[dict], key: str) -> float | None:
@@ -88,7 +72,7 @@ if __name__ == "__main__":
             ordered = structure if structure.is_ordered else None
             if ordered is None:
                 raise ValueError("bvlain reads ordered structures only")
-            energies = bvse_host(ordered, host["ion"])
+            energies = run_bvse(ordered, host["ion"], source=host["id"]).percolation()
             row.update(bvse_1d=energies[1], bvse_percolation=energies, bvse_dimensionality=dimensionality(energies))
         except Exception as exc:  # noqa: BLE001 - a baseline failing on one host is a row, not a stop
             row["bvse_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0]

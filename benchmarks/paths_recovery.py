@@ -104,7 +104,7 @@ if __name__ == "__main__":
             failed.append(f"{group[0].formula}: {err}")
             matched, bands = [None] * len(group), {}
         model = models[fold_of[idx[0]]]
-        pred = dict(zip(bands, (p.em for p in model.predict_band(list(bands.values()))))) if bands else {}
+        pred = dict(zip(bands, (p.em for p in model.predict_bands(list(bands.values()))))) if bands else {}
         path_pred = [pred[class_of[h].index] if h is not None else np.nan for h in matched]
         found += sum(h is not None for h in matched)
         too_long += sum(h is None and e.band.hop_length > DEFAULT_MAX_HOP for h, e in zip(matched, group))

@@ -70,7 +70,7 @@ def summarise(rows: list[dict], test, method: str, command: str, n_planned: int,
     entries = [by_name[r["sys_name"]] for r in ok]
     model = load_model(threads=1)
     t0 = time.perf_counter()
-    ours = model.predict_band([e.band for e in entries]) if entries else []
+    ours = model.predict_bands([e.band for e in entries]) if entries else []
     ours_seconds = (time.perf_counter() - t0) / max(len(entries), 1)
     y = np.array([e.em for e in entries])
     seconds = np.array([r["seconds"] for r in ok])

@@ -82,7 +82,7 @@ if __name__ == "__main__":
                 m.model(batch)
         t_model = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model.predict_band(bands)
+    model.predict_bands(bands)
     t_end = time.perf_counter() - t0
 
     n_train = len(train)

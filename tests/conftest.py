@@ -116,3 +116,17 @@ def interrupt_after(monkeypatch):
         return Stop
 
     return arm
+
+
+@pytest.fixture(scope="session")
+def hop_result():
+    """A factory of one priced hop (``HopResult``): Em and spread given, the rest a plain 3 Å Li1-Li1 hop."""
+    from hopnet.workflows.host import HopResult
+
+    def make(em: float, std: float | None, **fields):
+        values = dict(hop=0, start_site=0, end_site=1, start_label="Li1", end_label="Li1", start_wyckoff="4a",
+                      end_wyckoff="4a", image=(0, 0, 0), length=3.0, multiplicity=2, supercell_atoms=80, em=em,
+                      em_std=std, good_conductor=em < 0.65, bvse_barrier=1.0)
+        return HopResult(**{**values, **fields})
+
+    return make

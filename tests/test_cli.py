@@ -274,15 +274,16 @@ def test_usage_errors_are_one_line_with_exit_2(capsys):
     assert code == 0 and out.startswith("hopnet ")
 
 
-def test_paths_plot_keeps_legend_off_the_bars_and_error_bars_above_zero():
+def test_paths_plot_keeps_legend_off_the_bars_and_error_bars_above_zero(hop_result):
     from matplotlib.container import ErrorbarContainer
 
     from hopnet.plots import pathway_figure
-    from hopnet.workflows.host import HopResult, PathwayReport
+    from hopnet.workflows.host import PathwayReport
 
-    hops = [HopResult(i, 0, 1, (0, 0, 0), 3.0 + i, 2, 80, em, std, em < 0.65)
+    hops = [hop_result(em, std, hop=i, length=3.0 + i)
             for i, (em, std) in enumerate([(0.05, 0.3), (0.4, 0.2), (1.2, 0.5)])]
-    report = PathwayReport("x.cif", "LiX", "Li", "vacancy", hops, {"1D": 0.05, "2D": 0.4, "3D": 1.2})
+    report = PathwayReport(source="x.cif", formula="LiX", ion="Li", mechanism="vacancy", hops=hops,
+                           percolation={"1D": 0.05, "2D": 0.4, "3D": 1.2})
     fig = pathway_figure(report)
     ax = fig.axes[0]
     fig.canvas.draw()

@@ -7,6 +7,7 @@ from hopnet.cli.main import EXIT_BAD_INPUT, main
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.disorder import MAX_ORDERING_ATOMS, node_structure, sample_ordering, whole_cell
 from hopnet.structures import read_structure
+from hopnet.workflows.settings import HostSettings
 
 
 def half_filled_rock_salt(a: float = 4.2, li: float = 0.5) -> Structure:
@@ -60,13 +61,13 @@ def test_paths_answers_a_disordered_host_with_a_spread_over_orderings(tiny_model
     from hopnet.workflows.host import analyse_host
 
     model = load_model(tiny_model_card)
-    report = analyse_host(half_filled_rock_salt(), "Li", model, orderings=3, seed=0)
+    report = analyse_host(half_filled_rock_salt(), HostSettings(ion="Li", orderings=3, seed=0), model)
     assert report.orderings == 3 and report.ordering_seed == 0
     assert report.hops and all(h.em_std is not None for h in report.hops)
-    ranges = [r for r in report.percolation_range.values() if r]
-    assert ranges and all(lo <= hi for lo, hi in ranges)
+    ranges = {dim: r for dim, r in report.percolation_range.items() if r}
+    assert ranges and all(lo <= report.percolation[dim] <= hi for dim, (lo, hi) in ranges.items())  # headline inside
     assert report.percolation["3D"] is not None  # the fcc Li sublattice connects in 3D
-    again = analyse_host(half_filled_rock_salt(), "Li", model, orderings=3, seed=0)
+    again = analyse_host(half_filled_rock_salt(), HostSettings(ion="Li", orderings=3, seed=0), model)
     assert [h.em for h in again.hops] == [h.em for h in report.hops]  # seeded: the same orderings
 
 
@@ -90,11 +91,13 @@ def test_a_disordered_host_too_large_to_order_is_one_line(tmp_path, capsys, tiny
 def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_model_card):
     """A hop blocked in one ordering's landscape but open in another's is open (the partial atoms move),
     and the ordering in which it is blocked forms no network of its own."""
+    from hopnet.chemistry.oxidation import OxidationOrigin
+    from hopnet.pathways import landscape
     from hopnet.predictor import load_model
     from hopnet.workflows import host
 
     class Fixed:
-        oxidation_states = "structure"
+        oxidation_states = OxidationOrigin.STRUCTURE
 
         def __init__(self, barrier):
             self.barrier = barrier
@@ -108,8 +111,9 @@ def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_mo
         made.append(structure)
         return Fixed(100.0 if len(made) == 1 else 0.5)  # the first ordering blocks every hop
 
-    monkeypatch.setattr(host, "bvse_landscape", fake_landscape)
-    report = host.analyse_host(half_filled_rock_salt(), "Li", load_model(tiny_model_card), orderings=3, seed=0)
+    monkeypatch.setattr(landscape, "bvse_landscape", fake_landscape)
+    report = host.analyse_host(half_filled_rock_salt(), HostSettings(ion="Li", orderings=3, seed=0),
+                               load_model(tiny_model_card))
     assert len(made) == 3 and all(h.valid and h.bvse_barrier == 0.5 for h in report.hops)
     assert report.percolation["1D"] is not None
     assert report.percolation_range["1D"] is None  # one ordering has no open hop, so no network

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from hopnet.errors import HopnetInputError
+from hopnet.flags import FlagKind
 from hopnet.models.domain import EmbeddingDomain
 from hopnet.predictor import load_model
 
@@ -34,6 +35,6 @@ def test_bands_beyond_the_threshold_are_flagged(tiny_model_card, test_entries, c
     model = load_model(tiny_model_card)
     assert model.embedding_domain is not None
     strict = card_copy(lambda card: card["domain"]["embedding"].update(threshold=0.0))  # everything is now "far"
-    flagged = load_model(strict).predict_band(bands)
-    assert all(any("unlike the training bands" in w for w in p.domain_warnings) for p in flagged)
-    assert [p.em for p in flagged] == [p.em for p in model.predict_band(bands)]  # the check never moves Em
+    flagged = load_model(strict).predict_bands(bands)
+    assert all(any(f.kind is FlagKind.EMBEDDING for f in p.flags) for p in flagged)
+    assert [p.em for p in flagged] == [p.em for p in model.predict_bands(bands)]  # the check never moves Em

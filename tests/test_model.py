@@ -55,7 +55,7 @@ def test_ionic_inputs_widen_the_atoms_and_order_the_ions_physically():
 def test_framework_elements_get_the_charge_they_carry_in_a_host():
     from pymatgen.core.periodic_table import Element
 
-    from hopnet.data.elements import crystal_radius, host_charge
+    from hopnet.chemistry.charges import crystal_radius, host_charge
 
     charges = {s: host_charge(Element(s)) for s in ("S", "Se", "Cl", "N", "O", "P", "Si", "Mn", "Co", "Ni", "Li", "Zn")}
     assert charges == {"S": -2, "Se": -2, "Cl": -1, "N": -3, "O": -2, "P": 5, "Si": 4, "Mn": 4, "Co": 3, "Ni": 2,
@@ -77,8 +77,8 @@ def test_a_compiled_model_predicts_what_the_eager_one_does(test_entries, tiny_mo
     from hopnet.predictor import load_model
 
     bands = [e.band for e in test_entries[:40]]
-    eager = load_model(tiny_model_card).predict_band(bands, batch_size=16)
-    compiled = load_model(tiny_model_card, compiled=True).predict_band(bands, batch_size=16)  # 3 batch shapes
+    eager = load_model(tiny_model_card).predict_bands(bands, batch_size=16)
+    compiled = load_model(tiny_model_card, compiled=True).predict_bands(bands, batch_size=16)  # 3 batch shapes
     assert max(abs(a.em - b.em) for a, b in zip(eager, compiled)) <= 1e-5
 
 
@@ -89,10 +89,10 @@ def test_the_device_is_where_the_networks_run(test_entries, tiny_model_card):
     bands = [e.band for e in test_entries[:3]]
     cpu = load_model(tiny_model_card, device="cpu")
     assert all(p.device.type == "cpu" for m in cpu.members for p in m.model.parameters())
-    assert [p.em for p in cpu.predict_band(bands)] == [p.em for p in load_model(tiny_model_card).predict_band(bands)]
+    assert [p.em for p in cpu.predict_bands(bands)] == [p.em for p in load_model(tiny_model_card).predict_bands(bands)]
     if not torch.cuda.is_available():  # no silent fall-back: the user asked for a GPU
         with pytest.raises(HopnetInputError, match="no CUDA GPU"):
             load_model(tiny_model_card, device="cuda")
     else:
-        gpu = load_model(tiny_model_card, device="cuda").predict_band(bands)
-        assert max(abs(a.em - b.em) for a, b in zip(gpu, cpu.predict_band(bands))) <= 1e-4
+        gpu = load_model(tiny_model_card, device="cuda").predict_bands(bands)
+        assert max(abs(a.em - b.em) for a, b in zip(gpu, cpu.predict_bands(bands))) <= 1e-4

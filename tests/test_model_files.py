@@ -4,23 +4,24 @@ import numpy as np
 import pytest
 
 from hopnet.errors import HopnetInputError
+from hopnet.flags import FlagKind
 from hopnet.models.card import read_card, write_card
 from hopnet.predictor import load_model
 
 
 def test_loaded_ensemble_predicts_with_spread(tiny_model_card, test_entries):
     model = load_model(tiny_model_card)
-    preds = model.predict_band([e.band for e in test_entries[:3]])
+    preds = model.predict_bands([e.band for e in test_entries[:3]])
     assert len(model.members) == 2
     assert all(p.em_std is not None and p.em_std >= 0 for p in preds)
-    again = load_model(tiny_model_card).predict_band([e.band for e in test_entries[:3]])
+    again = load_model(tiny_model_card).predict_bands([e.band for e in test_entries[:3]])
     assert [p.em for p in preds] == [p.em for p in again]  # bit-identical across loads
 
 
 def test_card_calibration_factor_scales_the_spread_only(tiny_model_card, test_entries, card_copy):
     bands = [e.band for e in test_entries[:3]]
-    raw = load_model(tiny_model_card).predict_band(bands)
-    calibrated = load_model(card_copy(lambda card: card.update(uncertainty={"scale": 2.5}))).predict_band(bands)
+    raw = load_model(tiny_model_card).predict_bands(bands)
+    calibrated = load_model(card_copy(lambda card: card.update(uncertainty={"scale": 2.5}))).predict_bands(bands)
     assert [p.em for p in calibrated] == [p.em for p in raw]
     assert [p.em_std for p in calibrated] == pytest.approx([2.5 * p.em_std for p in raw])
 
@@ -49,10 +50,10 @@ def test_not_a_card_is_refused(tmp_path):
 
 def test_out_of_domain_inputs_are_flagged(tiny_model_card, test_entries):
     model = load_model(tiny_model_card)
-    preds = model.predict_band([e.band for e in test_entries])
-    flagged = [p for p in preds if p.domain_warnings]
+    preds = model.predict_bands([e.band for e in test_entries])
+    flagged = [p for p in preds if p.flags]
     assert flagged, "the tiny model saw 40 paths; some test elements must be new to it"
-    assert any("never seen" in w for p in flagged for w in p.domain_warnings)
+    assert any(f.kind is FlagKind.UNSEEN_ELEMENT for p in flagged for f in p.flags)
     assert np.all(np.isfinite([p.em for p in preds]))
 
 

@@ -8,6 +8,7 @@ from pymatgen.core import Lattice, Structure
 from hopnet.cli.main import EXIT_BAD_INPUT, main
 from hopnet.errors import HopnetInputError
 from hopnet.examples import example_path
+from hopnet.flags import FlagKind
 from hopnet.pathways.hops import (
     Hop,
     distinct_hops,
@@ -18,6 +19,13 @@ from hopnet.pathways.hops import (
 )
 
 LFP = example_path("LiFePO4_host.cif")
+
+
+def li(**fields):
+    """Host settings for Li hops (``HostSettings`` with everything else at its default)."""
+    from hopnet.workflows.settings import HostSettings
+
+    return HostSettings(ion=fields.pop("ion", "Li"), **fields)
 
 
 def simple_cubic_li(a=3.0):
@@ -115,7 +123,7 @@ def test_too_short_max_hop_is_a_clear_error():
     with pytest.raises(HopnetInputError, match="raise --max-hop"):
         from hopnet.workflows.host import analyse_host
 
-        analyse_host(simple_cubic_li(), "Li", model=None, max_hop=2.0)
+        analyse_host(simple_cubic_li(), li(max_hop=2.0), model=None)
 
 
 def test_an_oxidation_state_cif_gives_identical_numbers_and_no_element_warning(tmp_path, tiny_model_card):
@@ -128,12 +136,12 @@ def test_an_oxidation_state_cif_gives_identical_numbers_and_no_element_warning(t
     decorated.add_oxidation_state_by_element({"Li": 1, "Fe": 2, "P": 5, "O": -2})
     decorated.to(filename=str(tmp_path / "ox.cif"))
     model = load_model(tiny_model_card)
-    a = analyse_host(plain, "Li", model)
-    b = analyse_host(read_structure(tmp_path / "ox.cif"), "Li+", model)
+    a = analyse_host(plain, li(), model)
+    b = analyse_host(read_structure(tmp_path / "ox.cif"), li(ion="Li+"), model)
     assert str(read_structure(tmp_path / "ox.cif")[0].specie).endswith("+")  # the CIF kept its charges
     assert [h.em for h in a.hops] == [h.em for h in b.hops] and a.percolation == b.percolation
-    assert [h.warnings for h in a.hops] == [h.warnings for h in b.hops]
-    assert not any("never seen" in w for h in b.hops for w in h.warnings)
+    assert [h.flags for h in a.hops] == [h.flags for h in b.hops]
+    assert not any(f.kind is FlagKind.UNSEEN_ELEMENT for h in b.hops for f in h.flags)
 
 
 @pytest.fixture(scope="module")
@@ -147,14 +155,14 @@ def test_the_bond_valence_landscape_blocks_hops_through_the_coo2_slab(licoo2, ti
     from hopnet.predictor import load_model
     from hopnet.workflows.host import analyse_host
 
-    report = analyse_host(licoo2, "Li", load_model(tiny_model_card))
+    report = analyse_host(licoo2, li(), load_model(tiny_model_card))
     in_plane = [h for h in report.hops if abs(h.length - 2.816) < 0.01][0]
     across = [h for h in report.hops if not h.valid]
     assert in_plane.valid and across and all(h.length > 4.9 for h in across)  # the interlayer hops
     assert all(h.bvse_barrier > in_plane.bvse_barrier + 3 for h in across)
     assert report.percolation["2D"] is not None and report.percolation["3D"] is None  # layered: 2D
-    assert "blocked" in across[0].warnings[0]
-    unchecked = analyse_host(licoo2, "Li", load_model(tiny_model_card), channels=False)
+    assert across[0].flags[0].kind is FlagKind.BLOCKED and not across[0].out_of_domain
+    unchecked = analyse_host(licoo2, li(channels=False), load_model(tiny_model_card))
     assert all(h.valid and h.bvse_barrier is None for h in unchecked.hops)
 
 
@@ -211,21 +219,27 @@ def test_paths_with_one_site_finds_the_b_channel_of_fepo4(tmp_path, capsys, tiny
     assert report["percolation"]["1D"] is not None
 
 
-def test_verdict_follows_the_deciding_hop_and_its_spread():
-    from hopnet.workflows.host import HopResult, PathwayReport, verdict
+def test_verdict_follows_the_deciding_hop_and_its_spread_and_names_why(hop_result):
+    from hopnet.flags import Flag
+    from hopnet.workflows.host import PathwayReport, verdict
 
-    def report(em, std, warnings=()):
-        hop = HopResult(0, 0, 1, (0, 0, 0), 3.0, 2, 80, em, std, em < 0.65, 1.0, True, list(warnings))
-        return PathwayReport("x", "LiX", "Li", "vacancy", [hop], {"1D": em, "2D": None, "3D": None},
-                             {"1D": 0, "2D": None, "3D": None})
+    def report(em, std, flags=()):
+        hop = hop_result(em, std, flags=list(flags))
+        return PathwayReport(source="x", formula="LiX", ion="Li", mechanism="vacancy", hops=[hop],
+                             percolation={"1D": em, "2D": None, "3D": None}, bottleneck={"1D": 0, "2D": None, "3D": None})
 
-    assert verdict(report(0.3, 0.1)) == "good"
-    assert verdict(report(0.9, 0.1)) == "poor"
-    assert verdict(report(0.6, 0.1)) == "uncertain"  # 0.5-0.7 straddles 0.65 eV
-    assert verdict(report(0.3, 0.1, ["mobile ion Cs not among training ions"])) == "uncertain"
+    assert verdict(report(0.3, 0.1)) == ("good", "1D network at 0.30 ± 0.10 eV (hop 0), below 0.65 eV")
+    assert verdict(report(0.9, 0.1))[0] == "poor"
+    word, why = verdict(report(0.6, 0.1))
+    assert word == "uncertain" and "straddles 0.65 eV" in why  # 0.5-0.7
+    unseen = Flag(kind=FlagKind.UNSEEN_ION, text="mobile ion Cs not among training ions")
+    assert verdict(report(0.3, 0.1, [unseen])) == ("uncertain", "1D network at 0.30 ± 0.10 eV (hop 0); the deciding "
+                                                               "hop: mobile ion Cs not among training ions")
+    trained = Flag(kind=FlagKind.IN_TRAINING_TABLE, text="in the training table")
+    assert verdict(report(0.3, 0.1, [trained]))[0] == "good"  # a flag that is no doubt leaves the verdict alone
     none = report(0.3, 0.1)
     none.bottleneck = {"1D": None, "2D": None, "3D": None}
-    assert verdict(none) == "poor"  # the open hops form no network
+    assert verdict(none) == ("poor", "the open hops form no network")
 
 
 def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, tiny_model_card):
@@ -240,9 +254,10 @@ def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, ti
         return real(structure, ion, hop, mechanism, label=label, environment=environment)
 
     monkeypatch.setattr(host, "hop_band", fails_for_the_long_hop)
-    report = host.analyse_host(Structure.from_file(LFP), "Li", load_model(tiny_model_card))
+    report = host.analyse_host(Structure.from_file(LFP), li(), load_model(tiny_model_card))
     assert [h.length for h in report.hops] == [pytest.approx(2.985, abs=0.01)]
-    assert report.notes == ["hop 1 (4.65 Å) dropped: site 7 (O) has no neighbour within 8.0 Å"]
+    dropped = [f for f in report.notes if f.kind is FlagKind.DROPPED_HOP]
+    assert [f.text for f in dropped] == ["hop 1 (4.65 Å) dropped: site 7 (O) has no neighbour within 8.0 Å"]
     assert report.percolation["1D"] is not None
 
 
@@ -251,7 +266,7 @@ def test_paths_plot_draws_the_network_static_and_interactive(tmp_path, capsys, l
     from hopnet.predictor import load_model
     from hopnet.workflows.host import analyse_host
 
-    report = analyse_host(licoo2, "Li", load_model(tiny_model_card))
+    report = analyse_host(licoo2, li(), load_model(tiny_model_card))
     assert all(len(h.segments) == h.multiplicity for h in report.hops)
     ax = network_figure(report).axes[0]
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--" and len(line.get_xdata())]
@@ -329,16 +344,17 @@ def test_a_host_whose_own_sites_form_no_network_gets_one_through_empty_sites(tin
 
     lfp = Structure.from_file(LFP)
     model = load_model(tiny_model_card)
-    report = analyse_host(lfp, "Li", model, max_hop=2.5)  # the Li-Li hops (2.99 Å and up) are longer
-    assert report.formula == "LiFePO4" and report.empty_sites and "empty sites" in report.notes[0]
+    report = analyse_host(lfp, li(max_hop=2.5), model)  # the Li-Li hops (2.99 Å and up) are longer
+    assert report.formula == "LiFePO4" and report.empty_sites and report.notes[0].kind is FlagKind.EMPTY_SITES
     assert report.percolation["1D"] is not None and all(h.via_empty_site for h in report.hops)
-    assert all(any("empty site" in w for w in h.warnings) for h in report.hops)
-    assert report.verdict == "uncertain"  # the deciding hop is outside what the model was trained on
+    assert all(any(f.kind is FlagKind.VIA_EMPTY_SITE for f in h.flags) for h in report.hops)
+    assert not any(h.out_of_domain for h in report.hops)  # an empty site is its own doubt, not the domain's
+    assert report.verdict == "uncertain" and "via an empty site" in report.verdict_reason
     assert max(max(h.start_site, h.end_site) for h in report.hops) >= 4  # empty sites follow the 4 Li
-    plain = analyse_host(lfp, "Li", model)  # the own sites percolate: no empty sites unless asked
+    plain = analyse_host(lfp, li(), model)  # the own sites percolate: no empty sites unless asked
     assert not plain.empty_sites and not any(h.via_empty_site for h in plain.hops)
     with pytest.raises(HopnetInputError, match="raise --max-hop"):
-        analyse_host(lfp, "Li", model, max_hop=2.5, empty=False)
+        analyse_host(lfp, li(max_hop=2.5, empty_sites="never"), model)
 
 
 def test_paths_marks_hops_via_empty_sites_and_can_refuse_them(capsys, tiny_model_card):
@@ -355,14 +371,14 @@ def test_empty_sites_asked_for_without_a_landscape_say_why_there_are_none(tiny_m
     from hopnet.predictor import load_model
     from hopnet.workflows.host import analyse_host
 
-    report = analyse_host(Structure.from_file(LFP), "Li", load_model(tiny_model_card), channels=False, empty=True)
-    assert not report.empty_sites and any("need the bond-valence landscape" in n for n in report.notes)
+    report = analyse_host(Structure.from_file(LFP), li(channels=False, empty_sites="always"), load_model(tiny_model_card))
+    assert not report.empty_sites and any("need the bond-valence landscape" in n.text for n in report.notes)
 
 
 def test_oxidation_states_come_from_bond_valence_first_and_the_composition_when_it_fails(monkeypatch):
     from pymatgen.analysis import bond_valence
 
-    from hopnet.pathways.landscape import with_oxidation_states
+    from hopnet.chemistry.oxidation import with_oxidation_states
 
     rocksalt = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
     _, origin = with_oxidation_states(rocksalt)
@@ -387,12 +403,13 @@ def test_oxidation_states_come_from_bond_valence_first_and_the_composition_when_
 def test_a_mixed_valence_host_gets_its_average_state_and_a_landscape():
     """LiMn2O4: Mn3+/Mn4+ on one orbit, so the analyser finds no assignment and the composition balances only
     at Mn3.5+; bvlain takes a cation's charge as a number, so the hops are still checked."""
-    from hopnet.pathways.landscape import MIXED_VALENCE, bvse_landscape, with_oxidation_states
+    from hopnet.chemistry.oxidation import OxidationOrigin, with_oxidation_states
+    from hopnet.pathways.landscape import bvse_landscape
 
     spinel = Structure.from_spacegroup("Fd-3m", Lattice.cubic(8.24), ["Li", "Mn", "O"],  # origin choice 1
                                        [[0, 0, 0], [0.625] * 3, [0.388] * 3])
     decorated, origin = with_oxidation_states(spinel)
-    assert origin == MIXED_VALENCE
+    assert origin is OxidationOrigin.MIXED_VALENCE
     assert {str(s) for s in decorated.species} == {"Li+", "Mn3.50+", "O2-"}
     landscape = bvse_landscape(spinel, "Li")
     li = [site.frac_coords for site in spinel if site.specie.symbol == "Li"]

@@ -13,8 +13,8 @@ SRC = Path(hopnet.__file__).parent
 
 # Data flows one way: a module may import its own layer or lower ones, never higher.
 LAYERS = [
-    {"errors", "vocabulary", "metrics"},
-    {"structures", "examples", "data.elements"},
+    {"errors", "vocabulary", "metrics", "flags"},
+    {"structures", "examples", "data.elements", "chemistry"},
     {"pathways"},
     {"data"},
     {"graphs"},

@@ -10,7 +10,8 @@ import pytest
 
 from hopnet.cli.main import main
 from hopnet.examples import example_path
-from hopnet.workflows.screening import FIELDS, ScreenSettings, expand_inputs, screen
+from hopnet.workflows.screening import FIELDS, expand_inputs, screen
+from hopnet.workflows.settings import HostSettings
 
 LFP = example_path("LiFePO4_host.cif")
 
@@ -38,7 +39,7 @@ def test_inputs_expand_folders_and_globs_once(hosts):
 
 def test_screen_records_failures_and_resumes_without_duplicates(hosts, tmp_path, tiny_model_card):
     out = tmp_path / "results.csv"
-    settings = ScreenSettings(ion="Li", model=str(tiny_model_card))
+    settings = HostSettings(ion="Li", model=str(tiny_model_card))
     first = screen([str(hosts / "lfp00.cif"), str(hosts / "broken.cif")], out, settings, progress=False)
     assert first == {"skipped": 0, "ok": 1, "error": 1}
     broken = [r for r in rows_of(out) if r["status"] == "error"][0]
@@ -82,7 +83,7 @@ def test_screen_refuses_to_append_to_a_foreign_csv(tmp_path, capsys, hosts):
 @pytest.mark.slow  # starts a Dask cluster
 def test_dask_backend_on_a_local_cluster_matches_local_screening(hosts, tmp_path, tiny_model_card):
     pytest.importorskip("distributed")
-    settings = ScreenSettings(ion="Li", model=str(tiny_model_card))
+    settings = HostSettings(ion="Li", model=str(tiny_model_card))
     sources = [str(hosts / "lfp00.cif"), str(hosts / "lfp01.cif"), str(hosts / "broken.cif")]
     local = screen(sources, tmp_path / "local.csv", settings, progress=False)
     dask = screen(sources, tmp_path / "dask.csv", settings, workers=2, progress=False, backend="dask")
@@ -92,7 +93,7 @@ def test_dask_backend_on_a_local_cluster_matches_local_screening(hosts, tmp_path
 
 
 def test_screen_with_the_shipped_model_by_default(hosts, tmp_path):
-    counts = screen([str(hosts / "lfp00.cif")], tmp_path / "r.csv", ScreenSettings(ion="Li"), progress=False)
+    counts = screen([str(hosts / "lfp00.cif")], tmp_path / "r.csv", HostSettings(ion="Li"), progress=False)
     assert counts["ok"] == 1, rows_of(tmp_path / "r.csv")[0]["error"]
 
 
@@ -109,7 +110,7 @@ def test_an_ase_database_is_screened_row_by_row(tmp_path, tiny_model_card):
         del no_li[[a.index for a in no_li if a.symbol == "Li"]]
         db.write(no_li)
     out = tmp_path / "db.csv"
-    screen([str(db_path)], out, ScreenSettings(ion="Li", model=str(tiny_model_card)), workers=1, progress=False)
+    screen([str(db_path)], out, HostSettings(ion="Li", model=str(tiny_model_card)), workers=1, progress=False)
     rows = {r["source"]: r for r in rows_of(out)}
     assert set(rows) == {f"{db_path}@1", f"{db_path}@2"}
     assert rows[f"{db_path}@1"]["status"] == "ok" and rows[f"{db_path}@1"]["formula"] == "LiFePO4"
@@ -118,13 +119,13 @@ def test_an_ase_database_is_screened_row_by_row(tmp_path, tiny_model_card):
 
 def test_resume_is_keyed_on_every_setting_that_changes_a_result(hosts, tmp_path, tiny_model_card):
     out = tmp_path / "results.csv"
-    li = ScreenSettings(ion="Li", model=str(tiny_model_card))
+    li = HostSettings(ion="Li", model=str(tiny_model_card))
     assert screen([str(hosts / "lfp00.cif")], out, li, progress=False)["ok"] == 1
-    na = ScreenSettings(ion="Na", model=str(tiny_model_card))
+    na = HostSettings(ion="Na", model=str(tiny_model_card))
     assert screen([str(hosts / "lfp00.cif")], out, na, progress=False) == {"skipped": 0, "ok": 0, "error": 1}
-    longer = ScreenSettings(ion="Li", model=str(tiny_model_card), max_hop=6.0)
+    longer = HostSettings(ion="Li", model=str(tiny_model_card), max_hop=6.0)
     assert screen([str(hosts / "lfp00.cif")], out, longer, progress=False)["ok"] == 1
-    shipped = ScreenSettings(ion="Li")  # another model is another result
+    shipped = HostSettings(ion="Li")  # another model is another result
     assert screen([str(hosts / "lfp00.cif")], out, shipped, progress=False)["ok"] == 1
     assert screen([str(hosts / "lfp00.cif")], out, li, progress=False) == {"skipped": 1, "ok": 0, "error": 0}
     rows = rows_of(out)
@@ -135,7 +136,7 @@ def test_resume_is_keyed_on_every_setting_that_changes_a_result(hosts, tmp_path,
 
 def test_a_failed_row_is_retried_once_its_file_is_fixed(hosts, tmp_path, tiny_model_card):
     out = tmp_path / "results.csv"
-    settings = ScreenSettings(ion="Li", model=str(tiny_model_card))
+    settings = HostSettings(ion="Li", model=str(tiny_model_card))
     assert screen([str(hosts / "broken.cif")], out, settings, progress=False)["error"] == 1
     shutil.copy(LFP, hosts / "broken.cif")
     assert screen([str(hosts / "broken.cif")], out, settings, progress=False) == {"skipped": 0, "ok": 1, "error": 0}
@@ -157,7 +158,9 @@ def test_screen_refuses_missing_inputs_before_any_work(tmp_path, capsys, monkeyp
 
 @pytest.mark.parametrize("args, problem", [
     (["--ion", "li"], "unknown element 'li' for --ion (did you mean Li?)"),
-    (["--ion", "Li", "--max-hop", "0"], "--max-hop must be a positive length"),
+    (["--ion", "Li", "--max-hop", "0"], "--max-hop: must be a positive length"),
+    (["--ion", "Li", "--mechanism", "intersitial"], "invalid choice: 'intersitial'"),
+    (["--ion", "Li", "--orderings", "0"], "--orderings"),
     (["--ion", "Li", "--workers", "0"], "--workers"),
     (["--ion", "Li", "-o", "nowhere/out.csv"], "folder nowhere does not exist"),
 ])
@@ -167,3 +170,24 @@ def test_screen_settings_are_checked_before_any_work(hosts, tmp_path, capsys, mo
     assert main(argv if "-o" in args else argv + ["-o", "out.csv"]) == 2
     err = capsys.readouterr().err
     assert problem in err and err.count("\n") == 1
+
+
+def test_a_mistyped_setting_is_one_line_never_a_silent_vacancy_run():
+    from hopnet.errors import HopnetInputError
+
+    with pytest.raises(HopnetInputError) as err:
+        HostSettings(ion="Li", mechanism="intersitial")
+    assert str(err.value) == "--mechanism: Input should be 'vacancy' or 'interstitial'"
+    for wrong in ({"empty_sites": "sometimes"}, {"orderings": 0}, {"seed": -1}, {"max_hop": float("nan")},
+                  {"channel": False}):
+        with pytest.raises(HopnetInputError):
+            HostSettings(ion="Li", **wrong)
+
+
+def test_every_setting_that_changes_an_answer_keys_a_row():
+    a = HostSettings(ion="Li")
+    for changed in ({"orderings": 5}, {"seed": 1}, {"empty_sites": "always"}, {"mechanism": "interstitial"},
+                    {"channels": False}, {"max_hop": 6.0}):
+        assert HostSettings(ion="Li", **changed).answer_fields() != a.answer_fields(), changed
+    for speed_only in ({"threads": 2}, {"compiled": True}):
+        assert HostSettings(ion="Li", **speed_only).answer_fields() == a.answer_fields()

@@ -19,7 +19,7 @@ def model():
 def test_card_metrics_are_what_the_weights_give(name, test_entries):
     model = load_model(name)
     card_test = model.card.metrics.test
-    preds = model.predict_band([e.band for e in test_entries])
+    preds = model.predict_bands([e.band for e in test_entries])
     again = all_metrics([e.em for e in test_entries], [p.em for p in preds])
     for key in ("mae", "r2", "accuracy", "precision"):
         assert again[key] == pytest.approx(card_test[key], abs=1e-6)
@@ -28,7 +28,7 @@ def test_card_metrics_are_what_the_weights_give(name, test_entries):
 @pytest.mark.slow  # the 60 test paths through the shipped ensemble, batched and one by one
 def test_batching_does_not_change_a_prediction(model, test_entries):
     bands = [e.band for e in test_entries]
-    batched = model.predict_band(bands, batch_size=32)
+    batched = model.predict_bands(bands, batch_size=32)
     alone = [model.predict_band(b) for b in bands]
     assert max(abs(a.em - b.em) for a, b in zip(batched, alone)) <= 1e-5
     assert max(abs(a.em_std - b.em_std) for a, b in zip(batched, alone)) <= 1e-5
@@ -78,8 +78,8 @@ def _reversed(band: Band) -> Band:
                          ids=["rotation", "translation", "cell_basis", "atom_order", "reversed_hop"])
 def test_prediction_is_invariant(model, test_entries, transform):
     bands = [e.band for e in test_entries[:6]]
-    before = [p.em for p in model.predict_band(bands)]
-    after = [p.em for p in model.predict_band([transform(b) for b in bands])]
+    before = [p.em for p in model.predict_bands(bands)]
+    after = [p.em for p in model.predict_bands([transform(b) for b in bands])]
     np.testing.assert_allclose(after, before, atol=1e-4)
 
 
@@ -89,4 +89,4 @@ def test_example_prediction(model):
 
     ini, fin = (read_structure(example_path(f"LiFePO4_{end}.cif")) for end in ("initial", "final"))
     pred = model.predict(ini, fin, ion="Li")
-    assert pred.ion == "Li" and pred.domain_warnings == [] and 0 < pred.em < 9
+    assert pred.ion == "Li" and pred.flags == [] and 0 < pred.em < 9

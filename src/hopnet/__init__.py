@@ -26,8 +26,10 @@ _EXPORTS = {
     "HopnetInputError": "hopnet.errors",
     "read_structure": "hopnet.structures",
     "analyse_host": "hopnet.workflows.host",
+    "analyse_network": "hopnet.workflows.host",
+    "HopNetwork": "hopnet.pathways.network",
+    "HostSettings": "hopnet.workflows.settings",
     "screen": "hopnet.workflows.screening",
-    "ScreenSettings": "hopnet.workflows.screening",
 }
 __all__ = sorted(_EXPORTS)
 

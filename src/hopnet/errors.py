@@ -38,4 +38,5 @@ def read_json(path: Path, not_found: str = "file not found", invalid: str = "not
 def validation_message(exc) -> str:
     """The first problem a pydantic ``ValidationError`` names, as ``where: what``."""
     first = exc.errors()[0]
-    return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    message = first["msg"].removeprefix("Value error, ")  # a validator's own sentence, without pydantic's label
+    return f"{'.'.join(str(p) for p in first['loc'])}: {message}"

@@ -1,17 +1,19 @@
 """The user-facing model: bands or endpoint structures in, barriers out."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
 from pymatgen.core import Structure
-from tqdm.auto import tqdm
 
 from hopnet.errors import HopnetInputError
+from hopnet.flags import Flag, FlagKind
 from hopnet.graphs.batch import GraphBatch, collate
 from hopnet.graphs.builder import graph_from_band
+from hopnet.models.batching import run_batched
 from hopnet.models.card import Member, ModelCard, load_model_files, resolve_weights
 from hopnet.models.domain import EmbeddingDomain
 from hopnet.pathways.band import Band, band_from_endpoints
@@ -26,10 +28,11 @@ class Prediction:
     ion: str
     hop_length: float  # Å
     label: str = ""
-    domain_warnings: list[str] = field(default_factory=list)  # why the input lies outside the training data
+    flags: list[Flag] = field(default_factory=list)  # why the input lies outside the training data
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**{k: v for k, v in vars(self).items() if k != "flags"},
+                "flags": [f.model_dump(mode="json") for f in self.flags]}
 
 
 class BarrierModel:
@@ -49,6 +52,8 @@ class BarrierModel:
         self.card = card
         self.graph_config = members[0].model.cfg.graph
         self.threads = threads
+        if threads:  # torch's thread count is the process's: set once, when its model is loaded
+            torch.set_num_threads(threads)
         domain = card.domain
         self._elements = set(domain.elements) if domain else set()
         self._ions = set(domain.ions) if domain else set()
@@ -69,30 +74,23 @@ class BarrierModel:
         return cls(members, card, threads, EmbeddingDomain.load(Path(card_path), entry) if entry else None, compiled,
                    device)
 
-    def predict_band(self, bands: Band | list[Band], batch_size: int = 32,
-                     progress: bool = False) -> Prediction | list[Prediction]:
-        """Predictions for one band or many; graphs are built batch by batch, so memory stays flat."""
-        single = isinstance(bands, Band)
-        bands = [bands] if single else list(bands)
-        if self.threads:
-            torch.set_num_threads(self.threads)
-        outputs = np.empty((len(self.members), len(bands)))
-        distance = np.full(len(bands), np.nan)
-        bar = tqdm(total=len(bands), desc="predict", unit="hop", disable=not progress or len(bands) <= batch_size)
-        for i in range(0, len(bands), batch_size):
-            j = min(i + batch_size, len(bands))
-            outputs[:, i:j], distance[i:j] = self.batch_outputs(
-                collate([graph_from_band(b, self.graph_config) for b in bands[i:j]]))
-            bar.update(j - i)
-        bar.close()
+    def predict_band(self, band: Band) -> Prediction:
+        """The barrier of one band."""
+        return self.predict_bands([band])[0]
+
+    def predict_bands(self, bands: list[Band], batch_size: int = 32, progress: bool = False) -> list[Prediction]:
+        """Barriers of many bands; graphs are built batch by batch, so memory stays flat."""
+        bands = list(bands)
+        columns = run_batched(self._members_and_distance, bands, batch_size, self._graphs,
+                              progress="predict" if progress else None).reshape(len(bands), len(self.members) + 1)
+        outputs, distance = columns[:, :-1].T, columns[:, -1]
         em = outputs.mean(axis=0)
         std = outputs.std(axis=0, ddof=1) * self.sigma_scale if len(self.members) > 1 else [None] * len(bands)
-        preds = [
-            Prediction(float(e), None if s is None else float(s), is_good_conductor(e), b.ion,
-                       b.hop_length, b.label, self.domain_warnings(b, d))
-            for b, e, s, d in zip(bands, em, std, distance)
-        ]
-        return preds[0] if single else preds
+        return [Prediction(float(e), None if s is None else float(s), is_good_conductor(e), b.ion, b.hop_length,
+                           b.label, self.domain_flags(b, d)) for b, e, s, d in zip(bands, em, std, distance)]
+
+    def _graphs(self, bands: list[Band]) -> GraphBatch:
+        return collate([graph_from_band(b, self.graph_config) for b in bands])
 
     @torch.no_grad()
     def batch_outputs(self, batch: GraphBatch) -> tuple[np.ndarray, np.ndarray]:
@@ -108,25 +106,35 @@ class BarrierModel:
             outputs[k] = m.model.readout(pooled).cpu().numpy() * m.std + m.mean
         return outputs, distance
 
+    def _members_and_distance(self, batch: GraphBatch) -> np.ndarray:
+        """(graphs, members + 1): each member's Em, then the graph's embedding distance (NaN without a domain)."""
+        outputs, distance = self.batch_outputs(batch)
+        return np.vstack([outputs, distance]).T
+
     def predict(self, initial: Structure, final: Structure, ion: str | None = None, label: str = "") -> Prediction:
         """Barrier of the one-ion hop that turns ``initial`` into ``final``."""
         return self.predict_band(band_from_endpoints(initial, final, ion=ion, label=label))
 
-    def domain_warnings(self, band: Band, embedding_distance: float = np.nan) -> list[str]:
-        notes = []
+    def domain_flags(self, band: Band, embedding_distance: float = np.nan) -> list[Flag]:
+        """Why ``band`` lies outside what the network was trained on (empty: inside)."""
+        flags = []
         if self._ions and band.ion not in self._ions:
-            notes.append(f"mobile ion {band.ion} not among training ions {sorted(self._ions)}")
+            flags.append(Flag(kind=FlagKind.UNSEEN_ION,
+                              text=f"mobile ion {band.ion} not among training ions {', '.join(sorted(self._ions))}"))
         unseen = sorted(set(elements_of(band.host)) - self._elements) if self._elements else []
         if unseen:
-            notes.append(f"elements never seen in training: {', '.join(unseen)}")
+            flags.append(Flag(kind=FlagKind.UNSEEN_ELEMENT, value=len(unseen),
+                              text=f"elements never seen in training: {', '.join(unseen)}"))
         lo, hi = self._hop_range
         if not lo <= band.hop_length <= hi:
-            notes.append(f"hop length {band.hop_length:.2f} Å outside training range {lo:.2f}-{hi:.2f} Å")
+            flags.append(Flag(kind=FlagKind.HOP_LENGTH, value=round(band.hop_length, 4),
+                              text=f"hop length {band.hop_length:.2f} Å outside training range {lo:.2f}-{hi:.2f} Å"))
         if self.embedding_domain and embedding_distance > self.embedding_domain.threshold:
             domain = self.embedding_domain
-            notes.append(f"unlike the training bands: embedding distance {embedding_distance:.1f} > "
-                         f"{domain.threshold:.1f} ({domain.quantile:.0%} of training bands are nearer)")
-        return notes
+            flags.append(Flag(kind=FlagKind.EMBEDDING, value=round(float(embedding_distance), 4),
+                              text=f"unlike the training bands: embedding distance {embedding_distance:.1f} > "
+                                   f"{domain.threshold:.1f} ({domain.quantile:.0%} of training bands are nearer)"))
+        return flags
 
 
 DEFAULT_MODEL = "hopnet-band"
@@ -145,6 +153,14 @@ def inference_device(name: str) -> torch.device:
 
 def default_model_path() -> Path:
     return resolve_weights(DEFAULT_MODEL)
+
+
+@lru_cache(maxsize=2)
+def cached_model(path: str | None = None, threads: int | None = None, compiled: bool = False,
+                 device: str = "cpu") -> BarrierModel:
+    """``load_model``, once per process and setting: each screening worker (a process, a Dask or a jobflow
+    worker that joins late) loads its model on its first host and keeps it."""
+    return load_model(path, threads, compiled, device)
 
 
 def load_model(path: str | Path | None = None, threads: int | None = None, compiled: bool = False,

@@ -19,12 +19,6 @@ def is_good_conductor(em: float) -> bool:
     return bool(em < GOOD_CONDUCTOR_EM)
 
 
-def check_max_hop(max_hop: float, source: str = "--max-hop") -> float:
-    if not max_hop > 0:  # also refuses NaN
-        raise HopnetInputError(source, f"--max-hop must be a positive length in Å, got {max_hop:g}")
-    return float(max_hop)
-
-
 def element_of(specie) -> str:
     """The element symbol of a pymatgen species: ``Li+`` and ``Li`` are both ``Li``.
 

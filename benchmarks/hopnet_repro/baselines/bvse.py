@@ -7,16 +7,14 @@ of each test path. hopnet itself uses bvlain for each hop's channel (``hopnet.pa
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import time
 
-import numpy as np
 from pymatgen.core import Structure
 
+from hopnet.chemistry.bvse import DEFAULT_RESOLUTION, run_bvse
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
-from hopnet.pathways.landscape import Landscape, bvse_landscape, mobile_ion_label
+from hopnet.pathways.landscape import Landscape, bvse_landscape
 
 
 def pristine_hosts(band: Band) -> list[Structure]:
@@ -39,27 +37,21 @@ def band_landscape(band: Band) -> tuple[Landscape, str] | None:
     return None
 
 
-def bvse_barriers(band: Band, resolution: float = 0.2) -> dict[str, float]:
+def bvse_barriers(band: Band, resolution: float = DEFAULT_RESOLUTION) -> dict[str, float]:
     """Percolation energies (eV) of the band's ion in its host, and the seconds taken.
 
     The host is given both endpoint sites filled (the pristine crystal of a
-    vacancy hop), where bond-valence oxidation states balance; if they do
-    not, with the ion at the first endpoint only (a charged host's one ion).
+    vacancy hop), where oxidation states balance; if bond valences cannot
+    describe it, with the ion at the first endpoint only (a charged host's one
+    ion). Oxidation states and the ion's charge as everywhere in hopnet
+    (``hopnet.chemistry.bvse``).
     """
-    try:
-        from bvlain import Lain
-    except ImportError:
-        raise ImportError("BVSE needs bvlain: pip install bvlain") from None
     t0 = time.perf_counter()
-    calc = Lain(verbose=False)
     pristine, ion_at_start = pristine_hosts(band)
-    with contextlib.redirect_stdout(io.StringIO()):  # bvlain prints progress regardless of verbose in places
-        try:
-            calc.read_structure(pristine)
-        except ValueError:  # "Valences cannot be assigned"
-            calc.read_structure(ion_at_start)
-        calc.bvse_distribution(mobile_ion=mobile_ion_label(band.ion), resolution=resolution)
-        energies = calc.percolation_barriers()
-    out = {key: float(value) if np.isfinite(value) else float("inf") for key, value in energies.items()}
+    try:
+        run = run_bvse(pristine, band.ion, resolution, source=band.label)
+    except HopnetInputError:
+        run = run_bvse(ion_at_start, band.ion, resolution, source=band.label)
+    out = {f"E_{d}D": float("inf") if e is None else e for d, e in run.percolation().items()}
     out["seconds"] = time.perf_counter() - t0
     return out

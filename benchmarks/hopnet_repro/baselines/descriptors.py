@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from hopnet.chemistry.charges import host_charge
 from hopnet.data.elements import element_table
 from hopnet.pathways.band import Band
 from hopnet.vocabulary import elements_of
 
-ION_CHARGE = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2, "Zn": 2, "Sr": 2,
-              "Ba": 2, "Al": 3}
 PATH_SAMPLES = 21
 COORDINATION_RADIUS = 3.0  # Å; first shell of a cation
 _TABLE_COLUMNS = 7  # the continuous element descriptors (electronegativity, radius, mass, IE, EA, Mendeleev, valence)
@@ -42,7 +41,7 @@ def band_descriptors(band: Band) -> np.ndarray:
     mid = PATH_SAMPLES // 2
     clearance = dist.min(axis=1)
     feats = [
-        ION_CHARGE.get(band.ion, 1), band.hop_length, clearance.min(),
+        host_charge(band.ion), band.hop_length, clearance.min(),
         dist[:, anion].min() if anion.any() else clearance.min(), clearance.mean(),
         np.sum(dist[0] < COORDINATION_RADIUS), np.sum(dist[mid] < COORDINATION_RADIUS),
         np.sum(dist[-1] < COORDINATION_RADIUS), dist[0].min(), dist[mid].min(),

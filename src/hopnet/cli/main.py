@@ -17,11 +17,13 @@ from pathlib import Path
 from hopnet import __version__
 from hopnet.errors import HopnetInputError, read_json
 from hopnet.examples import example_path
-from hopnet.vocabulary import DEFAULT_MAX_HOP, DEVICES, GOOD_CONDUCTOR_EM, check_max_hop
+from hopnet.flags import texts
+from hopnet.vocabulary import DEFAULT_MAX_HOP, DEVICES, GOOD_CONDUCTOR_EM, parse_ion
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
 TABLE_SUFFIXES = (".csv", ".json")
-EMPTY_SITES = {"auto": None, "always": True, "never": False}
+THREADS_HELP = "torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)"
 
 
 def _parse_sites(values: list[str] | None, source: str):
@@ -85,8 +87,8 @@ def _print_prediction(pred) -> None:
     spread = f" ± {pred.em_std:.3f}" if pred.em_std is not None else ""
     print(f"{pred.label or 'path'}: {pred.ion} hop of {pred.hop_length:.2f} Å  Em = {pred.em:.3f}{spread} eV  "
           f"({verdict}, threshold {GOOD_CONDUCTOR_EM} eV)")
-    for note in pred.domain_warnings:
-        print(f"  warning: outside the training domain: {note}")
+    for flag in pred.flags:
+        print(f"  warning: outside the training domain: {flag}")
 
 
 def cmd_predict(args) -> None:
@@ -103,25 +105,24 @@ def cmd_predict(args) -> None:
             raise HopnetInputError(args.data, "give either DATA.json or --initial/--final, not both")
         entries = _read_dataset(Path(args.data))
         model = load_model(args.model, threads=args.threads, compiled=args.compile, device=args.device)
-        preds = model.predict_band([e.band for e in entries], progress=True)
+        preds = model.predict_bands([e.band for e in entries], progress=True)
         rows = [{"jid": e.jid, "sys_name": e.sys_name, "ion": p.ion, "em_pred": round(p.em, 4),
                  **({"em_std": round(p.em_std, 4)} if p.em_std is not None else {}),
                  **({"em_true": e.em} if e.em is not None else {}),
-                 "out_of_domain": "; ".join(p.domain_warnings)} for e, p in zip(entries, preds)]
+                 "out_of_domain": texts(p.flags)} for e, p in zip(entries, preds)]
         _write_rows(rows, args.output)
         return
     if not (args.initial and args.final):
         raise HopnetInputError("hopnet predict", "give DATA.json, or both --initial and --final, or --example")
     initial, final = read_structure(args.initial), read_structure(args.final)
     band = band_from_endpoints(initial, final, ion=args.ion, label=f"{Path(args.initial).name} -> {Path(args.final).name}")
-    pred = load_model(args.model, threads=args.threads, device=args.device).predict_band(band)
+    pred = load_model(args.model, threads=args.threads, compiled=args.compile, device=args.device).predict_band(band)
     if args.json:
         print(json.dumps(pred.as_dict()))
     else:
         _print_prediction(pred)
     if args.output:
-        row = pred.as_dict()
-        row["domain_warnings"] = "; ".join(row["domain_warnings"])
+        row = {**pred.as_dict(), "flags": texts(pred.flags)}
         _write_rows([row], args.output)
 
 
@@ -152,7 +153,7 @@ def cmd_evaluate(args) -> None:
     if any(e.em is None for e in entries):
         raise HopnetInputError(args.data, "every entry needs a 'target' (DFT Em) to evaluate")
     model = load_model(args.model, threads=args.threads, compiled=args.compile, device=args.device)
-    preds = model.predict_band([e.band for e in entries], progress=True)
+    preds = model.predict_bands([e.band for e in entries], progress=True)
     y, p = [e.em for e in entries], [x.em for x in preds]
     metrics = all_metrics(y, p)
     for key in ("n", "r2", "mae", "rmse", "accuracy", "precision", "recall", "f1"):
@@ -177,35 +178,31 @@ def cmd_train(args) -> None:
 
 def _print_report(report) -> None:
     print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism} mechanism)")
-    print(f"{'hop':>4} {'sites':>9} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'Em/eV':>13}  verdict")
+    print(f"{'hop':>4} {'sites':<26} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'Em/eV':>13}  verdict")
     for h in sorted(report.hops, key=lambda h: (not h.valid, h.em)):
         spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
         bvse = f"{h.bvse_barrier:.2f}" if h.bvse_barrier is not None else "-"
         verdict = ("blocked" if not h.valid else "good" if h.good_conductor else "poor")
-        domain = any(not w.startswith("blocked") for w in h.warnings)
-        print(f"{h.hop:>4} {h.start_site:>4}-{h.end_site:<4} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} "
-              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if domain else ''}"
+        print(f"{h.hop:>4} {h.sites():<26} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} "
+              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if h.out_of_domain else ''}"
               f"{'  (via an empty site)' if h.via_empty_site else ''}")
     for dim, em in report.percolation.items():
         hop = report.bottleneck.get(dim)
-        print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV (hop {hop} completes it)" if em is not None
+        span = report.percolation_range.get(dim)
+        over = f"; {span[0]:.2f}-{span[1]:.2f} eV over the orderings" if span else ""
+        print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV (hop {hop} completes it{over})" if em is not None
                                    else "not formed by the open hops"))
-    print(f"verdict: {report.verdict} conductor" if report.verdict != "uncertain" else
-          f"verdict: uncertain (the deciding hop's spread straddles {GOOD_CONDUCTOR_EM} eV, or it is out of domain)")
+    print(f"verdict: {report.verdict} ({report.verdict_reason})")
     for note in report.notes:
         print(f"  note: {note}")
-    from hopnet.workflows.host import warning_kind
-
-    domain = [w for h in report.hops if h.valid for w in h.warnings]
-    for words in sorted({warning_kind(w) for w in domain}):
-        examples = [w for w in domain if warning_kind(w) == words]
+    outside = [f for h in report.hops if h.valid for f in h.out_of_domain]
+    for kind in dict.fromkeys(f.kind for f in outside):
+        examples = [f for f in outside if f.kind is kind]
         more = f" (and {len(examples) - 1} more hops like it)" if len(examples) > 1 else ""
         print(f"  warning: outside the training domain: {examples[0]}{more}")
     if report.orderings:
-        ranges = ", ".join(f"{dim} {lo:.2f}-{hi:.2f} eV" for dim, r in report.percolation_range.items() if r
-                           for lo, hi in [r])
-        print(f"  disordered host: {report.orderings} sampled orderings (seed {report.ordering_seed}); "
-              f"percolation over orderings: {ranges or 'no network in some ordering'}")
+        print(f"  disordered host: {report.orderings} sampled orderings (seed {report.ordering_seed}); each network's "
+              "energy is its median ordering's")
 
 
 def cmd_paths(args) -> None:
@@ -221,16 +218,13 @@ def cmd_paths(args) -> None:
     if Path(args.host).is_dir():
         raise HopnetInputError(args.host, "is a folder; `hopnet paths` reads one host, "
                                           f"`hopnet screen {args.host} --ion {args.ion} -o results.csv` screens them all")
-    check_max_hop(args.max_hop)
+    structure = read_structure(args.host)
+    parse_ion(args.ion, structure, args.host, must_be_present=False)  # a typo named beside the species present
+    settings = _host_settings(args, sites=_parse_sites(args.site, args.host), empty_sites=args.empty_sites)
     check_output(args.output, TABLE_SUFFIXES)
     check_output(args.plot, _plot_suffixes(), "plot")
-    sites = _parse_sites(args.site, args.host)
-    structure = read_structure(args.host)
-    model = load_model(args.model, threads=args.threads, compiled=args.compile, device=args.device)
-    report = analyse_host(structure, args.ion, model, max_hop=args.max_hop,
-                          sites=sites, mechanism=args.mechanism,
-                          source=Path(args.host).name, channels=not args.no_channels, progress=True,
-                          empty=EMPTY_SITES[args.empty_sites])
+    model = load_model(settings.model, threads=settings.threads, compiled=settings.compiled, device=settings.device)
+    report = analyse_host(structure, settings, model, source=Path(args.host).name, progress=True)
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
@@ -250,6 +244,15 @@ def cmd_paths(args) -> None:
               "(the hop network, static and interactive)", file=sys.stderr)
 
 
+def _host_settings(args, **extra):
+    """The settings object of ``paths`` and ``screen`` from their shared flags (a bad value is one line)."""
+    from hopnet.workflows.settings import HostSettings
+
+    return HostSettings(ion=args.ion, max_hop=args.max_hop, mechanism=args.mechanism, channels=not args.no_channels,
+                        orderings=args.orderings, seed=args.seed, model=args.model, threads=args.threads,
+                        device=args.device, compiled=args.compile, **extra)
+
+
 def _inference_flags(p) -> None:
     p.add_argument("--compile", action="store_true",
                    help="compile the networks (torch.compile; needs a C++ compiler): a one-off compilation per "
@@ -258,13 +261,32 @@ def _inference_flags(p) -> None:
                    help="where the networks run (default cpu; cuda needs a CUDA build of torch and a GPU)")
 
 
+def _host_flags(p, threads_help: str = THREADS_HELP) -> None:
+    """The flags `paths` and `screen` share: the fields of ``HostSettings``."""
+    from hopnet.workflows.settings import DEFAULT_ORDERINGS
+
+    p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
+                   help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
+    p.add_argument("--mechanism", choices=("vacancy", "interstitial"),
+                   help="other ion sites filled (vacancy, default) or empty (interstitial, default with --site)")
+    p.add_argument("--no-channels", action="store_true",
+                   help="skip the bond-valence check of each hop's channel (every hop then counts as open)")
+    p.add_argument("--empty-sites", choices=("auto", "always", "never"), default="auto",
+                   help="add empty sites (bond-valence minima) to the hop network: when the ion's own sites form "
+                        "no network (auto, default), always, or never")
+    p.add_argument("--orderings", type=_positive_int, default=DEFAULT_ORDERINGS,
+                   help=f"sampled orderings of a host with partial occupancies (default {DEFAULT_ORDERINGS})")
+    p.add_argument("--seed", type=_non_negative_int, default=0, help="seed of those orderings (default 0)")
+    p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
+    p.add_argument("--threads", type=_positive_int, default=1, help=threads_help)
+    _inference_flags(p)
+
+
 def cmd_screen(args) -> None:
-    from hopnet.workflows.screening import ScreenSettings, screen
+    from hopnet.workflows.screening import screen
 
     check_output(args.output, (".csv",), "results")
-    settings = ScreenSettings(ion=args.ion, model=args.model, max_hop=args.max_hop, mechanism=args.mechanism,
-                              channels=not args.no_channels, compiled=args.compile, device=args.device,
-                              threads=args.threads)
+    settings = _host_settings(args, empty_sites=args.empty_sites)
     counts = screen(args.inputs, Path(args.output), settings, workers=args.workers, backend=args.backend,
                     address=args.address)
     print(f"{counts['ok']} screened, {counts['error']} failed (reasons in the 'error' column), "
@@ -292,6 +314,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
+    return int(text)
+
+
 def _positive_int(text: str) -> int:
     value = int(text) if text.lstrip("-").isdigit() else None
     if value is None or value < 1:
@@ -313,8 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model card (default: the shipped model)")
     p.add_argument("-o", "--output", help="write predictions to CSV (or .json)")
     p.add_argument("--json", action="store_true", help="print the prediction as JSON")
-    p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)")
+    p.add_argument("--threads", type=_positive_int, default=1, help=THREADS_HELP)
     _inference_flags(p)
     p.set_defaults(func=cmd_predict)
 
@@ -322,8 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data")
     p.add_argument("--model")
     p.add_argument("--plot", help="parity plot PNG (default: next to DATA)")
-    p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)")
+    p.add_argument("--threads", type=_positive_int, default=1, help=THREADS_HELP)
     _inference_flags(p)
     p.set_defaults(func=cmd_evaluate)
 
@@ -345,27 +371,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("paths", help="find every distinct hop of an ion in a host, predict each, percolate")
     p.add_argument("host", nargs="?", help="CIF/POSCAR of the host with its ion sites filled")
     p.add_argument("--ion", help="mobile ion species, e.g. Li")
-    p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
-                   help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
     p.add_argument("--site", action="append",
                    help="insert the ion at x,y,z (fractional) and at every site the space group makes of it; "
                         "repeatable")
-    p.add_argument("--no-channels", action="store_true",
-                   help="skip the bond-valence check of each hop's channel (every hop then counts as open)")
-    p.add_argument("--mechanism", choices=("vacancy", "interstitial"),
-                   help="other ion sites filled (vacancy, default) or empty (interstitial, default with --site)")
-    p.add_argument("--empty-sites", choices=tuple(EMPTY_SITES), default="auto",
-                   help="add empty sites (bond-valence minima) to the hop network: when the ion's own sites form "
-                        "no network (auto, default), always, or never")
     p.add_argument("--example", action="store_true", help="run on the bundled LiFePO4 host")
-    p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
     p.add_argument("-o", "--output", help="write the hops to CSV (or the whole report to .json)")
     p.add_argument("--plot", help="PNG (or PDF, SVG) of the hop barriers and percolation thresholds; "
                                   "beside it <name>-network.png/.html draw the hop network in the cell")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)")
-    _inference_flags(p)
+    _host_flags(p)
     p.set_defaults(func=cmd_paths)
 
     p = sub.add_parser("screen", help="run `paths` on many hosts: one CSV row each, resumable, parallel")
@@ -374,17 +388,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="results CSV; re-running skips sources already in it")
     p.add_argument("--workers", type=_positive_int, default=min(2, os.cpu_count() or 1),
                    help="processes (default: 2)")
-    p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
-                   help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
-    p.add_argument("--mechanism", choices=("vacancy", "interstitial"))
-    p.add_argument("--no-channels", action="store_true", help="skip the bond-valence check of each hop's channel")
-    p.add_argument("--model", help="model card or shipped model name")
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
     p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
-    p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch threads per worker (default 1: parallelism comes from --workers)")
-    _inference_flags(p)
+    _host_flags(p, threads_help="torch threads per worker (default 1: parallelism comes from --workers)")
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("pretrain", help="multi-property pre-training of the encoder on the seven bulk properties")
@@ -405,6 +412,11 @@ def main(argv: list[str] | None = None) -> int:
     except HopnetInputError as err:
         print(f"hopnet: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        kept = "; the rows written so far are kept: run the same command again to resume" \
+            if args.command == "screen" else ""
+        print(f"\nhopnet: interrupted{kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pymatgen.core import Lattice, Structure
+from pymatgen.core import Composition, Lattice, Structure
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
@@ -78,6 +79,23 @@ def read_band_records(records: list[dict], source: str = "data") -> list[Barrier
     return entries
 
 
+def framework_formula(composition: Composition, ion: str) -> str:
+    """A host's identity apart from how much ion it holds: the reduced formula of everything but the ion
+    (FePO4 for LiFePO4, Li0.5FePO4 and an FePO4 with one inserted Li)."""
+    return Composition({el: amount for el, amount in composition.element_composition.items()
+                        if el.symbol != ion}).reduced_formula
+
+
+@lru_cache(maxsize=1)
+def training_frameworks() -> Counter:
+    """Paths of the training split per (framework formula, ion), read from the raw records (no bands built):
+    the first site of each record is the moving ion."""
+    with _open(_FILES["train"]) as fh:
+        records = json.load(fh)
+    return Counter((framework_formula(Composition(Counter(r["atoms"]["elements"])), r["atoms"]["elements"][0]),
+                    r["atoms"]["elements"][0]) for r in records)
+
+
 @lru_cache(maxsize=4)
 def _load(split: Split) -> tuple[BarrierEntry, ...]:
     with _open(_FILES[split]) as fh:
@@ -101,6 +119,7 @@ def load_endpoints() -> list[tuple[str, Structure, Structure, float]]:
     ]
 
 
+@lru_cache(maxsize=2)
 def data_hash(split: Split) -> str:
     """SHA-256 of the shipped (decompressed) split file; goes into model cards."""
     with _open(_FILES[split]) as fh:

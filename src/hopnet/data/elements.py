@@ -13,6 +13,8 @@ from importlib import resources
 
 import numpy as np
 
+from hopnet.chemistry.charges import crystal_radius, host_charge
+
 MAX_Z = 94
 TABLE_FILE = "element_features.csv"
 IONIC_TABLE_FILE = "element_ionic_features.csv"
@@ -57,39 +59,6 @@ def build_element_table() -> tuple[list[str], np.ndarray]:
 
 
 _IONIC = ["charge", "crystal_radius", "ionic_potential", "bv_r_min_O", "bv_alpha_O", "bv_d0_O"]
-
-
-def host_charge(el) -> int | None:
-    """The charge an element most plausibly carries in an ionic host. Chalcogens, halogens and N: their anion
-    state (sulfides, chlorides, nitrides). Other p-block elements: their highest common state, as the centres of
-    the polyanions that frame most hosts (PO4 P5+, SiO4 Si4+, CO3 C4+, BO3 B3+). Metals: the common positive
-    state nearest +3, the higher on a tie (Mn4+, Co3+, Cr3+, Ni2+, Mo4+; not the permanganate or chromate
-    states that 'highest common state' gives). None for the noble gases."""
-    states = el.common_oxidation_states
-    positive = [q for q in states if q > 0]
-    if not states:
-        return None
-    if (el.group in (16, 17) or el.symbol == "N") and min(states) < 0:
-        return min(states)
-    if not positive:
-        return min(states)
-    if el.block == "p":
-        return max(positive)
-    return min(positive, key=lambda q: (abs(q - 3), -q))
-
-
-def crystal_radius(el, q: int) -> float | None:
-    """Shannon crystal radius (Å) of ``el`` at charge ``q``: six-fold where tabulated (high spin where spin
-    matters), else the coordination nearest six; None where Shannon has no entry."""
-    table = el.data.get("Shannon radii", {}).get(str(q), {})
-    if not table:
-        return None
-    order = ["VI", "V", "VII", "IV", "VIII", "IVSQ", "IX", "III", "X", "II", "XII", "XIV", "I"]
-    cn = min(table, key=lambda c: order.index(c) if c in order else len(order))
-    spins = table[cn]
-    spin = "High Spin" if "High Spin" in spins else next(iter(spins))
-    radius = float(spins[spin]["crystal_radius"])
-    return radius if radius > 0 else None  # H+ is tabulated below zero: no size an ion model can use
 
 
 def build_ionic_table() -> tuple[list[str], np.ndarray]:

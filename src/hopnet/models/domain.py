@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 from safetensors.numpy import load_file, save_file
 
 from hopnet.errors import HopnetInputError
-from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import CrystalGraph
+from hopnet.models.batching import run_batched
 from hopnet.models.alignn import ALIGNN
 from hopnet.models.card import EmbeddingEntry, sha256_file
 
@@ -30,9 +29,7 @@ QUANTILE = 0.95
 def embed(model: ALIGNN, graphs: list[CrystalGraph], batch_size: int = 32) -> np.ndarray:
     """Pooled graph vectors (num_graphs, D) of ``model``."""
     model.eval()
-    with torch.no_grad():
-        return np.vstack([model.encode(collate(graphs[i : i + batch_size])).numpy()
-                          for i in range(0, len(graphs), batch_size)])
+    return run_batched(model.encode, graphs, batch_size)
 
 
 def _knn_mean(queries: np.ndarray, reference: np.ndarray, k: int, skip_self: bool = False) -> np.ndarray:

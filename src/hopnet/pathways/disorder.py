@@ -51,7 +51,10 @@ def whole_cell(structure: Structure, source: str = "host") -> tuple[Structure, s
             f"{el} {t:.2f} -> {round(t)}" for el, t in sorted(totals.items()) if abs(t - round(t)) > WHOLE)
     if m > 1:
         axis = int(np.argmin(structure.lattice.abc))
+        labels = [site.label for site in structure]
         structure = structure * [m if i == axis else 1 for i in range(3)]
+        for i, site in enumerate(structure):  # pymatgen suffixes the copies' labels (Li1_2): keep the CIF's
+            site.label = labels[i // m]
     if len(structure) > MAX_ORDERING_ATOMS:
         raise HopnetInputError(source, f"{len(structure)} sites to order exceeds the limit of {MAX_ORDERING_ATOMS}; "
                                        "give a smaller cell or an ordered structure")
@@ -64,7 +67,7 @@ def node_structure(structure: Structure, ion: str) -> Structure:
     Alternative positions of one split site closer than 0.5 Å are merged (the
     first one kept): they are one node, not a hop.
     """
-    species, coords = [], []
+    species, coords, labels = [], [], []
     for site in structure:
         elements = {element_of(sp): occ for sp, occ in site.species.items()}
         chosen = ion if ion in elements else max(elements, key=elements.get)
@@ -75,7 +78,8 @@ def node_structure(structure: Structure, ion: str) -> Structure:
                 continue
         species.append(chosen)
         coords.append(frac)
-    return Structure(structure.lattice, species, coords)
+        labels.append(site.label)
+    return Structure(structure.lattice, species, coords, labels=labels)
 
 
 def sample_ordering(structure: Structure, rng: np.random.Generator, source: str = "host") -> Structure:

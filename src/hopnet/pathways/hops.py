@@ -118,14 +118,35 @@ def _environment(structure: Structure, host_idx: np.ndarray, point_frac: np.ndar
     return tuple((element_of(structure[int(host_idx[i])].specie), round(float(d[i]) / 0.05)) for i in order)
 
 
-def distinct_hops(structure: Structure, hops: list[Hop], ion: str) -> list[DistinctHop]:
+@dataclass(frozen=True)
+class SiteSymmetry:
+    """Which sites of a cell are equivalent under its space group, and their Wyckoff positions."""
+
+    classes: np.ndarray  # (sites,) the index of the first site of each site's orbit
+    wyckoffs: tuple[str, ...]  # per site, multiplicity in the conventional cell and letter ("8a"); "" if unknown
+
+    @classmethod
+    def of(cls, structure: Structure) -> "SiteSymmetry":
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                data = SpacegroupAnalyzer(structure, symprec=SYMPREC).get_symmetry_dataset()
+        except Exception:  # spglib gives up on some distorted cells: then every site is its own class
+            data = None
+        if data is None:
+            return cls(np.arange(len(structure)), ("",) * len(structure))
+        classes = np.asarray(data.equivalent_atoms)
+        # Sites per orbit in this cell, scaled to the conventional cell spglib's letters refer to.
+        per_cell = abs(np.linalg.det(np.asarray(data.std_lattice))) / structure.volume
+        counts = np.bincount(classes, minlength=len(structure))
+        return cls(classes, tuple(f"{round(counts[c] * per_cell)}{letter}"
+                                  for c, letter in zip(classes, data.wyckoffs)))
+
+
+def distinct_hops(structure: Structure, hops: list[Hop], ion: str,
+                  symmetry: SiteSymmetry | None = None) -> list[DistinctHop]:
     """Group hops equal under the space group (site classes, length, midpoint surroundings)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            classes = SpacegroupAnalyzer(structure, symprec=SYMPREC).get_symmetry_dataset().equivalent_atoms
-    except Exception:  # spglib gives up on some distorted cells: then every site is its own class
-        classes = np.arange(len(structure))
+    classes = (symmetry or SiteSymmetry.of(structure)).classes
     host_idx = np.flatnonzero(np.array(elements_of(structure)) != ion)
     groups: dict[tuple, list[Hop]] = defaultdict(list)
     for hop in hops:

@@ -17,16 +17,16 @@ does not depend on the straight line.
 """
 from __future__ import annotations
 
-import contextlib
-import io
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from pymatgen.core import Element, Species, Structure
+from pymatgen.core import Structure
 from scipy import ndimage
 
+from hopnet.chemistry.bvse import run_bvse
+from hopnet.chemistry.oxidation import OxidationOrigin
 from hopnet.errors import HopnetInputError
+from hopnet.flags import Flag, FlagKind
 from hopnet.pathways.hops import perpendicular_widths, symmetry_equivalent_sites
 from hopnet.vocabulary import elements_of
 
@@ -55,18 +55,13 @@ def blocked_above(ion: str) -> float:
     return BLOCKED_ABOVE.get(ion, BLOCKED_ABOVE["other"])
 
 
-def mobile_ion_label(ion: str) -> str:
-    """bvlain's name of the mobile ion, e.g. 'Li1+', 'Mg2+' (its highest common oxidation state)."""
-    return f"{ion}{max(Element(ion).common_oxidation_states)}+"
-
-
 @dataclass
 class Landscape:
     """BVSE of one mobile ion on a periodic grid over ``lattice`` (rows = lattice vectors, Å)."""
 
     energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
     lattice: np.ndarray
-    oxidation_states: str = "structure"  # where they came from: structure / bond valence / GUESSED_STATES
+    oxidation_states: OxidationOrigin = OxidationOrigin.STRUCTURE  # where the states bvlain used came from
 
     def hop_barrier(self, start_frac, end_frac) -> float:
         """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
@@ -194,75 +189,62 @@ def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
     return bool(reached & set(np.unique(labels[end & mask])))
 
 
-# Where a landscape's oxidation states came from when they were guessed from the composition alone: whole
-# numbers, or a mixed-valence cation at its average state. Channel checks on either are less certain.
-COMPOSITION = "composition"
-MIXED_VALENCE = "composition, mixed valence averaged"
-GUESSED_STATES = (COMPOSITION, MIXED_VALENCE)
-# Species bvlain refuses when it assigns valences itself (no bond-valence parameters for them).
-FORBIDDEN_SPECIES = ("O-", "P3-")
-
-
-def with_oxidation_states(structure: Structure) -> tuple[Structure, str]:
-    """``structure`` with oxidation states, and where they came from.
-
-    The structure's own where it has them; else pymatgen's bond-valence
-    analyser, which assigns them site by site from the geometry (it tells
-    Mn3+ from Mn4+ where the composition cannot); else, where it finds no
-    charge-balanced assignment (distorted or unusual cells, where it also
-    spends longest), the composition's most likely states per element: whole
-    numbers where they balance, else a mixed-valence cation at its average.
-    Raises ValueError when neither gives one.
-    """
-    from pymatgen.analysis.bond_valence import BVAnalyzer
-
-    if all(getattr(site.specie, "oxi_state", None) is not None for site in structure):
-        return structure, "structure"
-    try:
-        return BVAnalyzer(forbidden_species=list(FORBIDDEN_SPECIES)).get_oxi_state_decorated_structure(structure), \
-            "bond valence"
-    except ValueError:
-        pass
-    guesses = structure.composition.oxi_state_guesses(max_sites=-1)
-    usable = [g for g in guesses if all(float(v).is_integer() and str(Species(el, int(v))) not in FORBIDDEN_SPECIES
-                                        for el, v in g.items() if v < 0)]
-    # A whole-number assignment first; else one where a cation carries the average of a mixed valence
-    # (LiMn2O4: Mn3.5+). bvlain looks up its Morse parameters by the anion's charge alone and uses a cation's
-    # charge only in the Coulomb repulsion, where an average is what the mixed lattice presents to the ion.
-    whole = [g for g in usable if all(float(v).is_integer() for v in g.values())]
-    if usable:
-        decorated = structure.copy()
-        decorated.add_oxidation_state_by_element({el: int(v) if float(v).is_integer() else float(v)
-                                                  for el, v in (whole or usable)[0].items()})
-        return decorated, COMPOSITION if whole else MIXED_VALENCE
-    raise ValueError("no usable oxidation states: the bond-valence analyser assigns none, and the composition "
-                     "balances only with non-integer anion states or with O-/P3-, which have no bond-valence "
-                     "parameters")
-
-
 def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
                    source: str = "host") -> Landscape:
-    """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled).
-
-    Oxidation states as ``with_oxidation_states`` finds them; a host without
-    any, or an element without bond-valence parameters, is one line naming the
-    reason.
-    """
-    try:
-        from bvlain import Lain
-    except ImportError:
-        raise HopnetInputError(source, "the bond-valence landscape needs bvlain: pip install bvlain") from None
-    calc = Lain(verbose=False)
-    try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
-            decorated, origin = with_oxidation_states(structure)
-            calc.read_structure(decorated, oxi_check=False)
-            calc.bvse_distribution(mobile_ion=mobile_ion_label(ion), resolution=resolution)
-    except (ValueError, KeyError, IndexError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise HopnetInputError(source, f"no bond-valence landscape for {ion} ({reason})") from None
+    """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled), on the grid of
+    ``chemistry.bvse.run_bvse``; one line naming the reason where bond valences cannot describe the host."""
+    run = run_bvse(structure, ion, resolution, source)
     # bvlain's grid spans [0, 1] with both ends included: drop the repeated last plane of each axis.
-    grid = np.asarray(calc.data, dtype=float)[:-1, :-1, :-1]
-    return Landscape(np.minimum(np.nan_to_num(grid, nan=ENERGY_CAP, posinf=ENERGY_CAP), ENERGY_CAP),
-                     np.array(calc.cell[:], dtype=float), origin)
+    grid = run.grid()[:-1, :-1, :-1]
+    return Landscape(np.minimum(np.nan_to_num(grid, nan=ENERGY_CAP, posinf=ENERGY_CAP), ENERGY_CAP), run.lattice(),
+                     run.origin)
+
+
+@dataclass
+class Landscapes:
+    """The landscape of each environment a network is priced in (None where bond valences cannot describe
+    it), and what a user should know about them."""
+
+    per_environment: list[Landscape | None]
+    flags: list[Flag]
+
+    @classmethod
+    def of(cls, environments: list[Structure], ion: str, source: str = "host") -> "Landscapes":
+        """Each ordering has its own landscape: which channels are open depends on where the partial atoms sit."""
+        found: list[Landscape | None] = []
+        flags: dict[FlagKind, Flag] = {}
+        for structure in environments:
+            try:
+                found.append(bvse_landscape(structure, ion, source=source))
+            except HopnetInputError as err:
+                found.append(None)
+                flags.setdefault(FlagKind.CHANNEL_UNCHECKED, Flag(
+                    kind=FlagKind.CHANNEL_UNCHECKED, text=f"hops not checked for open channels: {err.problem}"))
+                continue
+            origin = found[-1].oxidation_states
+            if origin.guessed:
+                flags.setdefault(FlagKind.GUESSED_OXIDATION_STATES, Flag(
+                    kind=FlagKind.GUESSED_OXIDATION_STATES,
+                    text=f"oxidation states from the {origin.value} (the bond-valence analyser found no "
+                         "charge-balanced assignment): channel checks are less certain"))
+        return cls(found, list(flags.values()))
+
+    @classmethod
+    def unchecked(cls, environments: int) -> "Landscapes":
+        """No landscapes (the user turned the channel check off): every hop counts as open."""
+        return cls([None] * environments, [])
+
+    def first(self) -> Landscape | None:
+        return next((found for found in self.per_environment if found is not None), None)
+
+    def hop_barriers(self, start_frac: np.ndarray, end_frac: np.ndarray) -> tuple[list[float | None], Flag | None]:
+        """A hop's BVSE barrier in each landscape (None where there is none), and a flag where a grid was too
+        coarse to resolve the sites (unchecked there)."""
+        barriers, flag = [], None
+        for landscape in self.per_environment:
+            try:
+                barriers.append(landscape.hop_barrier(start_frac, end_frac) if landscape else None)
+            except ValueError as exc:
+                barriers.append(None)
+                flag = Flag(kind=FlagKind.CHANNEL_UNCHECKED, text=f"channel not checked: {exc}")
+        return barriers, flag

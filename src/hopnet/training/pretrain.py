@@ -22,6 +22,7 @@ from hopnet.graphs.batch import collate
 from hopnet.graphs.builder import CrystalGraph, GraphConfig, build_graph
 from hopnet.graphs.cache import cached_graphs
 from hopnet.models.alignn import ALIGNN
+from hopnet.models.batching import run_batched
 from hopnet.models.card import Member, TrainingRecord, save_model
 from hopnet.models.config import ModelConfig
 from hopnet.training.config import LoopConfig
@@ -81,11 +82,10 @@ def masked_l1(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return (pred[mask] - target[mask]).abs().mean()
 
 
-@torch.no_grad()
 def property_mae(model: ALIGNN, graphs: list[CrystalGraph], targets: np.ndarray, batch_size: int = 64) -> dict:
     """Validation MAE per property, in the published [-1, 1] scaled units."""
     model.eval()
-    pred = np.concatenate([model(collate(graphs[i : i + batch_size])).numpy() for i in range(0, len(graphs), batch_size)])
+    pred = run_batched(model, graphs, batch_size)
     err = np.abs(pred - targets)
     return {p: float(np.nanmean(err[:, k])) for k, p in enumerate(PROPERTIES) if np.any(~np.isnan(targets[:, k]))}
 

@@ -10,6 +10,7 @@ import torch
 
 from hopnet.graphs.batch import GraphBatch, collate
 from hopnet.models.alignn import ALIGNN
+from hopnet.models.batching import run_batched
 from hopnet.models.card import resolve_weights, transfer_encoder
 from hopnet.models.config import ModelConfig
 from hopnet.training.config import TrainConfig
@@ -55,11 +56,9 @@ def split_validation(n: int, fraction: float, seed: int, groups: np.ndarray | No
     return np.flatnonzero(~val_mask), np.flatnonzero(val_mask)
 
 
-@torch.no_grad()
 def predict_scaled(model: ALIGNN, inputs: Sequence, batch_size: int = 32, collate_fn: Collate = collate) -> np.ndarray:
     model.eval()
-    out = [model(collate_fn(list(inputs[i : i + batch_size]))).numpy() for i in range(0, len(inputs), batch_size)]
-    return np.concatenate(out) if out else np.array([])
+    return run_batched(model, inputs, batch_size, collate_fn)
 
 
 def fit(

@@ -15,50 +15,21 @@ import glob
 import hashlib
 import io
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from hopnet.errors import HopnetInputError
-from hopnet.vocabulary import DEFAULT_MAX_HOP, check_max_hop, parse_ion
+from hopnet.flags import texts
+from hopnet.workflows.settings import HostSettings
 
 # What a row's numbers depend on; "hopnet" (the version) stands for the rules that live in code (channel
 # ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
-KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "model", "hopnet")
+KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites", "orderings", "seed", "model",
+              "hopnet")
 FIELDS = (*KEY_FIELDS, "status", "verdict", "formula", "n_sites", "distinct_hops", "blocked_hops", "min_em",
           "em_1d", "em_2d", "em_3d", "max_em_std", "out_of_domain", "notes", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
 ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
-
-
-@dataclass(frozen=True)
-class ScreenSettings:
-    ion: str
-    model: str | None = None  # card path or shipped name; None: the shipped default
-    max_hop: float = DEFAULT_MAX_HOP
-    mechanism: str | None = None  # None: vacancy (screened hosts hold their ion sites)
-    channels: bool = True  # check each hop for an open channel in the bond-valence landscape
-    compiled: bool = False  # torch.compile the networks in each worker (speed only: not part of a row's key)
-    device: str = "cpu"  # where each worker's networks run (speed only, like ``compiled``)
-    threads: int = 1  # torch threads per worker (speed only)
-
-    def __post_init__(self):
-        object.__setattr__(self, "ion", parse_ion(self.ion, source="hopnet screen"))
-        check_max_hop(self.max_hop, "hopnet screen")
-        if self.threads < 1:
-            raise HopnetInputError("hopnet screen", f"--threads must be at least 1, got {self.threads}")
-        # Here, once, rather than as an error row for every host when each worker loads the model.
-        from hopnet.predictor import inference_device
-
-        inference_device(self.device)
-
-    def key_columns(self) -> dict[str, str]:
-        """The settings part of a row's key, as written in the CSV."""
-        from hopnet import __version__
-
-        return {"ion": self.ion, "mechanism": self.mechanism or "vacancy", "max_hop": repr(float(self.max_hop)),
-                "channels": "bvse" if self.channels else "off", "model": model_identity(self.model),
-                "hopnet": __version__}
 
 
 def model_identity(model: str | None) -> str:
@@ -150,22 +121,6 @@ def finished_keys(output: Path, key_columns: dict[str, str]) -> set[tuple[str, .
     return {row_key(r) for r in rows}
 
 
-_NOT_LOADED = object()
-_worker_model = None
-_worker_key = _NOT_LOADED
-
-
-def worker_model(model: str | None, threads: int = 1, compiled: bool = False, device: str = "cpu"):
-    """The model of this worker process, loaded once (also on Dask or jobflow workers that join late)."""
-    global _worker_model, _worker_key
-    if _worker_key != (model, threads, compiled, device):
-        from hopnet.predictor import load_model
-
-        _worker_model = load_model(model, threads=threads, compiled=compiled, device=device)
-        _worker_key = (model, threads, compiled, device)
-    return _worker_model
-
-
 def read_source(source: str):
     """A structure file, or one row of an ASE database (``file.db@id``), validated like any input."""
     from hopnet.structures import read_structure, validate_structure
@@ -185,25 +140,32 @@ def read_source(source: str):
     return structure
 
 
-def screen_one(source: str, settings: ScreenSettings) -> dict:
+def key_columns(settings: HostSettings) -> dict[str, str]:
+    """The settings part of a row's key, as written in the CSV: what the numbers depend on."""
+    from hopnet import __version__
+
+    return {**settings.answer_fields(), "model": model_identity(settings.model), "hopnet": __version__}
+
+
+def screen_one(source: str, settings: HostSettings) -> dict:
     """One structure to one row; every failure is caught and recorded as the row's reason."""
+    from hopnet.predictor import cached_model
     from hopnet.workflows.host import analyse_host
 
     row = dict.fromkeys(FIELDS, "")
     row.update(source=source)
     try:
         structure = read_source(source)
-        model = worker_model(settings.model, settings.threads, settings.compiled, settings.device)
-        report = analyse_host(structure, settings.ion, model, settings.max_hop,
-                              mechanism=settings.mechanism, source=Path(source).name, channels=settings.channels)
+        model = cached_model(settings.model, settings.threads, settings.compiled, settings.device)
+        report = analyse_host(structure, settings, model, source=Path(source).name)
         open_hops = [h for h in report.hops if h.valid]
         ems = [h.em for h in open_hops]
         stds = [h.em_std for h in open_hops if h.em_std is not None]
         row.update(status="ok", verdict=report.verdict, formula=report.formula, n_sites=len(structure),
                    distinct_hops=len(report.hops), blocked_hops=len(report.hops) - len(open_hops),
                    min_em=round(min(ems), 4) if ems else "", max_em_std=round(max(stds), 4) if stds else "",
-                   out_of_domain="; ".join(sorted({w for h in open_hops for w in h.warnings})),
-                   notes="; ".join(report.notes),
+                   out_of_domain="; ".join(sorted({f.text for h in open_hops for f in h.out_of_domain})),
+                   notes=texts(report.notes),
                    **{f"em_{k.lower()}": "" if v is None else round(v, 4) for k, v in report.percolation.items()})
     except HopnetInputError as err:
         row.update(status="error", error=str(err))
@@ -212,21 +174,29 @@ def screen_one(source: str, settings: ScreenSettings) -> dict:
     return row
 
 
-def _screen_star(args: tuple[str, ScreenSettings]) -> dict:
+def _screen_star(args: tuple[str, HostSettings]) -> dict:
     return screen_one(*args)
 
 
-def _local_results(sources: Iterator[str], settings: ScreenSettings, workers: int) -> Iterator[dict]:
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the pool and says so in one line (no worker tracebacks);
+    the rows already written stay, and a re-run resumes after them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _local_results(sources: Iterator[str], settings: HostSettings, workers: int) -> Iterator[dict]:
     if workers == 1:
         yield from (screen_one(s, settings) for s in sources)
         return
     import multiprocessing as mp
 
-    with mp.get_context("spawn").Pool(workers) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=_ignore_interrupt) as pool:
         yield from pool.imap_unordered(_screen_star, ((s, settings) for s in sources), chunksize=4)
 
 
-def _dask_results(sources: Iterator[str], settings: ScreenSettings, workers: int,
+def _dask_results(sources: Iterator[str], settings: HostSettings, workers: int,
                   address: str | None) -> Iterator[dict]:
     """On a Dask cluster (``address``) or a local one; a bounded window of tasks keeps memory flat."""
     try:
@@ -250,7 +220,7 @@ def _dask_results(sources: Iterator[str], settings: ScreenSettings, workers: int
             cluster.close()
 
 
-def screen(inputs: Iterable[str], output: Path, settings: ScreenSettings, workers: int = 1,
+def screen(inputs: Iterable[str], output: Path, settings: HostSettings, workers: int = 1,
            progress: bool = True, backend: str = "local", address: str | None = None) -> dict:
     """Screen every input not yet in ``output``; return counts of this run.
 
@@ -260,11 +230,14 @@ def screen(inputs: Iterable[str], output: Path, settings: ScreenSettings, worker
     """
     from tqdm.auto import tqdm
 
+    from hopnet.predictor import inference_device
+
+    inference_device(settings.device)  # here, once, rather than as an error row for every host
     inputs = list(inputs)
     check_inputs(inputs)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    columns = settings.key_columns()
+    columns = key_columns(settings)
     done = finished_keys(output, columns)
     sources = list(expand_inputs(inputs))  # listed up front so the progress bar knows its total
     todo = [s for s in sources if row_key({"source": s, **columns}) not in done]
