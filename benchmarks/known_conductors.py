@@ -27,6 +27,7 @@ from hopnet.chemistry.bvse import run_bvse
 from hopnet.predictor import load_model
 from hopnet.structures import read_structure
 from hopnet.workflows.host import analyse_host
+from hopnet.workflows.settings import HostSettings
 from hopnet_repro.results import RESULTS, write_result
 
 DATA = Path(__file__).parent / "data" / "known_conductors"
@@ -57,11 +58,12 @@ if __name__ == "__main__":
         structure = read_structure(DATA / f"{host['id']}.cif")
         t0 = time.perf_counter()
         try:
-            report = analyse_host(structure, host["ion"], model, source=host["id"])
+            report = analyse_host(structure, HostSettings(ion=host["ion"]), model, source=host["id"])
             perc = {int(k[0]): v for k, v in report.percolation.items()}
             row.update(hopnet_1d=perc[1], hopnet_percolation=perc, hopnet_dimensionality=dimensionality(perc),
                        hopnet_verdict=report.verdict, hopnet_blocked=sum(not h.valid for h in report.hops),
-                       hopnet_hops=len(report.hops), hopnet_notes=report.notes)
+                       hopnet_hops=len(report.hops), hopnet_notes=[f.text for f in report.notes],
+                       hopnet_verdict_reason=report.verdict_reason)
         except HopnetInputError as err:
             row["hopnet_error"] = str(err)
         except Exception as exc:  # noqa: BLE001 - as for the baseline: one host failing is a row, not a stop

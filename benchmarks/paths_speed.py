@@ -91,11 +91,12 @@ def profile_parts(cif: Path) -> dict:
 
     from hopnet.predictor import load_model
     from hopnet.workflows.host import analyse_host
+    from hopnet.workflows.settings import HostSettings
 
     model, structure = load_model(threads=1), Structure.from_file(cif)
     profiler = cProfile.Profile()
     t0 = time.perf_counter()
-    profiler.runcall(analyse_host, structure, "Li", model)
+    profiler.runcall(analyse_host, structure, HostSettings(ion="Li"), model)
     total = time.perf_counter() - t0
     stats = pstats.Stats(profiler).stats
     cumulative = {name: sum(v[3] for (_, _, fn), v in stats.items() if fn == func) for name, func in PARTS.items()}

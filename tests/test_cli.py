@@ -311,3 +311,64 @@ def test_a_gpu_that_is_not_there_is_one_line(capsys, tmp_path, tiny_model_card):
                        "--model", tiny_model_card)
     assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "no CUDA GPU" in err
     assert not (tmp_path / "rows.csv").exists()  # not one error row per host
+
+
+def test_an_anion_or_a_metal_as_the_mobile_ion_is_one_line(tmp_path, capsys, tiny_model_card):
+    code, _, err = run(capsys, "paths", "--example", "--ion", "O", "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and err.count("\n") == 1
+    assert "O is the most electronegative element of this host" in err
+    metal = Structure(Lattice.cubic(3.51), ["Li", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])  # bcc Li
+    metal.to(filename=str(tmp_path / "Li.cif"))
+    code, _, err = run(capsys, "paths", tmp_path / "Li.cif", "--ion", "Li", "--model", tiny_model_card)
+    assert code == EXIT_BAD_INPUT and err.count("\n") == 1 and "holds only Li: a metal" in err
+
+
+def test_ctrl_c_ends_with_one_line_and_a_non_zero_code(capsys, monkeypatch):
+    import hopnet.workflows.host as host
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(host, "analyse_host", interrupted)
+    code, out, err = run(capsys, "paths", "--example")
+    assert code == 130 and err.strip() == "hopnet: interrupted" and "Traceback" not in out + err
+
+
+def test_paths_outputs_name_sites_as_the_cif_does(tmp_path, capsys, tiny_model_card):
+    host = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    for site in host:
+        site.label = "Li1" if site.specie.symbol == "Li" else "F1"
+    host.to(filename=str(tmp_path / "LiF.cif"))
+    args = ["paths", tmp_path / "LiF.cif", "--ion", "Li", "--model", tiny_model_card, "--no-channels"]
+    code, out, _ = run(capsys, *args, "-o", tmp_path / "hops.csv")
+    assert code == 0 and "Li1 (4a) - Li1 (4a)" in out
+    rows = list(csv.DictReader(open(tmp_path / "hops.csv")))
+    assert {(r["start_label"], r["start_wyckoff"], r["end_label"]) for r in rows} == {("Li1", "4a", "Li1")}
+    code, out, _ = run(capsys, *args, "--json")
+    assert {h["end_wyckoff"] for h in json.loads(out)["hops"]} == {"4a"}
+
+
+def test_the_out_of_domain_column_holds_only_out_of_domain_reasons(capsys, tiny_model_card):
+    from hopnet.flags import OUT_OF_DOMAIN
+
+    code, out, _ = run(capsys, "paths", "--example", "--max-hop", "2.5", "--model", tiny_model_card, "--json")
+    report = json.loads(out)  # every hop runs via an empty site: a flag, but not an out-of-domain one
+    assert code == 0 and all(any(f["kind"] == "via empty site" for f in h["flags"]) for h in report["hops"])
+    code, out, _ = run(capsys, "paths", "--example", "--max-hop", "2.5", "--model", tiny_model_card)
+    assert "outside the training domain: via" not in out
+    assert {kind.value for kind in OUT_OF_DOMAIN} == {"unseen ion", "unseen element", "hop length", "embedding"}
+
+
+def test_predict_honours_compile(capsys, monkeypatch, tiny_model_card):
+    import hopnet.predictor as predictor
+
+    asked = {}
+    real = predictor.load_model
+
+    def spy(path=None, threads=None, compiled=False, device="cpu"):
+        asked["compiled"] = compiled
+        return real(path, threads, False, device)  # compiling itself is tested in test_model
+
+    monkeypatch.setattr(predictor, "load_model", spy)
+    code, _, err = run(capsys, "predict", "--example", "--compile", "--model", tiny_model_card)
+    assert code == 0 and asked == {"compiled": True}, err

@@ -63,6 +63,25 @@ def test_weights_of_another_architecture_are_refused(card_copy):
         load_model(wider)
 
 
+@pytest.mark.parametrize("edit, problem", [
+    (lambda card: card.update(architecture="hopnet-alignn/2"), "the card's network is hopnet-alignn/2"),
+    (lambda card: card.update(graph_version=1), "on graph recipe 1"),
+])
+def test_a_card_of_another_network_or_graph_recipe_is_refused_on_load(card_copy, edit, problem):
+    with pytest.raises(HopnetInputError, match=problem) as err:
+        load_model(card_copy(edit))
+    assert "\n" not in str(err.value)
+
+
+def test_every_shipped_card_names_its_network_and_graph_recipe(repo):
+    from hopnet.graphs.builder import GRAPH_VERSION
+    from hopnet.models.alignn import ARCHITECTURE
+
+    for path in (repo / "src/hopnet/weights").glob("*.json"):
+        card = json.loads(path.read_text())
+        assert (card["architecture"], card["graph_version"]) == (ARCHITECTURE, GRAPH_VERSION), path.name
+
+
 def test_card_format_version_is_checked_on_load(card_copy):
     future = card_copy(lambda card: card.update(format="hopnet-model/9"))
     with pytest.raises(HopnetInputError, match="format 'hopnet-model/9' is not one this hopnet reads"):

@@ -91,6 +91,10 @@ def test_pretraining_learns_writes_a_card_and_resumes_exactly(tmp_path, cfg, tin
     torch.testing.assert_close(band.head[1].weight, head_before)
     with pytest.raises(HopnetInputError, match="width or depth"):
         transfer_encoder(ALIGNN(tiny.model_copy(update={"hidden": 24})), reference)
+    # Another scope (the whole cell vs the atoms near the path) is fine; another cut-off is not.
+    wider = tiny.graph.model_copy(update={"cutoff": tiny.graph.cutoff + 1.0})
+    with pytest.raises(HopnetInputError, match="the encoder read graphs with cutoff"):
+        transfer_encoder(ALIGNN(tiny.model_copy(update={"graph": wider})), reference)
 
 
 @pytest.mark.slow  # three subprocesses

@@ -99,3 +99,16 @@ def test_the_blocked_hop_ceiling_is_the_measured_one():
     result = json.loads((SRC.parents[1] / "benchmarks/results/bvse_hops_train.json").read_text())
     assert BLOCKED_ABOVE == result["blocked_above"]  # rerun benchmarks/bvse_hops.py, then copy it
     assert set(BLOCKED_ABOVE) >= {"Li", "Na", "Mg", "Ca", "other"}
+
+
+HOST_ANALYSIS = ["workflows/host.py", "pathways/network.py", "pathways/landscape.py", "pathways/disorder.py"]
+
+
+@pytest.mark.parametrize("name", HOST_ANALYSIS)
+def test_no_function_of_the_host_analysis_takes_more_than_five_parameters(name):
+    """Domain objects (a network, its landscapes, a pricing, the settings) travel instead of argument clumps."""
+    for node in ast.walk(ast.parse((SRC / name).read_text())):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            names = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.arg not in ("self", "cls")]
+            assert len(names) <= 5, f"{name}: {node.name}({', '.join(names)})"

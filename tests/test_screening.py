@@ -73,6 +73,23 @@ def test_killed_screen_resumes_without_losing_or_duplicating(hosts, tmp_path, ti
     assert all(set(r) == set(FIELDS) for r in rows)
 
 
+@pytest.mark.slow  # subprocesses
+def test_ctrl_c_in_screen_is_one_line_and_the_rerun_resumes(hosts, tmp_path, tiny_model_card):
+    out = tmp_path / "results.csv"
+    cmd = [sys.executable, "-m", "hopnet.cli.main", "screen", str(hosts), "--ion", "Li", "-o", str(out),
+           "--workers", "2", "--model", str(tiny_model_card)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.read_text().count("\n") < 3):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends (to the parent; its workers ignore it)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert err.strip().splitlines()[-1].startswith("hopnet: interrupted; the rows written so far are kept")
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    assert sorted(r["source"] for r in rows_of(out)) == sorted(expand_inputs([str(hosts)]))
+
+
 def test_screen_refuses_to_append_to_a_foreign_csv(tmp_path, capsys, hosts):
     out = tmp_path / "other.csv"
     out.write_text("a,b\n1,2\n")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.3.2"
+__version__ = "0.4.0"
 
 _EXPORTS = {
     "Band": "hopnet.pathways.band",

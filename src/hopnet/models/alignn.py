@@ -10,6 +10,10 @@ from hopnet.graphs.batch import GraphBatch
 from hopnet.models.config import ModelConfig
 from hopnet.models.layers import ALIGNNLayer, EdgeGatedGraphConv, GaussianBasis, mlp, scatter_sum
 
+# The network this code builds from a ModelConfig. Bump it when the same config would build different layers
+# (renamed weights, another feature table): a card records it, and loading refuses a card of another.
+ARCHITECTURE = "hopnet-alignn/1"
+
 
 def bond_embedding(cfg: ModelConfig) -> nn.Sequential:
     """Bond length -> hidden features, on a Gaussian basis up to the graph cutoff."""

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from safetensors.torch import load_file, save_file
 
 from hopnet.errors import HopnetInputError, read_json, validation_message
-from hopnet.models.alignn import ALIGNN
+from hopnet.graphs.builder import GRAPH_VERSION
+from hopnet.models.alignn import ALIGNN, ARCHITECTURE
 from hopnet.models.config import ModelConfig
 
 CARD_FORMAT = "hopnet-model/1"
@@ -87,6 +88,10 @@ class ModelCard(_Part):
     format: Literal["hopnet-model/1"] = CARD_FORMAT
     name: str
     hopnet_version: str
+    # The network and the graph recipe the weights belong to (cards written before these fields are of the
+    # first architecture and graph version 2, which is what these defaults say).
+    architecture: str = ARCHITECTURE
+    graph_version: int = GRAPH_VERSION
     task: str = ""
     properties: dict[str, str] | None = None  # multi-property encoders: output name -> meaning
     training: TrainingRecord = TrainingRecord()
@@ -178,6 +183,11 @@ def load_model_files(card_path: Path) -> tuple[list[Member], ModelCard]:
     """Read a card and its weights; refuse anything unverified or malformed."""
     card_path = Path(card_path)
     card = read_card(card_path)
+    if (card.architecture, card.graph_version) != (ARCHITECTURE, GRAPH_VERSION):
+        raise HopnetInputError(card_path, f"the card's network is {card.architecture} on graph recipe "
+                                          f"{card.graph_version}; this hopnet builds {ARCHITECTURE} on graph recipe "
+                                          f"{GRAPH_VERSION}: use the hopnet version that wrote it "
+                                          f"({card.hopnet_version})")
     members = []
     for entry in card.members:
         weights = card_path.with_name(entry.file)
@@ -202,9 +212,20 @@ def transfer_encoder(model: ALIGNN, encoder_card: Path) -> int:
     """Copy a pre-trained encoder (every weight but the head) into ``model``; return tensors copied.
 
     The head is left fresh: pre-training predicts seven bulk properties from a
-    whole-cell mean, fine-tuning one barrier from a different readout.
+    whole-cell mean, fine-tuning one barrier from a different readout. The
+    encoder must have read its graphs as this model will (cut-off, neighbours,
+    angle neighbours), as MACE refuses a foundation model of another cut-off;
+    which atoms a graph holds (the whole cell, or the atoms near the path) may
+    differ.
     """
-    members, _ = load_model_files(encoder_card)
+    members, card = load_model_files(encoder_card)
+    recipe = ("cutoff", "max_neighbors", "angle_neighbors")
+    theirs, ours = card.config.graph, model.cfg.graph
+    if any(getattr(theirs, k) != getattr(ours, k) for k in recipe):
+        def spelled(g):
+            return ", ".join(f"{k} {getattr(g, k):g}" for k in recipe)
+        raise HopnetInputError(encoder_card, f"the encoder read graphs with {spelled(theirs)}; this model reads "
+                                             f"{spelled(ours)}: its weights would see other bonds and angles")
     state = members[0].model.encoder_state()
     try:
         missing, unexpected = model.load_state_dict(state, strict=False)

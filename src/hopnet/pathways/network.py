@@ -93,34 +93,25 @@ class HopNetwork(MSONable):
         """The network of a host as given: an ordered host is its own single environment; a disordered one
         (partial occupancies) has every site its ion may occupy as a node and ``sampling.count`` orderings."""
         if not is_disordered(structure):
-            return cls._enumerated(ion, structure, [structure], max_hop, source=source)
+            return cls(ion, structure, [structure], [], max_hop)._enumerated(source)
         cell, rounding = whole_cell(structure, source)
         rng = np.random.default_rng(sampling.seed)
         orderings = [sample_ordering(cell, rng, source) for _ in range(max(1, sampling.count))]
         flags = [Flag(kind=FlagKind.ROUNDED_OCCUPANCY, text=rounding)] if rounding else []
-        network = cls._enumerated(ion, node_structure(cell, ion), orderings, max_hop, sampling, source=source)
-        network.flags = flags
-        return network
+        return cls(ion, node_structure(cell, ion), orderings, [], max_hop, sampling, flags=flags)._enumerated(source)
 
-    @classmethod
-    def _enumerated(cls, ion: str, nodes: Structure, environments: list[Structure], max_hop: float,
-                    sampling: Orderings | None = None, first_empty: int | None = None,
-                    source: str = "host") -> "HopNetwork":
-        network = cls(ion, nodes, environments, [], max_hop, sampling, first_empty)
-        hops = enumerate_hops(nodes, ion, max_hop, source)
-        network.hops = distinct_hops(nodes, hops, ion, network.symmetry) if hops else []
-        return network
+    def _enumerated(self, source: str) -> "HopNetwork":
+        """This network with its hops: every pair of nodes within ``max_hop``, grouped into classes."""
+        hops = enumerate_hops(self.nodes, self.ion, self.max_hop, source)
+        self.hops = distinct_hops(self.nodes, hops, self.ion, self.symmetry) if hops else []
+        return self
 
     def with_empty_sites(self, frac_sites: np.ndarray, source: str = "host") -> "HopNetwork":
         """The same host with ``frac_sites`` (bond-valence minima) added as nodes. No ion sits there in any
         environment: the hops through them are priced in the host's own environments."""
         nodes = insert_sites(self.nodes, self.ion, frac_sites)
-        for site in nodes[len(self.nodes):]:
-            site.label = "empty"
-        network = self._enumerated(self.ion, nodes, self.environments, self.max_hop, self.sampling,
-                                   first_empty=len(self.nodes), source=source)
-        network.flags = list(self.flags)
-        return network
+        return HopNetwork(self.ion, nodes, self.environments, [], self.max_hop, self.sampling, len(self.nodes),
+                          list(self.flags))._enumerated(source)
 
     @property
     def is_ordered(self) -> bool:
@@ -142,6 +133,11 @@ class HopNetwork(MSONable):
         frac = self.nodes.frac_coords
         return [np.round(self.nodes.lattice.get_cartesian_coords(np.vstack([frac[m.start], frac[m.end] + m.image])),
                          3).tolist() for m in hop_class.members]
+
+    def framework(self) -> list[tuple[str, float, float, float]]:
+        """Every atom of the nodes' cell that is not the ion: its element and Cartesian position (Å)."""
+        return [(element_of(site.specie), *np.round(site.coords, 3).tolist()) for site in self.nodes
+                if element_of(site.specie) != self.ion]
 
     def percolation(self, em: np.ndarray, is_open: np.ndarray) -> Percolation:
         """Percolation of the open hop classes at barriers ``em`` (one per class)."""

@@ -78,6 +78,7 @@ class PathwayReport(BaseModel):
     percolation_range: dict[str, list[float] | None] = {}  # min, max over orderings
     lattice: list[list[float]] = []  # cell vectors (rows, Å) of the hops' coordinates
     empty_sites: list[list[float]] = []  # fractional; numbered after all sites of the cell
+    framework: list[tuple[str, float, float, float]] = []  # every other atom of the nodes' cell: element, x, y, z (Å)
 
     def as_dict(self) -> dict:
         return self.model_dump(mode="json")
@@ -291,7 +292,7 @@ class PricedNetwork:
             percolation={f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
             bottleneck={f"{d}D": None if p is None else p.bottleneck[d] for d, p in headline.items()},
             notes=notes, lattice=np.round(self.network.nodes.lattice.matrix, 4).tolist(),
-            empty_sites=np.round(self.network.empty_sites, 4).tolist())
+            empty_sites=np.round(self.network.empty_sites, 4).tolist(), framework=self.network.framework())
         if not self.network.is_ordered:
             report.orderings, report.ordering_seed = len(orderings), self.network.sampling.seed
             report.percolation_range = {

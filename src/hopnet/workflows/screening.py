@@ -15,6 +15,7 @@ import glob
 import hashlib
 import io
 import os
+import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -178,12 +179,14 @@ def _screen_star(args: tuple[str, HostSettings]) -> dict:
     return screen_one(*args)
 
 
-def _ignore_interrupt() -> None:
+def _worker_signals() -> None:
     """Workers leave Ctrl-C to the parent, which stops the pool and says so in one line (no worker tracebacks);
-    the rows already written stay, and a re-run resumes after them."""
+    the rows already written stay, and a re-run resumes after them. Stopped by the parent, a worker exits
+    through its clean-up (the locks it made are released, so no "leaked semaphore" warning follows)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
 def _local_results(sources: Iterator[str], settings: HostSettings, workers: int) -> Iterator[dict]:
@@ -192,8 +195,15 @@ def _local_results(sources: Iterator[str], settings: HostSettings, workers: int)
         return
     import multiprocessing as mp
 
-    with mp.get_context("spawn").Pool(workers, initializer=_ignore_interrupt) as pool:
+    pool = mp.get_context("spawn").Pool(workers, initializer=_worker_signals)
+    try:
         yield from pool.imap_unordered(_screen_star, ((s, settings) for s in sources), chunksize=4)
+        pool.close()
+    except BaseException:  # Ctrl-C, or the consumer stopping early: stop the workers now
+        pool.terminate()
+        raise
+    finally:
+        pool.join()  # every worker gone before we return: nothing leaks past the run
 
 
 def _dask_results(sources: Iterator[str], settings: HostSettings, workers: int,
