@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from hopnet.errors import HopnetInputError
 from hopnet.chemistry.bvse import run_bvse
+from hopnet.errors import HopnetInputError
 from hopnet.predictor import load_model
 from hopnet.structures import read_structure
 from hopnet.workflows.host import analyse_host

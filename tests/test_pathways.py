@@ -226,7 +226,8 @@ def test_verdict_follows_the_deciding_hop_and_its_spread_and_names_why(hop_resul
     def report(em, std, flags=()):
         hop = hop_result(em, std, flags=list(flags))
         return PathwayReport(source="x", formula="LiX", ion="Li", mechanism="vacancy", hops=[hop],
-                             percolation={"1D": em, "2D": None, "3D": None}, bottleneck={"1D": 0, "2D": None, "3D": None})
+                             percolation={"1D": em, "2D": None, "3D": None},
+                             bottleneck={"1D": 0, "2D": None, "3D": None})
 
     assert verdict(report(0.3, 0.1)) == ("good", "1D network at 0.30 ± 0.10 eV (hop 0), below 0.65 eV")
     assert verdict(report(0.9, 0.1))[0] == "poor"
@@ -262,7 +263,7 @@ def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, ti
 
 
 def test_paths_plot_draws_the_network_static_and_interactive(tmp_path, capsys, licoo2, tiny_model_card):
-    from hopnet.plots import network_figure
+    from hopnet.plots import network_figure, pathway_figure
     from hopnet.predictor import load_model
     from hopnet.workflows.host import analyse_host
 
@@ -271,6 +272,11 @@ def test_paths_plot_draws_the_network_static_and_interactive(tmp_path, capsys, l
     ax = network_figure(report).axes[0]
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--" and len(line.get_xdata())]
     assert len(dashed) == sum(h.multiplicity for h in report.hops if not h.valid)  # every blocked hop, dashed
+    bars = pathway_figure(report).axes[0].patches
+    blocked = sum(not h.valid for h in report.hops)
+    assert blocked and [b.get_hatch() for b in bars[-blocked:]] == ["xxx"] * blocked  # crossed, at the bottom
+    assert all(b.get_hatch() in (None, "") for b in bars[:-blocked])  # open, in-domain hops plain
+    assert {"Co", "O"} <= {el for el, *_ in report.framework}
     licoo2.to(filename=str(tmp_path / "LiCoO2.cif"))
     code = main(["paths", str(tmp_path / "LiCoO2.cif"), "--ion", "Li", "--model", str(tiny_model_card),
                  "--plot", str(tmp_path / "lco.png")])
@@ -414,3 +420,10 @@ def test_a_mixed_valence_host_gets_its_average_state_and_a_landscape():
     landscape = bvse_landscape(spinel, "Li")
     li = [site.frac_coords for site in spinel if site.specie.symbol == "Li"]
     assert landscape.oxidation_states == origin and 0 < landscape.hop_barrier(li[0], li[0] + 0.25) < 1.0  # the 8a-16c-8a hop, open
+
+
+def test_a_library_error_reads_as_a_sentence_not_python():
+    from hopnet.chemistry.bvse import plain_reason
+
+    assert plain_reason(KeyError("oxi_states")) == "no data for oxi_states"
+    assert plain_reason(ValueError("charge np.float64(-1.0) does not balance\nmore")) == "charge -1.0 does not balance"

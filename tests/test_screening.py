@@ -208,3 +208,13 @@ def test_every_setting_that_changes_an_answer_keys_a_row():
         assert HostSettings(ion="Li", **changed).answer_fields() != a.answer_fields(), changed
     for speed_only in ({"threads": 2}, {"compiled": True}):
         assert HostSettings(ion="Li", **speed_only).answer_fields() == a.answer_fields()
+
+
+def test_the_out_of_domain_column_holds_no_other_kind_of_flag(tmp_path, tiny_model_card):
+    """Every hop of this host runs via an empty site (--max-hop below the Li-Li distance): a flag the verdict
+    weighs, said in the notes, but not a reason the network is outside its training domain."""
+    out = tmp_path / "rows.csv"
+    settings = HostSettings(ion="Li", model=str(tiny_model_card), max_hop=2.5)
+    screen([str(LFP)], out, settings, workers=1, progress=False)
+    row = rows_of(out)[0]
+    assert row["status"] == "ok" and "empty sites" in row["notes"] and "empty site" not in row["out_of_domain"]

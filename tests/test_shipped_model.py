@@ -90,3 +90,18 @@ def test_example_prediction(model):
     ini, fin = (read_structure(example_path(f"LiFePO4_{end}.cif")) for end in ("initial", "final"))
     pred = model.predict(ini, fin, ion="Li")
     assert pred.ion == "Li" and pred.flags == [] and 0 < pred.em < 9
+
+
+def test_a_host_in_the_training_table_says_so(model):
+    """The olivine example's framework (FePO4) with Li is among the shipped model's training hosts."""
+    from pymatgen.core import Structure
+
+    from hopnet.examples import example_path
+    from hopnet.flags import FlagKind
+    from hopnet.workflows.host import analyse_host
+    from hopnet.workflows.settings import HostSettings
+
+    report = analyse_host(Structure.from_file(example_path("LiFePO4_host.cif")), HostSettings(ion="Li"), model)
+    trained = [f for f in report.notes if f.kind is FlagKind.IN_TRAINING_TABLE]
+    assert len(trained) == 1 and "FePO4 with Li" in trained[0].text and trained[0].value >= 1
+    assert report.verdict == "good"  # being in the table is said, not held against the answer

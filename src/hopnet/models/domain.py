@@ -18,8 +18,8 @@ from safetensors.numpy import load_file, save_file
 
 from hopnet.errors import HopnetInputError
 from hopnet.graphs.builder import CrystalGraph
-from hopnet.models.batching import run_batched
 from hopnet.models.alignn import ALIGNN
+from hopnet.models.batching import run_batched
 from hopnet.models.card import EmbeddingEntry, sha256_file
 
 K_NEIGHBOURS = 5

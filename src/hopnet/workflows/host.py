@@ -115,7 +115,8 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
     if wanted:
         priced, extra = _with_empty_sites(network, priced, landscapes, pricing, asked=settings.empty_sites == "always")
     if priced is None:
-        raise HopnetInputError(source, f"no two {settings.ion} sites are within {settings.max_hop:g} Å; raise --max-hop")
+        raise HopnetInputError(source, f"no two {settings.ion} sites are within {settings.max_hop:g} Å; "
+                                       "raise --max-hop")
     notes = [*network.flags, *landscapes.flags, *priced.flags, *extra, *_training_table(host, settings.ion, model)]
     return priced.report(source, host.composition.reduced_formula, notes)
 

@@ -27,7 +27,8 @@ from hopnet.workflows.settings import HostSettings
 # ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
 KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites", "orderings", "seed", "model",
               "hopnet")
-FIELDS = (*KEY_FIELDS, "status", "verdict", "formula", "n_sites", "distinct_hops", "blocked_hops", "min_em",
+FIELDS = (*KEY_FIELDS, "status", "verdict", "verdict_reason", "formula", "n_sites", "distinct_hops", "blocked_hops",
+          "min_em",
           "em_1d", "em_2d", "em_3d", "max_em_std", "out_of_domain", "notes", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
 ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
@@ -162,8 +163,8 @@ def screen_one(source: str, settings: HostSettings) -> dict:
         open_hops = [h for h in report.hops if h.valid]
         ems = [h.em for h in open_hops]
         stds = [h.em_std for h in open_hops if h.em_std is not None]
-        row.update(status="ok", verdict=report.verdict, formula=report.formula, n_sites=len(structure),
-                   distinct_hops=len(report.hops), blocked_hops=len(report.hops) - len(open_hops),
+        row.update(status="ok", verdict=report.verdict, verdict_reason=report.verdict_reason, formula=report.formula,
+                   n_sites=len(structure), distinct_hops=len(report.hops), blocked_hops=len(report.hops) - len(open_hops),
                    min_em=round(min(ems), 4) if ems else "", max_em_std=round(max(stds), 4) if stds else "",
                    out_of_domain="; ".join(sorted({f.text for h in open_hops for f in h.out_of_domain})),
                    notes=texts(report.notes),
