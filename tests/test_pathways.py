@@ -377,7 +377,8 @@ def test_empty_sites_asked_for_without_a_landscape_say_why_there_are_none(tiny_m
     from hopnet.predictor import load_model
     from hopnet.workflows.host import analyse_host
 
-    report = analyse_host(Structure.from_file(LFP), li(channels=False, empty_sites="always"), load_model(tiny_model_card))
+    settings = li(channels=False, empty_sites="always")
+    report = analyse_host(Structure.from_file(LFP), settings, load_model(tiny_model_card))
     assert not report.empty_sites and any("need the bond-valence landscape" in n.text for n in report.notes)
 
 

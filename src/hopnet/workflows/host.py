@@ -24,7 +24,7 @@ from hopnet.pathways.hops import DistinctHop, hop_band, insert_sites, symmetry_e
 from hopnet.pathways.landscape import Landscapes, blocked_above, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
 from hopnet.predictor import BarrierModel, Prediction
-from hopnet.vocabulary import GOOD_CONDUCTOR_EM, is_good_conductor, parse_ion
+from hopnet.vocabulary import GOOD_CONDUCTOR_EM, is_good_conductor
 from hopnet.workflows.settings import HostSettings
 
 MAX_DISORDERED_BANDS = 120  # distinct hops x orderings priced for one disordered host (~45 s on one core)
@@ -106,8 +106,7 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
     host = _prepared(structure, settings, source)
     network = HopNetwork.from_host(host, settings.ion, settings.max_hop, Orderings(settings.orderings, settings.seed),
                                    source)
-    landscapes = (Landscapes.of(network.environments, settings.ion, source) if settings.channels else
-                  Landscapes.unchecked(len(network.environments)))
+    landscapes = _landscapes(network, settings, source)
     pricing = Pricing(model, settings.resolved_mechanism, source, progress)
     priced = pricing.price(network, landscapes) if network.hops else None
     wanted = {"always": True, "never": False}.get(settings.empty_sites, priced is None or not priced.percolates())
@@ -124,10 +123,9 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
 def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierModel, source: str = "host",
                     progress: bool = False) -> PathwayReport:
     """Price and percolate the hops of a network built elsewhere (stored, or from a ``MigrationGraph``)."""
-    landscapes = (Landscapes.of(network.environments, network.ion, source) if settings.channels else
-                  Landscapes.unchecked(len(network.environments)))
     if not network.hops:
         raise HopnetInputError(source, "the network has no hops to price")
+    landscapes = _landscapes(network, settings, source)
     priced = Pricing(model, settings.resolved_mechanism, source, progress).price(network, landscapes)
     return priced.report(source, network.environments[0].composition.reduced_formula,
                          [*network.flags, *landscapes.flags, *priced.flags])
@@ -136,11 +134,18 @@ def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierM
 def _prepared(structure: Structure, settings: HostSettings, source: str) -> Structure:
     """The host with the ion on its sites: as given, or with ``settings.sites`` and their images inserted;
     refused in one line when the ion cannot be a mobile cation of it."""
-    ion = parse_ion(settings.ion, structure, source, must_be_present=False)
     if settings.sites is not None:
-        structure = insert_sites(structure, ion, symmetry_equivalent_sites(structure, np.array(settings.sites)))
-    check_mobile_cation(structure, ion, source)
+        sites = symmetry_equivalent_sites(structure, np.array(settings.sites))
+        structure = insert_sites(structure, settings.ion, sites)
+    check_mobile_cation(structure, settings.ion, source)
     return structure
+
+
+def _landscapes(network: HopNetwork, settings: HostSettings, source: str) -> Landscapes:
+    """The landscape of each environment the network is priced in, unless the channel check is off."""
+    if not settings.channels:
+        return Landscapes.unchecked(len(network.environments))
+    return Landscapes.of(network.environments, network.ion, source)
 
 
 def _training_table(host: Structure, ion: str, model: BarrierModel) -> list[Flag]:

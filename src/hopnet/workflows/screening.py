@@ -164,7 +164,8 @@ def screen_one(source: str, settings: HostSettings) -> dict:
         ems = [h.em for h in open_hops]
         stds = [h.em_std for h in open_hops if h.em_std is not None]
         row.update(status="ok", verdict=report.verdict, verdict_reason=report.verdict_reason, formula=report.formula,
-                   n_sites=len(structure), distinct_hops=len(report.hops), blocked_hops=len(report.hops) - len(open_hops),
+                   n_sites=len(structure), distinct_hops=len(report.hops),
+                   blocked_hops=len(report.hops) - len(open_hops),
                    min_em=round(min(ems), 4) if ems else "", max_em_std=round(max(stds), 4) if stds else "",
                    out_of_domain="; ".join(sorted({f.text for h in open_hops for f in h.out_of_domain})),
                    notes=texts(report.notes),

@@ -1,0 +1,272 @@
+"""The host answer on real Li electrolytes with measured conductivity (OBELiX train split): hopnet and BVSE side by side.
+
+    python benchmarks/real_electrolytes.py --name v0.4.0 --workers 2  # every CIF, two hosts at a time
+    python benchmarks/real_electrolytes.py --name v0.4.0 --report    # the metrics of the rows already there
+
+Every CIF of benchmarks/data/obelix_train/ (see its README; CC-BY 4.0, cite
+OBELiX and Laskowski et al.) goes through the code ``hopnet screen`` runs
+(``screen_one``, shipped model, default settings), then through bvlain's own
+whole-host percolation (``hopnet.chemistry.bvse``, on the CIFs it reads:
+ordered ones), one after the other in one child process per host, each timed.
+A host that has not answered after ``--timeout`` seconds is stopped and is a
+row with that reason. Rows are appended to
+``results/real_electrolytes/<name>.jsonl`` as they finish, so a stopped run
+resumes; the summary goes to ``results/real_electrolytes/<name>.json``.
+
+Scores, fixed before looking: a host's barrier is its 3D percolation energy,
+else 2D, else 1D (the network the ion has at all); fast = sigma >= 1e-4 S/cm,
+slow = sigma < 1e-6 S/cm (values below a measurement limit count at the
+limit). Nothing is fitted here. Two trivial rows every answer must beat: "the
+CIF is partially occupied -> fast" and "Ea = the median Ea of the set".
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import platform
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import mannwhitneyu, spearmanr
+
+from hopnet_repro.results import RESULTS, write_result
+
+DATA = Path(__file__).parent / "data" / "obelix_train"
+OUT = RESULTS / "real_electrolytes"
+FAST, SLOW = 1e-4, 1e-6  # S/cm
+FAMILY_MIN = 5  # hosts a family needs for its own row
+
+
+def sigma(text: str) -> float | None:
+    """S/cm; a value below a measurement limit ("<1E-10") at the limit."""
+    text = text.strip().lstrip("<").strip()
+    return float(text) if text else None
+
+
+def hosts() -> list[dict]:
+    rows = [r for r in csv.DictReader(open(DATA / "hosts.csv")) if r["cif"]]
+    for r in rows:
+        r["sigma"] = sigma(r["sigma_rt_S_cm"])
+        r["ea"] = float(r["ea_eV"]) if r["ea_eV"] else None
+        r["disordered"] = r["ordered"] != "True"
+    return rows
+
+
+def host_barrier(energies: dict) -> float | None:
+    """3D, else 2D, else 1D percolation energy (eV); None where none forms."""
+    return next((energies[d] for d in ("3D", "2D", "1D") if energies.get(d) is not None), None)
+
+
+def _measure(cif: str, queue) -> None:
+    """In a child process: hopnet (the screen code) and bvlain on one CIF, each timed."""
+    import warnings
+
+    warnings.simplefilter("ignore")
+    from hopnet.chemistry.bvse import run_bvse
+    from hopnet.structures import read_structure
+    from hopnet.workflows.screening import screen_one
+    from hopnet.workflows.settings import HostSettings
+
+    out = {}
+    t0 = time.perf_counter()
+    row = screen_one(cif, HostSettings(ion="Li"))
+    out["hopnet_seconds"] = time.perf_counter() - t0
+    out["hopnet"] = {k: row[k] for k in ("status", "verdict", "verdict_reason", "em_1d", "em_2d", "em_3d", "notes",
+                                         "out_of_domain", "error", "distinct_hops", "blocked_hops")}
+    queue.put(dict(out))  # hopnet's answer stands even if bvlain then runs out of time
+    t0 = time.perf_counter()
+    try:
+        structure = read_structure(cif)
+        if not structure.is_ordered:
+            raise ValueError("bvlain reads ordered structures only")
+        energies = run_bvse(structure, "Li", source=Path(cif).name).percolation()
+        out["bvse"] = {f"{d}D": e for d, e in energies.items()}
+    except Exception as exc:  # noqa: BLE001 - a baseline failing on one host is a row, not a stop
+        out["bvse_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    out["bvse_seconds"] = time.perf_counter() - t0
+    queue.put(out)
+
+
+def measure(cif: Path, timeout: float) -> dict:
+    """One host in a fresh process, stopped after ``timeout`` s (the 100-site argyrodite case)."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(str(cif), queue))
+    t0 = time.perf_counter()
+    proc.start()
+    result: dict = {}
+    for _ in range(2):  # hopnet's answer, then with bvlain's
+        left = timeout - (time.perf_counter() - t0)
+        try:
+            result = queue.get(timeout=max(left, 0.1))
+        except Exception:  # noqa: BLE001 - queue.Empty: out of time
+            break
+    proc.kill() if proc.is_alive() else None
+    proc.join()
+    if "hopnet" not in result:
+        result = {"hopnet": {"status": "timeout", "error": f"no answer within {timeout:g} s"},
+                  "hopnet_seconds": timeout}
+    if "bvse_seconds" not in result:
+        result.update(bvse_error=f"no answer within {timeout:g} s (after hopnet's)", bvse_seconds=None)
+    return result
+
+
+def _number(value) -> float | None:
+    return float(value) if value not in ("", None) else None
+
+
+def scored(rows: list[dict], method: str) -> list[dict]:
+    """Rows with ``score`` (the host barrier, eV) for ``method``: hopnet, bvse, or a trivial rule."""
+    out = []
+    for r in rows:
+        if method == "hopnet":
+            h = r["hopnet"]
+            energies = {f"{d}D": _number(h.get(f"em_{d}d")) for d in (1, 2, 3)} if h.get("status") == "ok" else {}
+            score = host_barrier(energies)
+        elif method == "bvse":
+            score = host_barrier(r.get("bvse") or {})
+        else:
+            raise ValueError(method)
+        if score is not None:
+            out.append({**r, "score": score})
+    return out
+
+
+def auc(rows: list[dict], score_key: str = "score") -> float | None:
+    """Area under the ROC curve of fast vs slow, a lower score meaning faster (ties count half)."""
+    fast = [-r[score_key] for r in rows if r["sigma"] is not None and r["sigma"] >= FAST]
+    slow = [-r[score_key] for r in rows if r["sigma"] is not None and r["sigma"] < SLOW]
+    if not fast or not slow:
+        return None
+    return float(mannwhitneyu(fast, slow).statistic / (len(fast) * len(slow)))
+
+
+def metrics(rows: list[dict], good: list[bool] | None = None, median_ea: float | None = None) -> dict:
+    """The benchmark's figures for scored rows (``score`` = host barrier in eV)."""
+    with_sigma = [r for r in rows if r["sigma"] is not None]
+    with_ea = [r for r in rows if r["ea"] is not None]
+    out = {"hosts": len(rows), "fast": sum(r["sigma"] >= FAST for r in with_sigma),
+           "slow": sum(r["sigma"] < SLOW for r in with_sigma), "auc_fast_vs_slow": auc(rows),
+           "spearman_log_sigma": float(spearmanr([r["score"] for r in with_sigma],
+                                                 [np.log10(r["sigma"]) for r in with_sigma]).statistic)
+           if len(with_sigma) > 2 else None,
+           "with_ea": len(with_ea),
+           "spearman_ea": float(spearmanr([r["score"] for r in with_ea], [r["ea"] for r in with_ea]).statistic)
+           if len(with_ea) > 2 else None,
+           "mae_ea": float(np.mean([abs(r["score"] - r["ea"]) for r in with_ea])) if with_ea else None}
+    if median_ea is not None and with_ea:
+        out["mae_ea_of_the_median"] = float(np.mean([abs(median_ea - r["ea"]) for r in with_ea]))
+    if good is not None:
+        called = [r for r, g in zip(rows, good) if g and r["sigma"] is not None]
+        fast = [(r, g) for r, g in zip(rows, good) if r["sigma"] is not None and r["sigma"] >= FAST]
+        out.update(called_good=len(called),
+                   precision_good=float(np.mean([r["sigma"] >= FAST for r in called])) if called else None,
+                   recall_good=float(np.mean([g for _, g in fast])) if fast else None)
+    return out
+
+
+def summary(rows: list[dict]) -> dict:
+    median_ea = float(np.median([r["ea"] for r in rows if r["ea"] is not None]))
+    ours = scored(rows, "hopnet")
+    bvse = scored(rows, "bvse")
+    both = [r for r in ours if r["id"] in {b["id"] for b in bvse}]
+    trivial = [{**r, "score": 0.0 if r["disordered"] else 1.0} for r in rows]
+    reasons: dict[str, int] = {}
+    for r in rows:
+        if r["hopnet"].get("status") != "ok":
+            reason = (r["hopnet"].get("error") or r["hopnet"].get("status") or "").split(": ", 1)[-1]
+            reasons[reason[:90]] = reasons.get(reason[:90], 0) + 1
+    families = {}
+    for family in sorted({r["family"] or "(none)" for r in rows}):
+        members = [r for r in ours if (r["family"] or "(none)") == family]
+        total = sum((r["family"] or "(none)") == family for r in rows)
+        if total >= FAMILY_MIN:
+            families[family] = {"cifs": total, **metrics(members, [r["hopnet"]["verdict"] == "good" for r in members]),
+                                "trivial_auc": auc([r for r in trivial if (r["family"] or "(none)") == family])}
+    seconds = [r["hopnet_seconds"] for r in rows if r["hopnet"].get("status") == "ok"]
+    disordered_seconds = [r["hopnet_seconds"] for r in rows if r["hopnet"].get("status") == "ok" and r["disordered"]]
+    return {
+        "cifs": len(rows), "answered": len(ours),
+        "unanswered_reasons": dict(sorted(reasons.items(), key=lambda item: -item[1])),
+        "hopnet": metrics(ours, [r["hopnet"]["verdict"] == "good" for r in ours], median_ea),
+        "bvse": metrics(bvse, median_ea=median_ea),
+        "hopnet_on_bvse_hosts": metrics(both, [r["hopnet"]["verdict"] == "good" for r in both], median_ea),
+        "trivial_partial_occupancy_is_fast": {"auc_fast_vs_slow": auc(trivial), "hosts": len(trivial),
+                                              "auc_on_hopnet_hosts": auc([t for t in trivial
+                                                                          if t["id"] in {r["id"] for r in ours}])},
+        "trivial_median_ea": {"ea": median_ea, "mae_ea": float(np.mean([abs(median_ea - r["ea"]) for r in rows
+                                                                        if r["ea"] is not None]))},
+        "verdicts": {v: sum(r["hopnet"].get("verdict") == v for r in rows) for v in ("good", "poor", "uncertain")},
+        "median_seconds_per_host": {"hopnet": float(np.median(seconds)) if seconds else None,
+                                    "hopnet_disordered": float(np.median(disordered_seconds))
+                                    if disordered_seconds else None,
+                                    "bvse": float(np.median([r["bvse_seconds"] for r in rows
+                                                             if r.get("bvse") and r["bvse_seconds"]] or [np.nan]))},
+        "families": families,
+    }
+
+
+def plot(rows: list[dict], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ours = [r for r in scored(rows, "hopnet") if r["ea"] is not None]
+    families = sorted({r["family"] or "(none)" for r in ours})
+    colours = plt.get_cmap("tab20")
+    fig, ax = plt.subplots(figsize=(7.5, 5.2), dpi=120)
+    for k, family in enumerate(families):
+        members = [r for r in ours if (r["family"] or "(none)") == family]
+        ax.scatter([r["ea"] for r in members], [r["score"] for r in members], s=22, color=colours(k % 20),
+                   label=f"{family} ({len(members)})", alpha=0.85)
+    hi = max([r["ea"] for r in ours] + [r["score"] for r in ours] + [1.0]) * 1.05
+    ax.plot([0, hi], [0, hi], color="grey", lw=0.8)
+    ax.set(xlim=(0, hi), ylim=(0, hi), xlabel="measured activation energy Ea (eV)",
+           ylabel="hopnet host barrier: 3D, else 2D, else 1D (eV)", title=title)
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--name", required=True, help="names the result files (e.g. the hopnet version)")
+    ap.add_argument("--timeout", type=float, default=180.0, help="seconds per host (hopnet and bvlain together)")
+    ap.add_argument("--limit", type=int, help="the first N CIFs only (a trial)")
+    ap.add_argument("--workers", type=int, default=1, help="hosts measured at once (one process each)")
+    ap.add_argument("--report", action="store_true", help="summarise the rows already measured, measure nothing")
+    args = ap.parse_args()
+    from tqdm.auto import tqdm
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows_path = OUT / f"{args.name}.jsonl"
+    done = {json.loads(line)["id"] for line in rows_path.open()} if rows_path.exists() else set()
+    planned = hosts()[: args.limit]
+    if not args.report:
+        todo = [h for h in planned if h["id"] not in done]
+        # Each host runs in its own child process; a thread per worker only waits for it.
+        with ThreadPoolExecutor(args.workers) as pool:
+            running = {pool.submit(measure, DATA / h["cif"], args.timeout): h for h in todo}
+            for future in tqdm(as_completed(running), total=len(todo), desc="hosts", unit="host"):
+                with rows_path.open("a") as fh:
+                    fh.write(json.dumps({"id": running[future]["id"], **future.result()}) + "\n")
+    measured = {r["id"]: r for r in map(json.loads, rows_path.open())}
+    rows = [{**h, **measured[h["id"]]} for h in planned if h["id"] in measured]
+    plot(rows, OUT / f"{args.name}-ea.png", f"hopnet {args.name} on OBELiX (train split): host barrier vs Ea")
+    write_result(OUT / f"{args.name}.json", {
+        "command": f"python benchmarks/real_electrolytes.py --name {args.name} --timeout {args.timeout:g} "
+                   f"--workers {args.workers}",
+        "split": "OBELiX train split, every CIF (benchmarks/data/obelix_train; CC-BY 4.0: OBELiX, Laskowski et al.)",
+        "machine": f"{platform.machine()}, {args.workers} host(s) at a time, 1 torch thread each; bvlain's neighbour "
+                   "search uses every core",
+        "seed": 0, "timeout_seconds": args.timeout, **summary(rows), "rows": rows})
+
+
+if __name__ == "__main__":
+    main()
