@@ -427,4 +427,5 @@ def test_a_library_error_reads_as_a_sentence_not_python():
     from hopnet.chemistry.bvse import plain_reason
 
     assert plain_reason(KeyError("oxi_states")) == "no data for oxi_states"
+    assert plain_reason(KeyError(("Li", np.float64(-1.0)))) == "no data for ('Li', -1.0)"
     assert plain_reason(ValueError("charge np.float64(-1.0) does not balance\nmore")) == "charge -1.0 does not balance"

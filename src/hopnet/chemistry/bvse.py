@@ -68,6 +68,7 @@ def plain_reason(exc: Exception) -> str:
     """An exception of a library as a sentence a user reads: its first line, without Python's spelling of
     numbers (``np.float64(-1.0)``) or of a missing key (``'oxi_states'``)."""
     if isinstance(exc, KeyError) and exc.args:
-        return f"no data for {exc.args[0]}"
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        text = f"no data for {exc.args[0]}"
+    else:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return re.sub(r"np\.\w+\(([^()]*)\)", r"\1", text)
