@@ -466,6 +466,50 @@ def known_conductor_lines(k: dict) -> list[str]:
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
+REAL_ELECTROLYTES = "v0.4.0"  # the run of benchmarks/real_electrolytes.py the report shows
+
+
+def real_electrolyte_lines(r: dict, name: str) -> list[str]:
+    """hopnet, BVSE and the two trivial rules on the real electrolytes with measured conductivity."""
+    def num(x, digits=2):
+        return "–" if x is None else f"{x:.{digits}f}"
+
+    def row(label: str, m: dict, auc_only: float | None = None) -> str:
+        if auc_only is not None or not m:
+            return f"| {label} | {num(auc_only)} | – | – | – | – | – | – |"
+        return (f"| {label} | {num(m['auc_fast_vs_slow'])} ({m['fast']} fast, {m['slow']} slow) | "
+                f"{num(m['spearman_log_sigma'])} | {num(m['spearman_ea'])} | {num(m['mae_ea'], 3)} ({m['with_ea']}) | "
+                f"{num(m.get('precision_good'))} | {num(m.get('recall_good'))} | {m['hosts']} |")
+
+    seconds = r["median_seconds_per_host"]
+    trivial = r["trivial_partial_occupancy_is_fast"]
+    lines = [f"{r['answered']} of {r['cifs']} CIFs answered by hopnet ({r['verdicts']['good']} good, "
+             f"{r['verdicts']['poor']} poor, {r['verdicts']['uncertain']} uncertain); median seconds per host: hopnet "
+             f"{num(seconds['hopnet'], 1)} (disordered hosts {num(seconds['hopnet_disordered'], 1)}), BVSE "
+             f"{num(seconds['bvse'], 1)} (ordered CIFs only).", "",
+             "| answer (host barrier: 3D, else 2D, else 1D) | AUC fast vs slow | Spearman with log10 σ | "
+             "Spearman with Ea | MAE vs Ea, eV (hosts) | precision of good | recall of good | hosts |",
+             "|---|---|---|---|---|---|---|---|",
+             row("hopnet", r["hopnet"]), row("BVSE (bvlain), the CIFs it reads", r["bvse"]),
+             row("hopnet on the same CIFs", r["hopnet_on_bvse_hosts"]),
+             row("trivial: partially occupied → fast, every CIF", {}, trivial["auc_fast_vs_slow"]),
+             row("trivial: partially occupied → fast, the CIFs hopnet answered", {}, trivial["auc_on_hopnet_hosts"]),
+             f"| trivial: Ea = the median ({r['trivial_median_ea']['ea']:.2f} eV) | – | – | – | "
+             f"{r['trivial_median_ea']['mae_ea']:.3f} | – | – | – |", "",
+             "| family | CIFs | answered | AUC | trivial AUC | Spearman log10 σ | MAE vs Ea (hosts) |",
+             "|---|---|---|---|---|---|---|"]
+    for family, f in r["families"].items():
+        lines.append(f"| {family} | {f['cifs']} | {f['hosts']} | {num(f['auc_fast_vs_slow'])} | {num(f['trivial_auc'])} "
+                     f"| {num(f['spearman_log_sigma'])} | {num(f['mae_ea'], 3)} ({f['with_ea']}) |")
+    reasons = "; ".join(f"{n} × {why}" for why, n in r["unanswered_reasons"].items()) or "none"
+    return lines + ["", f"Not answered: {reasons}.", "",
+                    f"![host barrier vs Ea](benchmarks/results/real_electrolytes/{name}-ea.png)", "",
+                    "Fast = σ ≥ 1e-4 S/cm, slow = σ < 1e-6 S/cm at room temperature; nothing is fitted. Data: "
+                    "OBELiX train split (Therrien et al., Digital Discovery 2026, arXiv 2502.14234; CC-BY 4.0) with "
+                    "activation energies from Laskowski et al. (Energy Environ. Sci. 2023), copied in "
+                    f"`benchmarks/data/obelix_train/`. Machine: {r['machine']}. Command: `{r['command']}`."]
+
+
 PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior",
                   "band-delta", "band-ionic", "band-bvse-input", "blend-band+classical-bvse")
 PROTOCOL_LABELS = {
@@ -616,6 +660,9 @@ def main() -> None:
                                  bvse_hops_lines),
                                 ("Known conductors: hopnet and BVSE side by side", load("known_conductors.json"),
                                  known_conductor_lines),
+                                (f"Real electrolytes with measured conductivity (OBELiX, hopnet {REAL_ELECTROLYTES})",
+                                 load(f"real_electrolytes/{REAL_ELECTROLYTES}.json"),
+                                 lambda r: real_electrolyte_lines(r, REAL_ELECTROLYTES)),
                                 ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:
             sections.append((title, render(data)))

@@ -13,6 +13,7 @@ GOOD_CONDUCTOR_EM = 0.65  # eV; the paper's threshold for a good ionic conductor
 DEFAULT_MAX_HOP = 5.0  # Å; longest hop `paths` and `screen` consider (90 % of the training hops are shorter)
 N_IMAGES = 5  # ion images of a band: fractions 0, 1/4, 1/2, 3/4, 1 of the hop
 DEVICES = ("cpu", "cuda")  # where the networks may run (--device)
+DEFAULT_ORDERINGS = 3  # sampled orderings of a disordered host: a spread, within a minute per host
 
 
 def is_good_conductor(em: float) -> bool:

@@ -17,8 +17,7 @@ from pathlib import Path
 from hopnet import __version__
 from hopnet.errors import HopnetInputError, read_json
 from hopnet.examples import example_path
-from hopnet.flags import texts
-from hopnet.vocabulary import DEFAULT_MAX_HOP, DEVICES, GOOD_CONDUCTOR_EM, parse_ion
+from hopnet.vocabulary import DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, GOOD_CONDUCTOR_EM, parse_ion
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
@@ -92,6 +91,7 @@ def _print_prediction(pred) -> None:
 
 
 def cmd_predict(args) -> None:
+    from hopnet.flags import texts
     from hopnet.pathways.band import band_from_endpoints
     from hopnet.predictor import load_model
     from hopnet.structures import read_structure
@@ -263,8 +263,6 @@ def _inference_flags(p) -> None:
 
 def _host_flags(p, threads_help: str = THREADS_HELP) -> None:
     """The flags `paths` and `screen` share: the fields of ``HostSettings``."""
-    from hopnet.workflows.settings import DEFAULT_ORDERINGS
-
     p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
                    help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
     p.add_argument("--mechanism", choices=("vacancy", "interstitial"),

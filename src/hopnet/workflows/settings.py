@@ -13,11 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.hops import Mechanism
-from hopnet.vocabulary import DEFAULT_MAX_HOP, DEVICES, parse_ion
+from hopnet.vocabulary import DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, parse_ion
 
 EmptySites = Literal["auto", "always", "never"]
 Device = Literal[DEVICES]
-DEFAULT_ORDERINGS = 3  # sampled orderings of a disordered host: a spread, within a minute per host
 
 
 class HostSettings(BaseModel):
