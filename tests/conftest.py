@@ -121,7 +121,7 @@ def interrupt_after(monkeypatch):
 @pytest.fixture(scope="session")
 def hop_result():
     """A factory of one priced hop (``HopResult``): Em and spread given, the rest a plain 3 Å Li1-Li1 hop."""
-    from hopnet.workflows.host import HopResult
+    from hopnet.workflows.report import HopResult
 
     def make(em: float, std: float | None, **fields):
         values = dict(hop=0, start_site=0, end_site=1, start_label="Li1", end_label="Li1", start_wyckoff="4a",

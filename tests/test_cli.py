@@ -278,7 +278,7 @@ def test_paths_plot_keeps_legend_off_the_bars_and_error_bars_above_zero(hop_resu
     from matplotlib.container import ErrorbarContainer
 
     from hopnet.plots import pathway_figure
-    from hopnet.workflows.host import PathwayReport
+    from hopnet.workflows.report import PathwayReport
 
     hops = [hop_result(em, std, hop=i, length=3.0 + i)
             for i, (em, std) in enumerate([(0.05, 0.3), (0.4, 0.2), (1.2, 0.5)])]

@@ -117,3 +117,44 @@ def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_mo
     assert len(made) == 3 and all(h.valid and h.bvse_barrier == 0.5 for h in report.hops)
     assert report.percolation["1D"] is not None
     assert report.percolation_range["1D"] is None  # one ordering has no open hop, so no network
+
+
+def test_the_headline_of_an_even_count_of_orderings_is_the_cautious_one():
+    from hopnet.pathways.network import Percolation
+    from hopnet.workflows.host import _median_ordering
+
+    def ordering(one_d):
+        return Percolation({1: one_d, 2: None, 3: None}, {1: 0 if one_d is not None else None, 2: None, 3: None})
+
+    assert _median_ordering([ordering(0.3), ordering(0.5)], 1).thresholds[1] == 0.5
+    assert _median_ordering([ordering(0.3), ordering(0.5), ordering(0.4)], 1).thresholds[1] == 0.4
+    assert _median_ordering([ordering(0.3), ordering(None), ordering(None)], 1) is None  # mostly no network
+
+
+def test_an_ordering_without_a_landscape_follows_the_others(monkeypatch, tiny_model_card):
+    """A hop blocked where the landscape exists stays blocked in the ordering bond valences cannot describe."""
+    from hopnet.chemistry.oxidation import OxidationOrigin
+    from hopnet.errors import HopnetInputError
+    from hopnet.pathways import landscape
+    from hopnet.predictor import load_model
+    from hopnet.workflows import host
+
+    class Blocked:
+        oxidation_states = OxidationOrigin.STRUCTURE
+
+        def hop_barrier(self, start, end):
+            return 100.0
+
+    made = []
+
+    def fake_landscape(structure, ion, source="host"):
+        made.append(structure)
+        if len(made) == 1:
+            raise HopnetInputError(source, "no bond-valence landscape for Li (test)")
+        return Blocked()
+
+    monkeypatch.setattr(landscape, "bvse_landscape", fake_landscape)
+    report = host.analyse_host(half_filled_rock_salt(), HostSettings(ion="Li", orderings=3, seed=0),
+                               load_model(tiny_model_card))
+    assert not any(h.valid for h in report.hops) and report.percolation["1D"] is None
+    assert report.verdict == "poor" and any("no bond-valence landscape" in n.text for n in report.notes)

@@ -85,3 +85,26 @@ def test_a_migration_graph_round_trip_keeps_every_hop(tiny_model_card):
     assert [len(d.members) for d in back.hops] == [len(d.members) for d in network.hops]
     report = analyse_network(back, HostSettings(ion="Li", channels=False), load_model(tiny_model_card))
     assert report.percolation["1D"] is not None and len(report.hops) == len(network.hops)
+
+
+def test_empty_sites_go_to_a_migration_graph_and_come_back_empty():
+    pytest.importorskip("pymatgen.analysis.diffusion")
+    from hopnet.pathways.landscape import bvse_landscape, empty_sites
+
+    lfp = Structure.from_file(LFP)
+    network = HopNetwork.from_host(lfp, "Li", 2.5)  # the Li-Li hops are longer: only empty sites connect
+    extra, _ = empty_sites(network.nodes, "Li", bvse_landscape(lfp, "Li"))
+    widened = network.with_empty_sites(extra)
+    back = HopNetwork.from_migration_graph(widened.to_migration_graph())
+    assert back.first_empty == len(lfp) and back.environments[0].composition == lfp.composition
+    assert [len(d.members) for d in back.hops] == [len(d.members) for d in widened.hops]
+    assert all(back.via_empty_site(d.representative) for d in back.hops)
+
+
+def test_a_disordered_network_is_not_handed_to_a_migration_graph():
+    from hopnet.errors import HopnetInputError
+
+    s = labelled_rock_salt()
+    s.replace_species({"Li": {"Li": 0.5}})
+    with pytest.raises(HopnetInputError, match="disordered host"):
+        HopNetwork.from_host(s, "Li", 5.0).to_migration_graph()

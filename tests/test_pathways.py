@@ -221,7 +221,7 @@ def test_paths_with_one_site_finds_the_b_channel_of_fepo4(tmp_path, capsys, tiny
 
 def test_verdict_follows_the_deciding_hop_and_its_spread_and_names_why(hop_result):
     from hopnet.flags import Flag
-    from hopnet.workflows.host import PathwayReport, verdict
+    from hopnet.workflows.report import PathwayReport, verdict
 
     def report(em, std, flags=()):
         hop = hop_result(em, std, flags=list(flags))

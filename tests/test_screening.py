@@ -195,6 +195,8 @@ def test_a_mistyped_setting_is_one_line_never_a_silent_vacancy_run():
     with pytest.raises(HopnetInputError) as err:
         HostSettings(ion="Li", mechanism="intersitial")
     assert str(err.value) == "--mechanism: Input should be 'vacancy' or 'interstitial'"
+    with pytest.raises(HopnetInputError, match="^--site: "):  # named as the command line names it
+        HostSettings(ion="Li", sites=[[0.5, 0.5]])
     for wrong in ({"empty_sites": "sometimes"}, {"orderings": 0}, {"seed": -1}, {"max_hop": float("nan")},
                   {"channel": False}):
         with pytest.raises(HopnetInputError):

@@ -25,7 +25,8 @@ class FlagKind(str, Enum):
     # The hop itself.
     VIA_EMPTY_SITE = "via empty site"  # one end is a bond-valence minimum, not a site the ion occupies
     BLOCKED = "blocked"  # no open channel: left out of percolation
-    CHANNEL_UNCHECKED = "channel unchecked"  # no landscape, or one too coarse for the sites
+    # A hop whose sites the landscape's grid cannot resolve; or, as a host's note, a host without a landscape.
+    CHANNEL_UNCHECKED = "channel unchecked"
     # The host.
     GUESSED_OXIDATION_STATES = "guessed oxidation states"
     DROPPED_HOP = "dropped hop"  # no band could be drawn for it
@@ -37,7 +38,7 @@ class FlagKind(str, Enum):
 
 OUT_OF_DOMAIN = frozenset({FlagKind.UNSEEN_ION, FlagKind.UNSEEN_ELEMENT, FlagKind.HOP_LENGTH, FlagKind.EMBEDDING})
 # A deciding hop carrying one of these makes the verdict "uncertain": the network extrapolates, or the hop
-# is not one the training data could have held (an empty site), or nobody checked that it exists.
+# is not one the training data could have held (an empty site), or its channel could not be resolved.
 DOUBTFUL = OUT_OF_DOMAIN | {FlagKind.VIA_EMPTY_SITE, FlagKind.CHANNEL_UNCHECKED}
 
 

@@ -149,12 +149,13 @@ def _cell_edges(lattice: np.ndarray) -> list[np.ndarray]:
 def _network_items(report):
     """(segment, hop) of every hop drawn, whether some were left out (a tangle), and the ends they join:
     (ion sites, empty sites). In a big network only the hops that form its networks are drawn: open ones at
-    or below the highest percolation energy."""
+    or below the highest percolation energy (within their spread: in a disordered host a network forms in its
+    median ordering, while a hop's Em is its mean over the orderings)."""
     formed = [v for v in report.percolation.values() if v is not None]
     items = [(np.array(seg), h) for h in report.hops for seg in h.segments]
     trimmed = len(items) > MAX_SEGMENTS and formed
     if trimmed:
-        items = [(seg, h) for seg, h in items if h.valid and h.em <= max(formed)]
+        items = [(seg, h) for seg, h in items if h.valid and h.em - (h.em_std or 0.0) <= max(formed)]
     ends = np.unique(np.round(np.vstack([s for s, _ in items]), 2), axis=0) if items else np.zeros((0, 3))
     is_empty = np.zeros(len(ends), bool)
     if len(ends) and report.empty_sites:

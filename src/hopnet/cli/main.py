@@ -122,7 +122,7 @@ def cmd_predict(args) -> None:
     else:
         _print_prediction(pred)
     if args.output:
-        row = {**pred.as_dict(), "flags": texts(pred.flags)}
+        row = {k: v for k, v in pred.as_dict().items() if k != "flags"} | {"out_of_domain": texts(pred.flags)}
         _write_rows([row], args.output)
 
 
@@ -189,7 +189,8 @@ def _print_report(report) -> None:
     for dim, em in report.percolation.items():
         hop = report.bottleneck.get(dim)
         span = report.percolation_range.get(dim)
-        over = f"; {span[0]:.2f}-{span[1]:.2f} eV over the orderings" if span else ""
+        over = (f"; {span[0]:.2f}-{span[1]:.2f} eV over the orderings" if span else
+                "; not formed in every ordering" if report.orderings else "")
         print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV (hop {hop} completes it{over})" if em is not None
                                    else "not formed by the open hops"))
     print(f"verdict: {report.verdict} ({report.verdict_reason})")

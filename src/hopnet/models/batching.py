@@ -27,12 +27,16 @@ def run_batched(forward: Callable[[GraphBatch], torch.Tensor | np.ndarray], inpu
     ``progress`` names a progress bar shown for more than one batch.
     """
     outputs = []
-    bar = tqdm(total=len(inputs), desc=progress, unit="input",
-               disable=progress is None or len(inputs) <= batch_size)
+    # No bar object at all when none is shown: even a disabled tqdm makes a process-shared lock, which a
+    # screening worker stopped by Ctrl-C would leave behind.
+    bar = tqdm(total=len(inputs), desc=progress, unit="input") \
+        if progress is not None and len(inputs) > batch_size else None
     for i in range(0, len(inputs), batch_size):
         chunk = list(inputs[i : i + batch_size])
         out = forward(collate_fn(chunk))
         outputs.append(out.detach().cpu().numpy() if isinstance(out, torch.Tensor) else np.asarray(out))
-        bar.update(len(chunk))
-    bar.close()
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
     return np.concatenate(outputs) if outputs else np.zeros((0,))

@@ -88,10 +88,10 @@ class ModelCard(_Part):
     format: Literal["hopnet-model/1"] = CARD_FORMAT
     name: str
     hopnet_version: str
-    # The network and the graph recipe the weights belong to (cards written before these fields are of the
-    # first architecture and graph version 2, which is what these defaults say).
-    architecture: str = ARCHITECTURE
-    graph_version: int = GRAPH_VERSION
+    # The network and the graph recipe the weights belong to. Cards written before these fields are of the first
+    # architecture on graph recipe 2: literals, so a later bump of the constants never passes such a card.
+    architecture: str = "hopnet-alignn/1"
+    graph_version: int = 2
     task: str = ""
     properties: dict[str, str] | None = None  # multi-property encoders: output name -> meaning
     training: TrainingRecord = TrainingRecord()

@@ -212,21 +212,20 @@ class Landscapes:
     def of(cls, environments: list[Structure], ion: str, source: str = "host") -> "Landscapes":
         """Each ordering has its own landscape: which channels are open depends on where the partial atoms sit."""
         found: list[Landscape | None] = []
-        flags: dict[FlagKind, Flag] = {}
+        flags: dict[str, Flag] = {}  # one of each text: the orderings often fail alike
         for structure in environments:
             try:
                 found.append(bvse_landscape(structure, ion, source=source))
             except HopnetInputError as err:
                 found.append(None)
-                flags.setdefault(FlagKind.CHANNEL_UNCHECKED, Flag(
-                    kind=FlagKind.CHANNEL_UNCHECKED, text=f"hops not checked for open channels: {err.problem}"))
+                text = f"hops not checked for open channels: {err.problem}"
+                flags.setdefault(text, Flag(kind=FlagKind.CHANNEL_UNCHECKED, text=text))
                 continue
             origin = found[-1].oxidation_states
             if origin.guessed:
-                flags.setdefault(FlagKind.GUESSED_OXIDATION_STATES, Flag(
-                    kind=FlagKind.GUESSED_OXIDATION_STATES,
-                    text=f"oxidation states from the {origin.value} (the bond-valence analyser found no "
-                         "charge-balanced assignment): channel checks are less certain"))
+                text = (f"oxidation states from the {origin.value} (the bond-valence analyser found no "
+                        "charge-balanced assignment): channel checks are less certain")
+                flags.setdefault(text, Flag(kind=FlagKind.GUESSED_OXIDATION_STATES, text=text))
         return cls(found, list(flags.values()))
 
     @classmethod

@@ -12,6 +12,7 @@ MSONable), so a network can be built once, stored, and priced by a later job.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,7 +50,12 @@ class NodeSite:
     empty: bool = False  # a bond-valence minimum the ion may visit, not a site it occupies
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.wyckoff})" if self.wyckoff else self.label
+        return site_name(self.label, self.wyckoff)
+
+
+def site_name(label: str, wyckoff: str) -> str:
+    """A site as a crystallographer writes it: "Li1 (48g)", or the label alone where the Wyckoff letter is unknown."""
+    return f"{label} ({wyckoff})" if wyckoff else label
 
 
 @dataclass
@@ -164,13 +170,21 @@ class HopNetwork(MSONable):
     def to_migration_graph(self, barriers: dict[int, float] | None = None):
         """This network as pymatgen-analysis-diffusion's ``MigrationGraph`` (``pip install 'hopnet[diffusion]'``):
         the ion's nodes as its sites, every member hop as an edge carrying ``hopnet_hop`` (the class) and, from
-        ``barriers`` (class -> Em, eV), ``hopnet_em``. Empty sites are nodes like the others."""
+        ``barriers`` (class -> Em, eV), ``hopnet_em``. Empty sites are ion sites there too, marked by the site
+        property ``hopnet_empty`` so that ``from_migration_graph`` reads them back as empty. A MigrationGraph
+        holds one ordered host: a disordered network (its nodes over-filled, its orderings apart) is refused."""
         from pymatgen.analysis.graphs import StructureGraph
 
+        from hopnet.errors import HopnetInputError
+
+        if not self.is_ordered:
+            raise HopnetInputError("MigrationGraph", "a disordered host's network has no one structure to hand over; "
+                                                     "convert one ordering (HopNetwork.from_host of it) instead")
         from_graph = _migration_graph_class()
         ion_idx = [i for i, el in enumerate(elements_of(self.nodes)) if el == self.ion]
         position = {i: k for k, i in enumerate(ion_idx)}
         only_ions = Structure.from_sites([self.nodes[i] for i in ion_idx])
+        only_ions.add_site_property("hopnet_empty", [self.sites[i].empty for i in ion_idx])
         graph = StructureGraph.from_empty_graph(only_ions, name="hopnet hops")
         for d in self.hops:
             properties = {"hopnet_hop": d.index}
@@ -180,26 +194,44 @@ class HopNetwork(MSONable):
                 graph.add_edge(position[m.start], position[m.end], from_jimage=(0, 0, 0), to_jimage=m.image,
                                edge_properties=dict(properties))
         framework = Structure.from_sites([s for i, s in enumerate(self.nodes) if i not in position])
-        return from_graph.with_base_structure(framework, graph)
+        with warnings.catch_warnings():  # the framework's sites have no hopnet_empty: pymatgen says so, rightly
+            warnings.simplefilter("ignore", UserWarning)
+            return from_graph.with_base_structure(framework, graph)
 
     @classmethod
     def from_migration_graph(cls, graph, max_hop: float | None = None, source: str = "migration graph") -> "HopNetwork":
         """A ``MigrationGraph``'s hops as a hopnet network of the same (ordered) host, so hopnet can price
-        them; the hop classes are hopnet's (site orbits, length, midpoint surroundings)."""
-        only_ions, structure = graph.only_sites, graph.structure
+        them; the hop classes are hopnet's (site orbits, length, midpoint surroundings). Sites marked
+        ``hopnet_empty`` (by ``to_migration_graph``) are empty sites again: no ion sits there while hops are
+        priced."""
+        only_ions = graph.only_sites
         ion = element_of(only_ions[0].specie)
-        index = [int(np.argmin(structure.lattice.get_all_distances(site.frac_coords, structure.frac_coords)[0]))
+        empty = [bool(site.properties.get("hopnet_empty")) for site in only_ions]
+        where = [int(np.argmin(graph.structure.lattice.get_all_distances(site.frac_coords,
+                                                                           graph.structure.frac_coords)[0]))
                  for site in only_ions]
+        emptied = {i for i, e in zip(where, empty) if e}
+        with warnings.catch_warnings():  # the framework's sites lack hopnet_empty; the property is dropped anyway
+            warnings.simplefilter("ignore", UserWarning)
+            host = Structure.from_sites([s for i, s in enumerate(graph.structure) if i not in emptied])
+        host.remove_site_property("hopnet_empty") if "hopnet_empty" in host.site_properties else None
+        kept = [i for i in range(len(graph.structure)) if i not in emptied]
+        # nodes: the host as it is, the empty sites after it (as every HopNetwork numbers them)
+        order = {old: new for new, old in enumerate(kept + [i for i in where if i in emptied])}
+        nodes = insert_sites(host, ion, np.array([graph.structure[i].frac_coords for i in where if i in emptied])) \
+            if emptied else host
+        index = [order[i] for i in where]
         hops = []
         for u, v, data in graph.m_graph.graph.edges(data=True):
             image = np.array(data["to_jimage"]) - np.array(data.get("from_jimage", (0, 0, 0)))
             start, end = index[u], index[v]
-            length = float(np.linalg.norm(structure.lattice.get_cartesian_coords(
-                structure.frac_coords[end] + image - structure.frac_coords[start])))
+            length = float(np.linalg.norm(nodes.lattice.get_cartesian_coords(
+                nodes.frac_coords[end] + image - nodes.frac_coords[start])))
             hops.append(Hop(start, end, tuple(int(x) for x in image), length))
         hops.sort(key=lambda h: (h.length, h.start, h.end, h.image))
-        network = cls(ion, structure, [structure], [], max_hop or max((h.length for h in hops), default=0.0))
-        network.hops = distinct_hops(structure, hops, ion, network.symmetry) if hops else []
+        network = cls(ion, nodes, [host], [], max_hop or max((h.length for h in hops), default=0.0),
+                      first_empty=len(host) if emptied else None)
+        network.hops = distinct_hops(nodes, hops, ion, network.symmetry) if hops else []
         return network
 
 

@@ -13,81 +13,22 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from pydantic import BaseModel
 from pymatgen.core import Structure
 
 from hopnet.chemistry.charges import check_mobile_cation
 from hopnet.errors import HopnetInputError
-from hopnet.flags import DOUBTFUL, Flag, FlagKind, strongest_per_kind
+from hopnet.flags import Flag, FlagKind, strongest_per_kind
 from hopnet.pathways.band import Band
 from hopnet.pathways.hops import DistinctHop, hop_band, insert_sites, symmetry_equivalent_sites
 from hopnet.pathways.landscape import Landscapes, blocked_above, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
 from hopnet.predictor import BarrierModel, Prediction
-from hopnet.vocabulary import GOOD_CONDUCTOR_EM, is_good_conductor
+from hopnet.vocabulary import is_good_conductor
+from hopnet.workflows.report import HopResult, PathwayReport, verdict
 from hopnet.workflows.settings import HostSettings
 
 MAX_DISORDERED_BANDS = 120  # distinct hops x orderings priced for one disordered host (~45 s on one core)
 DIMENSIONS = (1, 2, 3)
-
-
-class HopResult(BaseModel):
-    hop: int
-    start_site: int
-    end_site: int
-    start_label: str  # the site as the CIF names it (Li1), or the element and its orbit's number
-    end_label: str
-    start_wyckoff: str  # "8a": multiplicity and letter in the nodes' cell; "" where the symmetry is not found
-    end_wyckoff: str
-    image: tuple[int, int, int]
-    length: float  # Å
-    multiplicity: int  # symmetry-equivalent hops in the cell
-    supercell_atoms: int  # atoms in the band's host
-    em: float  # eV, mean over orderings
-    em_std: float | None
-    good_conductor: bool
-    bvse_barrier: float | None = None  # eV on bvlain's BVSE scale; None: no landscape for this host
-    valid: bool = True  # the hop opens a channel between its sites; only valid hops percolate
-    flags: list[Flag] = []
-    segments: list[list[list[float]]] = []  # every equivalent hop: [start, end] in Å
-    via_empty_site: bool = False  # one end (or both) is an empty site, not one the ion occupies
-
-    @property
-    def out_of_domain(self) -> list[Flag]:
-        return [f for f in self.flags if f.out_of_domain]
-
-    def sites(self) -> str:
-        def named(label, wyckoff):
-            return f"{label} ({wyckoff})" if wyckoff else label
-        return f"{named(self.start_label, self.start_wyckoff)} - {named(self.end_label, self.end_wyckoff)}"
-
-
-class PathwayReport(BaseModel):
-    source: str
-    formula: str
-    ion: str
-    mechanism: str
-    hops: list[HopResult]
-    percolation: dict[str, float | None]  # "1D"/"2D"/"3D" -> lowest barrier that connects that far (eV)
-    bottleneck: dict[str, int | None] = {}  # "1D"/... -> the hop that completes it
-    verdict: str = "uncertain"  # good / poor / uncertain, for the lowest-dimensional network
-    verdict_reason: str = ""
-    notes: list[Flag] = []  # host-level: no landscape, dropped hops, empty sites, in the training table
-    orderings: int = 0  # sampled orderings of a disordered host the hops were priced in (0: the host is ordered)
-    ordering_seed: int | None = None
-    percolation_range: dict[str, list[float] | None] = {}  # min, max over orderings
-    lattice: list[list[float]] = []  # cell vectors (rows, Å) of the hops' coordinates
-    empty_sites: list[list[float]] = []  # fractional; numbered after all sites of the cell
-    framework: list[tuple[str, float, float, float]] = []  # every other atom of the nodes' cell: element, x, y, z (Å)
-
-    def as_dict(self) -> dict:
-        return self.model_dump(mode="json")
-
-    def rows(self) -> list[dict]:
-        return [{"source": self.source, "formula": self.formula, "ion": self.ion,
-                 **{k: v for k, v in h.model_dump(mode="json").items() if k not in ("segments", "flags")},
-                 "image": " ".join(map(str, h.image)), "out_of_domain": "; ".join(map(str, h.out_of_domain)),
-                 "flags": "; ".join(map(str, h.flags))} for h in self.hops]
 
 
 def analyse_host(structure: Structure, settings: HostSettings, model: BarrierModel, source: str = "host",
@@ -122,7 +63,11 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
 
 def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierModel, source: str = "host",
                     progress: bool = False) -> PathwayReport:
-    """Price and percolate the hops of a network built elsewhere (stored, or from a ``MigrationGraph``)."""
+    """Price and percolate the hops of a network built elsewhere (stored, or from a ``MigrationGraph``). The
+    network already holds its geometry (hops, orderings, empty sites): of ``settings`` only the mechanism and the
+    channel check apply here."""
+    if settings.ion != network.ion:
+        raise HopnetInputError(source, f"the network's hops are of {network.ion}, the settings ask for {settings.ion}")
     if not network.hops:
         raise HopnetInputError(source, "the network has no hops to price")
     landscapes = _landscapes(network, settings, source)
@@ -202,7 +147,7 @@ class Pricing:
         in each landscape. A hop whose band cannot be drawn is dropped with a flag, not the host."""
         environments, per_landscape = network.environments, landscapes
         flags: list[Flag] = []
-        if not network.is_ordered and len(network.hops) * len(environments) > MAX_DISORDERED_BANDS:
+        if len(environments) > 1 and len(network.hops) * len(environments) > MAX_DISORDERED_BANDS:
             fewer = max(1, MAX_DISORDERED_BANDS // len(network.hops))
             flags.append(Flag(kind=FlagKind.FEWER_ORDERINGS, value=fewer,
                               text=f"{len(network.hops)} distinct hops: priced in {fewer} of {len(environments)} "
@@ -263,7 +208,8 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
         good_conductor=is_good_conductor(float(em.mean())),
         bvse_barrier=None if barrier is None else round(barrier, 3), valid=valid, flags=flags,
         segments=network.segments(hop_class), via_empty_site=via_empty)
-    return result, [b is None or b <= ceiling for b in per_landscape]
+    # An ordering without a landscape takes the hop's verdict from the orderings that have one.
+    return result, [valid if b is None else b <= ceiling for b in per_landscape]
 
 
 @dataclass
@@ -309,33 +255,9 @@ class PricedNetwork:
 
 
 def _median_ordering(orderings: list[Percolation], dim: int) -> Percolation | None:
-    """The ordering whose ``dim``-D percolation energy is the median (the lower one of an even count; an ordering
-    where the network never forms counts as the highest); None when the median ordering has no such network."""
+    """The ordering whose ``dim``-D percolation energy is the median (the higher one of an even count, the cautious
+    choice; an ordering where the network never forms counts as the highest); None when the median ordering has no
+    such network."""
     ranked = sorted(orderings, key=lambda p: (p.thresholds[dim] is None, p.thresholds[dim] or 0.0))
-    middle = ranked[(len(ranked) - 1) // 2]
+    middle = ranked[len(ranked) // 2]
     return middle if middle.thresholds[dim] is not None else None
-
-
-def verdict(report: PathwayReport) -> tuple[str, str]:
-    """good / poor / uncertain for the lowest-dimensional network the open hops form, and why.
-
-    The hop that completes that network decides: good when the network's
-    barrier plus that hop's calibrated spread stays below the good-conductor
-    threshold, poor when minus the spread stays above it (or no network forms),
-    uncertain when the spread straddles the threshold, or the hop carries a
-    doubt (outside the training domain, via an empty site, channel unchecked).
-    """
-    dim = next((d for d in ("1D", "2D", "3D") if report.bottleneck.get(d) is not None), None)
-    if dim is None:
-        return "poor", "the open hops form no network"
-    h = next(r for r in report.hops if r.hop == report.bottleneck[dim])
-    value, spread = report.percolation[dim], h.em_std or 0.0
-    priced = f"{dim} network at {value:.2f}" + (f" ± {spread:.2f}" if spread else "") + f" eV (hop {h.hop})"
-    doubts = [f for f in h.flags if f.kind in DOUBTFUL]
-    if doubts:
-        return "uncertain", f"{priced}; the deciding hop: {doubts[0].text}"
-    if value + spread < GOOD_CONDUCTOR_EM:
-        return "good", f"{priced}, below {GOOD_CONDUCTOR_EM} eV"
-    if value - spread > GOOD_CONDUCTOR_EM:
-        return "poor", f"{priced}, above {GOOD_CONDUCTOR_EM} eV"
-    return "uncertain", f"{priced}: the spread straddles {GOOD_CONDUCTOR_EM} eV"

@@ -22,7 +22,7 @@ from jobflow import Maker, job
 from pydantic import BaseModel
 from pymatgen.core import Structure
 
-from hopnet.workflows.host import PathwayReport
+from hopnet.workflows.report import PathwayReport
 from hopnet.workflows.settings import HostSettings
 
 

@@ -15,7 +15,6 @@ import glob
 import hashlib
 import io
 import os
-import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -182,13 +181,11 @@ def _screen_star(args: tuple[str, HostSettings]) -> dict:
 
 
 def _worker_signals() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the pool and says so in one line (no worker tracebacks);
-    the rows already written stay, and a re-run resumes after them. Stopped by the parent, a worker exits
-    through its clean-up (the locks it made are released, so no "leaked semaphore" warning follows)."""
+    """Workers leave Ctrl-C to the parent, which stops the pool at once and says so in one line (no worker
+    tracebacks); the rows already written stay, and a re-run resumes after them."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
 def _local_results(sources: Iterator[str], settings: HostSettings, workers: int) -> Iterator[dict]:

@@ -16,6 +16,7 @@ from hopnet.pathways.hops import Mechanism
 from hopnet.vocabulary import DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, parse_ion
 
 EmptySites = Literal["auto", "always", "never"]
+CLI_FLAGS = {"sites": "--site", "channels": "--no-channels", "compiled": "--compile"}  # the rest: --<field-name>
 Device = Literal[DEVICES]
 
 
@@ -49,7 +50,8 @@ class HostSettings(BaseModel):
             super().__init__(**values)
         except ValidationError as exc:  # named as the command line names it: "--max-hop: ..."
             first = exc.errors()[0]
-            flag = "--" + "-".join(str(part) for part in first["loc"][:1]).replace("_", "-")
+            field = str(first["loc"][0]) if first["loc"] else "settings"
+            flag = CLI_FLAGS.get(field, "--" + field.replace("_", "-"))
             raise HopnetInputError(flag, first["msg"].removeprefix("Value error, ")) from None
 
     @field_validator("ion")
