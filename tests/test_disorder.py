@@ -154,7 +154,7 @@ def test_an_ordering_without_a_landscape_follows_the_others(monkeypatch, tiny_mo
         return Blocked()
 
     monkeypatch.setattr(landscape, "bvse_landscape", fake_landscape)
-    report = host.analyse_host(half_filled_rock_salt(), HostSettings(ion="Li", orderings=3, seed=0),
-                               load_model(tiny_model_card))
+    settings = HostSettings(ion="Li", orderings=3, seed=0, empty_sites="never")
+    report = host.analyse_host(half_filled_rock_salt(), settings, load_model(tiny_model_card))
     assert not any(h.valid for h in report.hops) and report.percolation["1D"] is None
     assert report.verdict == "poor" and any("no bond-valence landscape" in n.text for n in report.notes)
