@@ -37,7 +37,8 @@ def run_suite(checkout: Path, marker: str | None) -> tuple[float, str]:
         seconds = time.perf_counter() - t0
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-200:]
     if proc.returncode != 0:
-        raise SystemExit(f"{checkout}: tests failed ({last})")
+        failed = [line.split(" - ")[0] for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+        raise SystemExit(f"{checkout}: tests failed ({last}): {'; '.join(failed)}")
     return seconds, last
 
 

@@ -258,9 +258,11 @@ def screen(inputs: Iterable[str], output: Path, settings: HostSettings, workers:
         writer = csv.DictWriter(fh, fieldnames=FIELDS)
         if new_file:
             writer.writeheader()
-        for row in tqdm(results, desc="screen", unit="host", total=len(todo), disable=not progress):
-            writer.writerow({**row, **columns})
-            fh.flush()
-            os.fsync(fh.fileno())
-            counts[row["status"]] += 1
+        # The bar closes as the loop ends, however it ends: an interrupted run's last line is then its own message.
+        with tqdm(results, desc="screen", unit="host", total=len(todo), disable=not progress) as rows:
+            for row in rows:
+                writer.writerow({**row, **columns})
+                fh.flush()
+                os.fsync(fh.fileno())
+                counts[row["status"]] += 1
     return counts
