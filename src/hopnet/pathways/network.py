@@ -214,7 +214,8 @@ class HopNetwork(MSONable):
         with warnings.catch_warnings():  # the framework's sites lack hopnet_empty; the property is dropped anyway
             warnings.simplefilter("ignore", UserWarning)
             host = Structure.from_sites([s for i, s in enumerate(graph.structure) if i not in emptied])
-        host.remove_site_property("hopnet_empty") if "hopnet_empty" in host.site_properties else None
+        if "hopnet_empty" in host.site_properties:
+            host.remove_site_property("hopnet_empty")
         kept = [i for i in range(len(graph.structure)) if i not in emptied]
         # nodes: the host as it is, the empty sites after it (as every HopNetwork numbers them)
         order = {old: new for new, old in enumerate(kept + [i for i in where if i in emptied])}
