@@ -1,4 +1,5 @@
 """Partially occupied hosts: whole cells, orderings, nodes, and `paths` answering with a spread."""
+import json
 import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
@@ -16,12 +17,12 @@ def half_filled_rock_salt(a: float = 4.2, li: float = 0.5) -> Structure:
 
 
 def test_a_cell_is_repeated_until_the_occupancies_are_whole_atoms():
-    cell, note = whole_cell(half_filled_rock_salt(li=0.75))  # 4 x 0.75 = 3 Li: whole already
-    assert len(cell) == 8 and note == ""
-    cell, note = whole_cell(half_filled_rock_salt(li=0.625))  # 2.5 Li per cell: two cells hold 5
-    assert len(cell) == 16 and note == ""
-    cell, note = whole_cell(half_filled_rock_salt(li=0.6))  # 2.4 per cell: no small repeat makes it whole
-    assert len(cell) == 8 and "Li 2.40 -> 2" in note
+    cell, flags = whole_cell(half_filled_rock_salt(li=0.75))  # 4 x 0.75 = 3 Li: whole already
+    assert len(cell) == 8 and flags == []
+    cell, flags = whole_cell(half_filled_rock_salt(li=0.625))  # 2.5 Li per cell: two cells hold 5
+    assert len(cell) == 16 and flags == []
+    cell, flags = whole_cell(half_filled_rock_salt(li=0.6))  # 2.4 per cell: no small repeat makes it whole
+    assert len(cell) == 8 and [f.kind for f in flags] == ["rounded occupancy"] and "Li 2.40 -> 2" in flags[0].text
 
 
 def test_orderings_place_whole_counts_apart_and_are_seeded():
@@ -38,11 +39,46 @@ def test_orderings_place_whole_counts_apart_and_are_seeded():
 
 def test_split_sites_are_one_node_and_hold_one_atom():
     s = Structure(Lattice.cubic(4.0), [{"Li": 0.5}, {"Li": 0.5}, "F"],
-                  [[0, 0, 0], [0.08, 0, 0], [0.5, 0.5, 0.5]])  # two positions 0.32 Å apart: one site
-    nodes = node_structure(s, "Li")
+                  [[0, 0, 0], [0.2, 0, 0], [0.5, 0.5, 0.5]])  # two positions 0.8 Å apart: one site
+    nodes, flags = node_structure(s, "Li")
     assert [site.specie.symbol for site in nodes] == ["Li", "F"]
+    assert np.allclose(nodes[0].frac_coords, [0.1, 0, 0])  # the centroid
+    assert [f.kind for f in flags] == ["split sites"] and "2 split positions of Li read as 1 sites" in flags[0].text
     ordering = sample_ordering(s, np.random.default_rng(0))
     assert ordering.composition["Li"] == 1
+
+
+def test_split_positions_across_the_cell_edge_keep_the_symmetry():
+    """A Li site split about a mirror (x and -x, 0.8 Å apart across x = 0): one node on the mirror, at x = 0
+    (not at 0.5, the naive mean of 0.1 and 0.9), and the cell keeps its cubic symmetry."""
+    from hopnet.pathways.hops import SiteSymmetry
+
+    s = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.2), [{"Li": 1 / 6}, "F"], [[0.095, 0, 0], [0.5, 0.5, 0.5]])
+    assert s.composition["Li"] == pytest.approx(4)  # 24 positions, 6 around each of 4 sites
+    nodes, _ = node_structure(s, "Li")
+    li = np.array([site.frac_coords for site in nodes if site.specie.symbol == "Li"])
+    assert len(li) == 4
+    assert nodes.lattice.get_all_distances(li, [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]]).min(
+        axis=1).max() < 1e-6
+    assert set(SiteSymmetry.of(nodes).wyckoffs) == {"4a", "4b"}
+
+
+def test_a_site_shared_with_another_species_is_a_node_priced_where_its_ends_are_free(tmp_path, capsys,
+                                                                                     tiny_model_card):
+    """LLTO-like perovskite: Li and La share the A site. Each ordering puts La on half of the A sites; the hops
+    are priced between A sites that hold no La in that ordering, and the host is answered."""
+    perovskite = Structure(Lattice.cubic(3.9), [{"Li": 0.5, "La": 0.5}, "Ti", "O", "O", "O"],
+                           [[0, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]]) * 2
+    nodes, flags = node_structure(perovskite, "Li")
+    assert nodes.composition["Li"] == 8 and "La" not in nodes.composition
+    assert [f.kind for f in flags] == ["shared sites"] and "Li shares 8 sites with La" in flags[0].text
+    perovskite.to(filename=str(tmp_path / "llto.cif"))
+    code = main(["paths", str(tmp_path / "llto.cif"), "--ion", "Li", "--no-channels", "-o",
+                 str(tmp_path / "llto.json"), "--model", str(tiny_model_card)])
+    assert code == 0, capsys.readouterr().err
+    report = json.loads((tmp_path / "llto.json").read_text())
+    assert report["hops"] and all(h["length"] == pytest.approx(3.9, abs=0.01) for h in report["hops"][:1])
+    assert any("shares 8 sites with La" in n["text"] for n in report["notes"])
 
 
 def test_a_disordered_cif_is_read_and_an_overfull_site_is_refused(tmp_path):
@@ -79,8 +115,22 @@ def test_paths_cli_on_a_disordered_cif(tmp_path, capsys, tiny_model_card):
     assert "3 sampled orderings (seed 0)" in out
 
 
+def test_a_large_centred_cell_is_ordered_in_its_primitive_cell(tmp_path, capsys, tiny_model_card):
+    big = half_filled_rock_salt() * 5  # 1000 sites, a supercell of a 2-site primitive cell
+    assert len(big) > MAX_ORDERING_ATOMS
+    cell, flags = whole_cell(big)
+    assert len(cell) < MAX_ORDERING_ATOMS and [f.kind for f in flags] == ["primitive cell"]
+    big.to(filename=str(tmp_path / "big.cif"))
+    code = main(["paths", str(tmp_path / "big.cif"), "--ion", "Li", "--no-channels", "--model", str(tiny_model_card)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "ordered in the primitive cell" in out
+
+
 def test_a_disordered_host_too_large_to_order_is_one_line(tmp_path, capsys, tiny_model_card):
-    big = half_filled_rock_salt() * 5  # 1000 sites
+    big = half_filled_rock_salt() * 5
+    np.random.seed(0)
+    big.perturb(0.3)  # no smaller cell repeats it any more
     assert len(big) > MAX_ORDERING_ATOMS
     big.to(filename=str(tmp_path / "big.cif"))
     code = main(["paths", str(tmp_path / "big.cif"), "--ion", "Li", "--model", str(tiny_model_card)])

@@ -107,3 +107,25 @@ def test_the_card_writer_round_trips_and_refuses_invalid_values(tiny_model_card,
     assert card.updated(uncertainty={"scale": 2.0}).uncertainty.scale == 2.0
     with pytest.raises(ValueError):
         card.updated(uncertainty={"scale": 0.0})
+
+
+def test_a_dilute_dopant_away_from_the_hop_is_a_note_not_out_of_domain(tiny_model_card):
+    """One unseen atom in a band of 200: beyond 3 Å of every image of the ion it is a dilute dopant (a note);
+    on the hop's own cage it takes the band out of the domain."""
+    from pymatgen.core import Lattice, Structure
+
+    from hopnet.pathways.hops import enumerate_hops, hop_band
+
+    model = load_model(tiny_model_card)
+    model._elements = {"Li", "F"}
+    rocksalt = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    band = hop_band(rocksalt, "Li", enumerate_hops(rocksalt, "Li", 3.0)[0], "vacancy")
+    fluorine = [i for i, site in enumerate(band.host) if site.specie.symbol == "F"]
+    distance = band.host.lattice.get_all_distances(band.frac_images, band.host.frac_coords[fluorine]).min(axis=0)
+    kinds = {}
+    for name, i in (("far", fluorine[int(np.argmax(distance))]), ("near", fluorine[int(np.argmin(distance))])):
+        doped = band.host.copy()
+        doped.replace(i, "Cl")
+        kinds[name] = {f.kind for f in model.domain_flags(type(band)(doped, "Li", band.frac_images))}
+    assert kinds["far"] == {FlagKind.DILUTE_UNSEEN_ELEMENT}
+    assert FlagKind.UNSEEN_ELEMENT in kinds["near"] and FlagKind.DILUTE_UNSEEN_ELEMENT not in kinds["near"]

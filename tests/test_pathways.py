@@ -382,17 +382,20 @@ def test_empty_sites_asked_for_without_a_landscape_say_why_there_are_none(tiny_m
     assert not report.empty_sites and any("need the bond-valence landscape" in n.text for n in report.notes)
 
 
-def test_oxidation_states_come_from_bond_valence_first_and_the_composition_when_it_fails(monkeypatch):
+def test_oxidation_states_come_from_the_cheapest_rule_that_answers(monkeypatch):
+    """The structure's own; else the one balanced assignment of common states; else the bond-valence analyser;
+    else the composition's guesses."""
     from pymatgen.analysis import bond_valence
 
+    from hopnet.chemistry import oxidation
     from hopnet.chemistry.oxidation import with_oxidation_states
 
     rocksalt = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
-    _, origin = with_oxidation_states(rocksalt)
-    assert origin == "bond valence"
-    decorated = rocksalt.copy()
-    decorated.add_oxidation_state_by_element({"Li": 1, "F": -1})
+    decorated, origin = with_oxidation_states(rocksalt)
+    assert origin == "common oxidation states" and {str(s) for s in decorated.species} == {"Li+", "F-"}
     assert with_oxidation_states(decorated)[1] == "structure"
+    monkeypatch.setattr(oxidation, "common_states", lambda composition: None)
+    assert with_oxidation_states(rocksalt)[1] == "bond valence"
 
     def no_assignment(self, structure):  # what the analyser does on a distorted or unusual cell
         raise ValueError("Valences cannot be assigned!")
@@ -405,6 +408,21 @@ def test_oxidation_states_come_from_bond_valence_first_and_the_composition_when_
     assert phosphide.composition.oxi_state_guesses()  # it balances, but only with P3-: no bond-valence parameters
     with pytest.raises(ValueError, match="no usable oxidation states"):
         with_oxidation_states(phosphide)
+
+
+@pytest.mark.parametrize("formula, states", [
+    ("LiFePO4", {"Li": 1, "Fe": 2, "P": 5, "O": -2}),
+    ("Li6PS5Cl", {"Li": 1, "P": 5, "S": -2, "Cl": -1}),
+    ("Li25P3SiS20Br4", {"Li": 1, "P": 5, "Si": 4, "S": -2, "Br": -1}),  # a Si-doped argyrodite ordering
+    ("LiMn2O4", None),  # Mn3+/Mn4+: mixed valence, for the analyser
+    ("LiTiO2", None),  # Ti3+ is not a common state of Ti: the analyser decides
+])
+def test_common_states_answer_only_the_unambiguous_compositions(formula, states):
+    from pymatgen.core import Composition
+
+    from hopnet.chemistry.oxidation import common_states
+
+    assert common_states(Composition(formula)) == states
 
 
 def test_a_mixed_valence_host_gets_its_average_state_and_a_landscape():

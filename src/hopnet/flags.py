@@ -19,9 +19,11 @@ from pydantic import BaseModel, ConfigDict
 class FlagKind(str, Enum):
     # The network extrapolates: the input lies outside what it was trained on.
     UNSEEN_ION = "unseen ion"
-    UNSEEN_ELEMENT = "unseen element"
+    UNSEEN_ELEMENT = "unseen element"  # near the hop, or a sizeable share of the atoms
     HOP_LENGTH = "hop length"
     EMBEDDING = "embedding"
+    # A dopant the network never saw, dilute and away from the hop: the host it substitutes into is priced.
+    DILUTE_UNSEEN_ELEMENT = "dilute unseen element"
     # The hop itself.
     VIA_EMPTY_SITE = "via empty site"  # one end is a bond-valence minimum, not a site the ion occupies
     BLOCKED = "blocked"  # no open channel: left out of percolation
@@ -32,6 +34,10 @@ class FlagKind(str, Enum):
     DROPPED_HOP = "dropped hop"  # no band could be drawn for it
     FEWER_ORDERINGS = "fewer orderings"  # priced in fewer orderings than asked, to stay within the time bound
     ROUNDED_OCCUPANCY = "rounded occupancy"
+    PRIMITIVE_CELL = "primitive cell"  # a large centred cell ordered in its primitive cell
+    SPLIT_SITES = "split sites"  # partial positions of one ion site merged into one node
+    SHARED_SITES = "shared sites"  # the ion shares sites with another species
+    ION_SITES_FROM_LANDSCAPE = "ion sites from landscape"  # the file places no ion: its sites are BVSE minima
     EMPTY_SITES = "empty sites"  # bond-valence minima joined the nodes, or why they did not
     IN_TRAINING_TABLE = "in training table"  # the host's barriers were part of the network's training data
 

@@ -1,21 +1,33 @@
 """Oxidation states for the bond-valence landscape, and where they came from.
 
-The structure's own where it has them; else pymatgen's bond-valence analyser,
-which assigns them site by site from the geometry (it tells Mn3+ from Mn4+
-where the composition cannot); else, where it finds no charge-balanced
-assignment (distorted or unusual cells, where it also spends longest), the
-composition's most likely states per element: whole numbers where they
-balance, else a mixed-valence cation at its average.
+In order of cost: the structure's own where it has them; else, where the
+composition allows exactly one charge-balanced assignment from the elements'
+common oxidation states (Li+ La3+ Zr4+ O2-; most electrolytes), that one, in
+microseconds; else pymatgen's bond-valence analyser, which assigns states site
+by site from the geometry (it tells Mn3+ from Mn4+ where the composition
+cannot) and costs seconds on a large cell; else, where it finds no
+charge-balanced assignment, the composition's most likely states per element:
+whole numbers where they balance, else a mixed-valence cation at its average.
+That last search grows combinatorially with the cell (an argyrodite ordering
+of 100 sites ran for over 15 minutes), so it is only tried on compositions that
+reduce to a few dozen atoms.
+
+Why our own first rule: pymatgen's ``oxi_state_guesses`` weighs every state
+an element has ever shown, by ICSD frequency, over the whole cell; the common
+states alone, by element, answer the unambiguous cases without a search.
 """
 from __future__ import annotations
 
+import itertools
 from enum import Enum
 
-from pymatgen.core import Species, Structure
+import numpy as np
+from pymatgen.core import Composition, Element, Species, Structure
 
 
 class OxidationOrigin(str, Enum):
     STRUCTURE = "structure"
+    COMMON = "common oxidation states"  # the one balanced assignment from the elements' common states
     BOND_VALENCE = "bond valence"
     COMPOSITION = "composition"  # whole-number states that balance the composition
     MIXED_VALENCE = "composition, mixed valence averaged"  # a cation at the average of its mixed states
@@ -28,6 +40,32 @@ class OxidationOrigin(str, Enum):
 
 # Species bvlain refuses when it assigns valences itself (no bond-valence parameters for them).
 FORBIDDEN_SPECIES = ("O-", "P3-")
+BALANCE_TOLERANCE = 0.02  # of the cations' total charge: an ordering of rounded occupancies may be off by a little
+MAX_ASSIGNMENTS = 50_000  # combinations of common states tried before the rule gives way to the analyser
+MAX_GUESS_ATOMS = 40  # atoms of the reduced composition beyond which pymatgen's composition search is not tried
+
+
+def common_states(composition: Composition) -> dict[str, int] | None:
+    """The one assignment of the elements' common oxidation states that balances ``composition`` (within
+    ``BALANCE_TOLERANCE``) with every anion more electronegative than every cation; None when there is none
+    or more than one (mixed valence, or a choice the geometry must make)."""
+    amounts = {el.symbol: amount for el, amount in composition.element_composition.items()}
+    options = [[q for q in Element(el).common_oxidation_states if q != 0] for el in amounts]
+    if not all(options) or np.prod([len(o) for o in options]) > MAX_ASSIGNMENTS:
+        return None
+    weights = np.array(list(amounts.values()))
+    negativity = np.array([Element(el).X for el in amounts])
+    found = []
+    for states in itertools.product(*options):
+        q = np.array(states, float)
+        positive = q > 0
+        if positive.all() or not positive.any() or negativity[~positive].min() <= negativity[positive].max():
+            continue
+        if abs(q @ weights) <= BALANCE_TOLERANCE * (q[positive] @ weights[positive]):
+            found.append(dict(zip(amounts, states)))
+            if len(found) > 1:
+                return None
+    return found[0] if found else None
 
 
 def with_oxidation_states(structure: Structure) -> tuple[Structure, OxidationOrigin]:
@@ -37,12 +75,18 @@ def with_oxidation_states(structure: Structure) -> tuple[Structure, OxidationOri
 
     if all(getattr(site.specie, "oxi_state", None) is not None for site in structure):
         return structure, OxidationOrigin.STRUCTURE
+    common = common_states(structure.composition)
+    if common is not None and not any(str(Species(el, q)) in FORBIDDEN_SPECIES for el, q in common.items()):
+        decorated = structure.copy()
+        decorated.add_oxidation_state_by_element(common)
+        return decorated, OxidationOrigin.COMMON
     try:
         return BVAnalyzer(forbidden_species=list(FORBIDDEN_SPECIES)).get_oxi_state_decorated_structure(structure), \
             OxidationOrigin.BOND_VALENCE
     except ValueError:
         pass
-    guesses = structure.composition.oxi_state_guesses(max_sites=-1)
+    reduced = structure.composition.reduced_composition
+    guesses = reduced.oxi_state_guesses() if reduced.num_atoms <= MAX_GUESS_ATOMS else []
     usable = [g for g in guesses if all(float(v).is_integer() and str(Species(el, int(v))) not in FORBIDDEN_SPECIES
                                         for el, v in g.items() if v < 0)]
     # A whole-number assignment first; else one where a cation carries the average of a mixed valence

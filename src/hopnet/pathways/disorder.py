@@ -16,39 +16,54 @@ sampler that respects distances does, and its spread is what a user needs.
 """
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 
 import numpy as np
 from pymatgen.core import Structure
+from scipy.sparse.csgraph import connected_components
 
 from hopnet.errors import HopnetInputError
+from hopnet.flags import Flag, FlagKind
 from hopnet.vocabulary import element_of
 
 MAX_ORDERING_ATOMS = 600  # sites of the cell (after any supercell for whole atoms); beyond this, refuse
 MIN_SEPARATIONS = (2.0, 1.8, 1.6, 1.4, 1.2, 1.0)  # Å tried in turn between atoms placed on partial sites
 WHOLE = 0.05  # a total occupancy within this of an integer counts as whole
+# Å; partial positions of the ion closer than this are one split site, not two sites a hop joins. The
+# shortest ion-ion hops between distinct sites in the training set and in real conductors are ~1.5 Å (a
+# garnet's 24d-96h), the split positions of one site 0.4-0.95 Å apart (LLZO's 96h pairs, LATP's M1/M1').
+SPLIT_SITE = 1.0
 
 
 def is_disordered(structure: Structure) -> bool:
     return not structure.is_ordered
 
 
-def whole_cell(structure: Structure, source: str = "host") -> tuple[Structure, str]:
-    """The structure repeated along its shortest axis until every species' total occupancy is whole,
-    and a note when refined occupancies had to be rounded to whole atoms instead."""
+def whole_cell(structure: Structure, source: str = "host", reduce: bool = True) -> tuple[Structure, list[Flag]]:
+    """The structure repeated along its shortest axis until every species' total occupancy is whole, and what
+    that took: occupancies rounded to whole atoms where no small repeat makes them whole; the primitive cell
+    (``reduce``) where the cell as given would exceed ``MAX_ORDERING_ATOMS`` and a centred one does not."""
     totals = defaultdict(float)
     for site in structure:
         if not site.is_ordered:
             for sp, occ in site.species.items():
                 totals[element_of(sp)] += occ
-    note = ""
-    for m in (1, 2, 3, 4):
-        if all(abs(m * t - round(m * t)) <= WHOLE * m for t in totals.values()):
-            break
-    else:  # refined occupancies of an off-stoichiometric crystal: the nearest whole atoms in one cell
+    m = next((m for m in (1, 2, 3, 4) if all(abs(m * t - round(m * t)) <= WHOLE * m for t in totals.values())), None)
+    if reduce and len(structure) * (m or 1) > MAX_ORDERING_ATOMS:
+        smaller = _primitive(structure)
+        if len(smaller) < len(structure):  # a centred cell (a garnet's Ia-3d) orders in its primitive cell
+            cell, flags = whole_cell(smaller, source, reduce=False)
+            return cell, [*flags, Flag(kind=FlagKind.PRIMITIVE_CELL, value=len(smaller),
+                                       text=f"ordered in the primitive cell ({len(smaller)} of the file's "
+                                            f"{len(structure)} sites)")]
+    flags = []
+    if m is None or len(structure) * m > MAX_ORDERING_ATOMS:
+        # refined occupancies of an off-stoichiometric crystal, or a repeat too large to order: the nearest
+        # whole atoms in one cell
         m = 1
-        note = "partial occupancies rounded to whole atoms: " + ", ".join(
-            f"{el} {t:.2f} -> {round(t)}" for el, t in sorted(totals.items()) if abs(t - round(t)) > WHOLE)
+        flags.append(Flag(kind=FlagKind.ROUNDED_OCCUPANCY, text="partial occupancies rounded to whole atoms: " + ", ".join(
+            f"{el} {t:.2f} -> {round(t)}" for el, t in sorted(totals.items()) if abs(t - round(t)) > WHOLE)))
     if m > 1:
         axis = int(np.argmin(structure.lattice.abc))
         labels = [site.label for site in structure]
@@ -58,28 +73,73 @@ def whole_cell(structure: Structure, source: str = "host") -> tuple[Structure, s
     if len(structure) > MAX_ORDERING_ATOMS:
         raise HopnetInputError(source, f"{len(structure)} sites to order exceeds the limit of {MAX_ORDERING_ATOMS}; "
                                        "give a smaller cell or an ordered structure")
-    return structure, note
+    return structure, flags
 
 
-def node_structure(structure: Structure, ion: str) -> Structure:
-    """``structure`` with the ion on every site it may occupy and each other site its majority species.
+def _primitive(structure: Structure) -> Structure:
+    """The primitive cell of a (disordered) structure, the site labels kept; the structure itself where
+    pymatgen finds none smaller."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return structure.get_primitive_structure(tolerance=0.1)
+    except Exception:  # pymatgen's search gives up on some cells: order the cell as given
+        return structure
 
-    Alternative positions of one split site closer than 0.5 Å are merged (the
-    first one kept): they are one node, not a hop.
+
+def node_structure(structure: Structure, ion: str) -> tuple[Structure, list[Flag]]:
+    """``structure`` with the ion on every site it may occupy and each other site its majority species, and
+    what reading it so took.
+
+    Partial positions of the ion closer than ``SPLIT_SITE`` are one site split
+    by disorder (the ion rattles between them; it cannot hop 0.7 Å into its own
+    site's shadow): they become one node at their centroid, named by the first.
+    A cluster and its centroid are mapped onto each other by the space group,
+    so the nodes keep the crystal's symmetry. A site the ion shares with another
+    species (Li and La on LLTO's A sites) is a node; each ordering puts the
+    other species on some of these nodes, and a hop is priced where both of its
+    ends are free (``workflows.host``).
     """
+    elements = [{element_of(sp): occ for sp, occ in site.species.items()} for site in structure]
+    split = [i for i, site in enumerate(structure) if ion in elements[i] and not site.is_ordered]
+    groups = [g for g in _clusters(structure, split, SPLIT_SITE) if len(g) > 1]
+    merged = {i: g for g in groups for i in g}
     species, coords, labels = [], [], []
-    for site in structure:
-        elements = {element_of(sp): occ for sp, occ in site.species.items()}
-        chosen = ion if ion in elements else max(elements, key=elements.get)
-        frac = site.frac_coords
-        if chosen == ion and coords:
-            mine = [c for c, s in zip(coords, species) if s == ion]
-            if mine and structure.lattice.get_all_distances(frac, np.array(mine)).min() < 0.5:
-                continue
-        species.append(chosen)
-        coords.append(frac)
+    for i, site in enumerate(structure):
+        if i in merged and i != merged[i][0]:
+            continue
+        species.append(ion if ion in elements[i] else max(elements[i], key=elements[i].get))
+        coords.append(_centroid(structure, merged[i]) if i in merged else site.frac_coords)
         labels.append(site.label)
-    return Structure(structure.lattice, species, coords, labels=labels)
+    flags = []
+    if groups:
+        flags.append(Flag(kind=FlagKind.SPLIT_SITES, value=len(merged),
+                          text=f"{len(merged)} split positions of {ion} read as {len(groups)} sites (positions closer "
+                               f"than {SPLIT_SITE:g} Å are one site, not a hop)"))
+    shared = sorted({el for e in elements if ion in e for el in e if el != ion})
+    if shared:
+        count = sum(1 for e in elements if ion in e and len(e) > 1)
+        flags.append(Flag(kind=FlagKind.SHARED_SITES, value=count,
+                          text=f"{ion} shares {count} sites with {', '.join(shared)}: each ordering places them on "
+                               f"some of these sites, and a hop is priced where both ends are free of them"))
+    return Structure(structure.lattice, species, coords, labels=labels), flags
+
+
+def _clusters(structure: Structure, members: list[int], within: float) -> list[list[int]]:
+    """``members`` grouped into clusters whose sites chain together at less than ``within`` Å (periodic)."""
+    if not members:
+        return []
+    close = structure.lattice.get_all_distances(structure.frac_coords[members], structure.frac_coords[members]) < within
+    _, labels = connected_components(close, directed=False)
+    return [[members[k] for k in np.flatnonzero(labels == c)] for c in range(labels.max() + 1)]
+
+
+def _centroid(structure: Structure, group: list[int]) -> np.ndarray:
+    """The mean position of a cluster of sites, each taken at its image nearest the first."""
+    first = structure.frac_coords[group[0]]
+    nearest = [structure.frac_coords[j] + structure.lattice.get_distance_and_image(first, structure.frac_coords[j])[1]
+               for j in group]
+    return np.mean(nearest, axis=0) % 1.0
 
 
 def sample_ordering(structure: Structure, rng: np.random.Generator, source: str = "host") -> Structure:

@@ -236,13 +236,14 @@ class Landscapes:
     def first(self) -> Landscape | None:
         return next((found for found in self.per_environment if found is not None), None)
 
-    def hop_barriers(self, start_frac: np.ndarray, end_frac: np.ndarray) -> tuple[list[float | None], Flag | None]:
-        """A hop's BVSE barrier in each landscape (None where there is none), and a flag where a grid was too
-        coarse to resolve the sites (unchecked there)."""
+    def hop_barriers(self, ends: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[float | None], Flag | None]:
+        """A hop's BVSE barrier in each landscape, between the (start, end) fractional sites it has in that
+        landscape's environment (None where there is no landscape), and a flag where a grid was too coarse to
+        resolve the sites (unchecked there)."""
         barriers, flag = [], None
-        for landscape in self.per_environment:
+        for landscape, (start, end) in zip(self.per_environment, ends):
             try:
-                barriers.append(landscape.hop_barrier(start_frac, end_frac) if landscape else None)
+                barriers.append(landscape.hop_barrier(start, end) if landscape else None)
             except ValueError as exc:
                 barriers.append(None)
                 flag = Flag(kind=FlagKind.CHANNEL_UNCHECKED, text=f"channel not checked: {exc}")

@@ -19,7 +19,7 @@ import numpy as np
 from monty.json import MSONable
 from pymatgen.core import Structure
 
-from hopnet.flags import Flag, FlagKind
+from hopnet.flags import Flag
 from hopnet.pathways.disorder import is_disordered, node_structure, sample_ordering, whole_cell
 from hopnet.pathways.hops import (
     DistinctHop,
@@ -100,11 +100,11 @@ class HopNetwork(MSONable):
         (partial occupancies) has every site its ion may occupy as a node and ``sampling.count`` orderings."""
         if not is_disordered(structure):
             return cls(ion, structure, [structure], [], max_hop)._enumerated(source)
-        cell, rounding = whole_cell(structure, source)
+        cell, flags = whole_cell(structure, source)
         rng = np.random.default_rng(sampling.seed)
         orderings = [sample_ordering(cell, rng, source) for _ in range(max(1, sampling.count))]
-        flags = [Flag(kind=FlagKind.ROUNDED_OCCUPANCY, text=rounding)] if rounding else []
-        return cls(ion, node_structure(cell, ion), orderings, [], max_hop, sampling, flags=flags)._enumerated(source)
+        nodes, read_as = node_structure(cell, ion)
+        return cls(ion, nodes, orderings, [], max_hop, sampling, flags=[*flags, *read_as])._enumerated(source)
 
     def _enumerated(self, source: str) -> "HopNetwork":
         """This network with its hops: every pair of nodes within ``max_hop``, grouped into classes."""

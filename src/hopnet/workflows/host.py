@@ -19,15 +19,16 @@ from hopnet.chemistry.charges import check_mobile_cation
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind, strongest_per_kind
 from hopnet.pathways.band import Band
-from hopnet.pathways.hops import DistinctHop, hop_band, insert_sites, symmetry_equivalent_sites
+from hopnet.pathways.hops import ENDPOINT_CLEARANCE, DistinctHop, Hop, hop_band, insert_sites, symmetry_equivalent_sites
 from hopnet.pathways.landscape import Landscapes, blocked_above, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
 from hopnet.predictor import BarrierModel, Prediction
-from hopnet.vocabulary import is_good_conductor
+from hopnet.vocabulary import element_of, is_good_conductor
 from hopnet.workflows.report import HopResult, PathwayReport, verdict
 from hopnet.workflows.settings import HostSettings
 
 MAX_DISORDERED_BANDS = 120  # distinct hops x orderings priced for one disordered host (~45 s on one core)
+MAX_MEMBER_TRIES = 12  # members of a hop class tried in an ordering before the class is dropped
 DIMENSIONS = (1, 2, 3)
 
 
@@ -154,34 +155,62 @@ class Pricing:
                                    "orderings to stay within the time bound"))
             environments = environments[:fewer]
             per_landscape = Landscapes(landscapes.per_environment[:fewer], landscapes.flags)
-        kept, bands = [], []
+        kept, bands, drawn = [], [], []
         for d in network.hops:
             try:
-                bands.append([hop_band(network.nodes, network.ion, d.representative, self.mechanism,
-                                       label=f"{self.source} hop {d.index}", environment=env) for env in environments])
-                kept.append(d)
+                per_env = [_drawable(network, d, env, self.mechanism, f"{self.source} hop {d.index}")
+                           for env in environments]
             except HopnetInputError as err:  # one unbuildable band drops its hop, not the host
                 flags.append(Flag(kind=FlagKind.DROPPED_HOP, value=d.length,
                                   text=f"hop {d.index} ({d.length:.2f} Å) dropped: {err.problem}"))
+                continue
+            kept.append(d)
+            drawn.append([member for member, _ in per_env])
+            bands.append([band for _, band in per_env])
         if not kept:
             raise HopnetInputError(self.source, "no hop could be drawn as a band: " + "; ".join(map(str, flags)))
         flat = self.model.predict_bands([b for per_hop in bands for b in per_hop], progress=self.progress)
         n = len(environments)
-        results, opened = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], bands[i], per_landscape)
-                                for i, d in enumerate(kept)))
+        results, bvse = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], bands[i], drawn[i], per_landscape)
+                              for i, d in enumerate(kept)))
         em = np.array([[p.em for p in flat[i * n:(i + 1) * n]] for i in range(len(kept))])  # (hops, orderings)
-        return PricedNetwork(network, self.mechanism, kept, list(results), em, np.array(opened), flags)
+        return PricedNetwork(network, self.mechanism, kept, list(results), em, np.array(bvse, float),
+                             blocked_above(network.ion), flags)
+
+
+def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: Structure, mechanism: str,
+              label: str) -> tuple[Hop, Band]:
+    """The first member of ``hop_class`` that is a hop in ``environment``, and its band. Where the ion shares
+    sites with another species (Li and La on the A sites of LLTO), an ordering puts that species on some of the
+    nodes: a member ending there is no hop in that ordering, while another member of the class is. Where every
+    member tried ends on such an atom (a scarce ion share), the first member is priced in the ordering with the
+    atoms on its two end sites taken away: a snapshot in which the ion holds those sites."""
+    problem = None
+    for member in hop_class.members[:MAX_MEMBER_TRIES]:
+        try:
+            return member, hop_band(network.nodes, network.ion, member, mechanism, label=label, environment=environment)
+        except HopnetInputError as err:
+            problem = problem or err
+    if network.is_ordered:  # a framework atom on an ion site of an ordered host: no hop, as the file says
+        raise problem
+    member = hop_class.representative
+    frac = network.nodes.frac_coords
+    ends = np.vstack([frac[member.start], frac[member.end] + member.image])
+    near = environment.lattice.get_all_distances(ends, environment.frac_coords).min(axis=0) <= ENDPOINT_CLEARANCE
+    cleared = environment.copy()
+    cleared.remove_sites([i for i in np.flatnonzero(near) if element_of(environment[int(i)].specie) != network.ion])
+    return member, hop_band(network.nodes, network.ion, member, mechanism, label=label, environment=cleared)
 
 
 def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction], bands: list[Band],
-             landscapes: Landscapes) -> tuple[HopResult, list[bool]]:
-    """One hop class: its channel check and its barrier over the orderings it was priced in, and whether its
-    channel is open in each ordering. The hop's BVSE barrier is its lowest over the orderings: a channel that
-    opens as the partial atoms move is one the ion can use."""
+             drawn: list[Hop], landscapes: Landscapes) -> tuple[HopResult, list[float]]:
+    """One hop class: its channel check and its barrier over the orderings it was priced in, and its BVSE
+    barrier in each ordering (nan where unchecked). The hop's BVSE barrier is its lowest over the orderings: a
+    channel that opens as the partial atoms move is one the ion can use."""
     h = hop_class.representative
     frac = network.nodes.frac_coords
-    flags = strongest_per_kind(f for p in per_ordering for f in p.flags)
-    per_landscape, unchecked = landscapes.hop_barriers(frac[h.start], frac[h.end] + h.image)
+    flags = _dopants_by_majority(strongest_per_kind(f for p in per_ordering for f in p.flags), per_ordering)
+    per_landscape, unchecked = landscapes.hop_barriers([(frac[m.start], frac[m.end] + m.image) for m in drawn])
     if unchecked is not None:
         flags.append(unchecked)
     ceiling = blocked_above(network.ion)
@@ -208,27 +237,51 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
         good_conductor=is_good_conductor(float(em.mean())),
         bvse_barrier=None if barrier is None else round(barrier, 3), valid=valid, flags=flags,
         segments=network.segments(hop_class), via_empty_site=via_empty)
-    # An ordering without a landscape takes the hop's verdict from the orderings that have one.
-    return result, [valid if b is None else b <= ceiling for b in per_landscape]
+    # An ordering without a landscape takes the hop's verdict from the orderings that have one (its lowest).
+    fallback = np.nan if barrier is None else barrier
+    return result, [fallback if b is None else b for b in per_landscape]
+
+
+def _dopants_by_majority(flags: list[Flag], per_ordering: list[Prediction]) -> list[Flag]:
+    """An unseen element next to the hop in at most half of the orderings (a dilute dopant that one ordering
+    happens to place there) does not take the hop out of the domain: the headline is the median ordering's.
+    It stays a note on the hop."""
+    near = sum(any(f.kind is FlagKind.UNSEEN_ELEMENT for f in p.flags) for p in per_ordering)
+    if not 0 < near <= len(per_ordering) // 2:
+        return flags
+    return strongest_per_kind(Flag(kind=FlagKind.DILUTE_UNSEEN_ELEMENT, value=f.value,
+                                   text=f"{f.text} (next to the hop in {near} of {len(per_ordering)} orderings)")
+                              if f.kind is FlagKind.UNSEEN_ELEMENT else f for f in flags)
 
 
 @dataclass
 class PricedNetwork:
-    """A network's hop classes with their prices: per class and ordering, Em and whether its channel is open."""
+    """A network's hop classes with their prices: per class and ordering, Em and the channel's BVSE barrier."""
 
     network: HopNetwork
     mechanism: str
     kept: list[DistinctHop]
     results: list[HopResult]
     em: np.ndarray  # (hops, orderings) eV
-    is_open: np.ndarray  # (hops, orderings)
+    bvse: np.ndarray  # (hops, orderings) eV; nan where the channel was not checked (counts as open)
+    ceiling: float  # eV; a hop whose BVSE barrier is above this has no open channel
     flags: list[Flag]
+
+    @property
+    def is_open(self) -> np.ndarray:
+        """(hops, orderings): whether each hop's channel is open in each ordering's landscape."""
+        return ~(self.bvse > self.ceiling)
 
     @cached_property
     def per_ordering(self) -> list[Percolation]:
         """Percolation in each ordering, with the hops open in that ordering's own landscape."""
         return [percolate(len(self.network.nodes), self.kept, self.em[:, k], self.is_open[:, k])
                 for k in range(self.em.shape[1])]
+
+    def headline(self) -> dict[int, Percolation | None]:
+        """Per dimension, the median ordering's percolation (an ordered host has one), so the headline always
+        lies within its range over orderings; None where the median ordering forms no such network."""
+        return {dim: _median_ordering(self.per_ordering, dim) for dim in DIMENSIONS}
 
     def percolates(self) -> bool:
         """Whether the headline answer has a network at all (the median ordering's 1D one)."""
@@ -237,8 +290,7 @@ class PricedNetwork:
     def report(self, source: str, formula: str, notes: list[Flag]) -> PathwayReport:
         """The answer: for each dimension the median ordering's percolation energy (an ordered host has one),
         so the headline always lies within its range over orderings, and the verdict."""
-        orderings = self.per_ordering
-        headline = {dim: _median_ordering(orderings, dim) for dim in DIMENSIONS}
+        orderings, headline = self.per_ordering, self.headline()
         report = PathwayReport(
             source=source, formula=formula, ion=self.network.ion, mechanism=self.mechanism, hops=self.results,
             percolation={f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
