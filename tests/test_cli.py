@@ -221,7 +221,9 @@ def test_predict_from_endpoints_writes_the_output_file(tmp_path, capsys, tiny_mo
     (["paths", "--example", "--ion", "li"], "unknown element 'li' for --ion (did you mean Li?); species present: "
                                             "Fe, Li, O, P"),
     (["paths", "--example", "--ion", "Xx"], "unknown element 'Xx'"),
-    (["paths", "--example", "--ion", "Na"], "no Na sites in the structure (species present: Fe, Li, O, P)"),
+    (["paths", "--example", "--ion", "Na"], "no Na sites in the structure (species present: Fe, Li, O, P); give its "
+                                            "sites with --site x,y,z, or take them from the bond-valence landscape "
+                                            "with --empty-sites always"),
     (["predict", "--example", "--ion", "Xx"], "unknown element 'Xx'"),
     (["paths", ".", "--ion", "Li"], "`hopnet screen . --ion Li -o results.csv`"),
     (["screen", ".", "--ion", "Li", "-o", "out.tsv"], "cannot write results as '.tsv'"),
@@ -372,3 +374,14 @@ def test_predict_honours_compile(capsys, monkeypatch, tiny_model_card):
     monkeypatch.setattr(predictor, "load_model", spy)
     code, _, err = run(capsys, "predict", "--example", "--compile", "--model", tiny_model_card)
     assert code == 0 and asked == {"compiled": True}, err
+
+
+def test_an_ion_the_file_does_not_place_takes_its_sites_from_the_landscape_when_asked(capsys, tiny_model_card):
+    """A Li conductor refined without its Li (X-rays barely see it), or Na asked of a Li host: refused by default
+    (above); with --empty-sites always the ion's sites are the bond-valence minima, every hop joins empty sites,
+    and the answer says so and stays uncertain."""
+    code, out, err = run(capsys, "paths", "--example", "--ion", "Na", "--empty-sites", "always",
+                         "--model", tiny_model_card)
+    assert code == 0, err
+    assert "empty sites (bond-valence minima) added as nodes: the file places no Na" in out
+    assert "verdict: uncertain" in out and "via an empty site" in out

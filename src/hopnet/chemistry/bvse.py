@@ -56,7 +56,8 @@ def run_bvse(structure: Structure, ion: str, resolution: float = DEFAULT_RESOLUT
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            decorated, origin = with_oxidation_states(structure)
+            absent = None if ion in {el.symbol for el in structure.composition.elements} else ion
+            decorated, origin = with_oxidation_states(structure, absent)
             calc.read_structure(decorated, oxi_check=False)
             calc.bvse_distribution(mobile_ion=f"{ion}{mobile_charge(decorated, ion)}+", resolution=resolution)
     except (ValueError, KeyError, IndexError) as exc:

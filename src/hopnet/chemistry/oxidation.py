@@ -45,37 +45,44 @@ MAX_ASSIGNMENTS = 50_000  # combinations of common states tried before the rule 
 MAX_GUESS_ATOMS = 40  # atoms of the reduced composition beyond which pymatgen's composition search is not tried
 
 
-def common_states(composition: Composition) -> dict[str, int] | None:
+def common_states(composition: Composition, absent: str | None = None) -> dict[str, int] | None:
     """The one assignment of the elements' common oxidation states that balances ``composition`` (within
     ``BALANCE_TOLERANCE``) with every anion more electronegative than every cation; None when there is none
-    or more than one (mixed valence, or a choice the geometry must make)."""
+    or more than one (mixed valence, or a choice the geometry must make).
+
+    ``absent``: a cation the crystal holds but the file does not (Li, which X-ray refinements often leave
+    out): the states may then leave a negative charge for it to balance, and the assignment that leaves the
+    least is taken."""
     amounts = {el.symbol: amount for el, amount in composition.element_composition.items()}
     options = [[q for q in Element(el).common_oxidation_states if q != 0] for el in amounts]
     if not all(options) or np.prod([len(o) for o in options]) > MAX_ASSIGNMENTS:
         return None
     weights = np.array(list(amounts.values()))
     negativity = np.array([Element(el).X for el in amounts])
-    found = []
+    found: list[tuple[float, dict[str, int]]] = []
     for states in itertools.product(*options):
         q = np.array(states, float)
         positive = q > 0
         if positive.all() or not positive.any() or negativity[~positive].min() <= negativity[positive].max():
             continue
-        if abs(q @ weights) <= BALANCE_TOLERANCE * (q[positive] @ weights[positive]):
-            found.append(dict(zip(amounts, states)))
-            if len(found) > 1:
-                return None
-    return found[0] if found else None
+        net, tolerance = q @ weights, BALANCE_TOLERANCE * (q[positive] @ weights[positive])
+        if abs(net) <= tolerance or (absent is not None and net < 0):
+            found.append((abs(net) if absent is not None else 0.0, dict(zip(amounts, states))))
+    found.sort(key=lambda item: item[0])
+    if not found or (len(found) > 1 and found[1][0] <= found[0][0] + 1e-9):
+        return None
+    return found[0][1]
 
 
-def with_oxidation_states(structure: Structure) -> tuple[Structure, OxidationOrigin]:
-    """``structure`` with oxidation states, and where they came from (see the module's text).
-    Raises ValueError when none can be found."""
+def with_oxidation_states(structure: Structure, absent: str | None = None) -> tuple[Structure, OxidationOrigin]:
+    """``structure`` with oxidation states, and where they came from (see the module's text); ``absent`` names
+    a cation the crystal holds but the structure lacks (``common_states``). Raises ValueError when none can be
+    found."""
     from pymatgen.analysis.bond_valence import BVAnalyzer
 
     if all(getattr(site.specie, "oxi_state", None) is not None for site in structure):
         return structure, OxidationOrigin.STRUCTURE
-    common = common_states(structure.composition)
+    common = common_states(structure.composition, absent)
     if common is not None and not any(str(Species(el, q)) in FORBIDDEN_SPECIES for el, q in common.items()):
         decorated = structure.copy()
         decorated.add_oxidation_state_by_element(common)

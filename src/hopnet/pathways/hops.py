@@ -88,7 +88,8 @@ def ion_sites(structure: Structure, ion: str, source: str = "host") -> np.ndarra
     idx = np.flatnonzero(np.array(elements) == ion)
     if idx.size == 0:
         raise HopnetInputError(source, f"no {ion} sites in the structure (species present: "
-                                       f"{', '.join(sorted(set(elements)))}); give empty sites with --site x,y,z")
+                                       f"{', '.join(sorted(set(elements)))}); give its sites with --site x,y,z, "
+                                       "or take them from the bond-valence landscape with --empty-sites always")
     return idx
 
 

@@ -119,13 +119,18 @@ class Landscape:
         return barrier, np.vstack([a, cart[tuple(voxels.T)], b])
 
 
-    def low_minima(self, occupied_frac: np.ndarray, window: float) -> np.ndarray:
+    def low_minima(self, occupied_frac: np.ndarray | None, window: float) -> np.ndarray:
         """Fractional positions of the grid's local minima (lowest within ``MINIMUM_WINDOW`` points along
-        each axis) at most ``window`` above the lowest occupied site's energy, lowest first."""
+        each axis) at most ``window`` above the lowest occupied site's energy (None: the lowest grid point's),
+        lowest first."""
         shape = np.array(self.energy.shape)
-        at_sites = [self.energy[tuple(i)] for i in np.rint(np.atleast_2d(occupied_frac) % 1.0 * shape).astype(int) % shape]
+        if occupied_frac is None:
+            reference = self.energy.min()
+        else:
+            reference = min(self.energy[tuple(i)]
+                            for i in np.rint(np.atleast_2d(occupied_frac) % 1.0 * shape).astype(int) % shape)
         lowest = self.energy == ndimage.minimum_filter(self.energy, size=MINIMUM_WINDOW, mode="wrap")
-        found = np.argwhere(lowest & (self.energy <= min(at_sites) + window))
+        found = np.argwhere(lowest & (self.energy <= reference + window))
         return found[np.argsort(self.energy[tuple(found.T)], kind="stable")] / shape
 
 
@@ -137,15 +142,17 @@ def empty_sites(structure: Structure, ion: str, landscape: Landscape) -> tuple[n
     two octahedral Li sites of a layered oxide). Minima are taken lowest first,
     each with every image the host's space group makes of it, skipping one
     closer than ``EMPTY_SITE_SEPARATION`` to an occupied or already chosen site;
-    whole orbits while the total stays within ``MAX_EMPTY_SITES``. Returns the
-    sites (fractional) and a note when the limit left low minima out.
+    whole orbits while the total stays within ``MAX_EMPTY_SITES``. A host whose
+    file places no ion at all (a Li conductor refined without its Li, which
+    X-rays barely see) takes every site from the landscape, its lowest minimum
+    the reference. Returns the sites (fractional) and a note when the limit left
+    low minima out.
     """
     occupied = structure.frac_coords[np.array(elements_of(structure)) == ion]
-    if not len(occupied):
-        return np.zeros((0, 3)), ""
+    reference = occupied if len(occupied) else None
     taken, chosen, note = occupied.copy(), [], ""
-    for frac in landscape.low_minima(occupied, EMPTY_SITE_WINDOW * blocked_above(ion)):
-        if structure.lattice.get_all_distances(frac, taken).min() < EMPTY_SITE_SEPARATION:
+    for frac in landscape.low_minima(reference, EMPTY_SITE_WINDOW * blocked_above(ion)):
+        if len(taken) and structure.lattice.get_all_distances(frac, taken).min() < EMPTY_SITE_SEPARATION:
             continue
         orbit = symmetry_equivalent_sites(structure, frac, tol=EMPTY_SITE_SEPARATION)
         if len(chosen) + len(orbit) > MAX_EMPTY_SITES:

@@ -108,6 +108,9 @@ class HopNetwork(MSONable):
 
     def _enumerated(self, source: str) -> "HopNetwork":
         """This network with its hops: every pair of nodes within ``max_hop``, grouped into classes."""
+        if self.ion not in elements_of(self.nodes):  # the file places no ion: only empty sites can give it hops
+            self.hops = []
+            return self
         hops = enumerate_hops(self.nodes, self.ion, self.max_hop, source)
         self.hops = distinct_hops(self.nodes, hops, self.ion, self.symmetry) if hops else []
         return self

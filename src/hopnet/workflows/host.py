@@ -19,11 +19,11 @@ from hopnet.chemistry.charges import check_mobile_cation
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind, strongest_per_kind
 from hopnet.pathways.band import Band
-from hopnet.pathways.hops import ENDPOINT_CLEARANCE, DistinctHop, Hop, hop_band, insert_sites, symmetry_equivalent_sites
+from hopnet.pathways.hops import ENDPOINT_CLEARANCE, DistinctHop, Hop, hop_band, ion_sites, insert_sites, symmetry_equivalent_sites
 from hopnet.pathways.landscape import Landscapes, blocked_above, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
 from hopnet.predictor import BarrierModel, Prediction
-from hopnet.vocabulary import element_of, is_good_conductor
+from hopnet.vocabulary import element_of, elements_of, is_good_conductor
 from hopnet.workflows.report import HopResult, PathwayReport, verdict
 from hopnet.workflows.settings import HostSettings
 
@@ -48,6 +48,8 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
     host = _prepared(structure, settings, source)
     network = HopNetwork.from_host(host, settings.ion, settings.max_hop, Orderings(settings.orderings, settings.seed),
                                    source)
+    if settings.empty_sites != "always":  # a file without the ion is refused unless its sites are asked of the landscape
+        ion_sites(network.nodes, settings.ion, source)
     landscapes = _landscapes(network, settings, source)
     pricing = Pricing(model, settings.resolved_mechanism, source, progress)
     priced = pricing.price(network, landscapes) if network.hops else None
@@ -56,6 +58,7 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
     if wanted:
         priced, extra = _with_empty_sites(network, priced, landscapes, pricing, asked=settings.empty_sites == "always")
     if priced is None:
+        ion_sites(network.nodes, settings.ion, source)  # the file places no ion, and the landscape gave none either
         raise HopnetInputError(source, f"no two {settings.ion} sites are within {settings.max_hop:g} Å; "
                                        "raise --max-hop")
     notes = [*network.flags, *landscapes.flags, *priced.flags, *extra, *_training_table(host, settings.ion, model)]
@@ -116,7 +119,8 @@ def _with_empty_sites(network: HopNetwork, priced: PricedNetwork | None, landsca
     extra, why_not = (empty_sites(network.nodes, network.ion, landscape) if landscape is not None else
                       (np.zeros((0, 3)), "empty sites need the bond-valence landscape"))
     if len(extra):
-        why = ("asked for" if asked else "the ion's own sites do not form a network" if priced else
+        why = (f"the file places no {network.ion}" if network.ion not in elements_of(network.nodes) else
+               "asked for" if asked else "the ion's own sites do not form a network" if priced else
                f"no two {network.ion} sites are within {network.max_hop:g} Å")
         added = Flag(kind=FlagKind.EMPTY_SITES, value=len(extra),
                      text=f"{len(extra)} empty sites (bond-valence minima) added as nodes: {why}"
