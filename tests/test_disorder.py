@@ -208,3 +208,16 @@ def test_an_ordering_without_a_landscape_follows_the_others(monkeypatch, tiny_mo
     report = host.analyse_host(half_filled_rock_salt(), settings, load_model(tiny_model_card))
     assert not any(h.valid for h in report.hops) and report.percolation["1D"] is None
     assert report.verdict == "poor" and any("no bond-valence landscape" in n.text for n in report.notes)
+
+
+def test_spinel_li4ti5o12_keeps_every_hop_class(tmp_path, tiny_model_card):
+    """Li4Ti5O12, Li[Li1/3Ti5/3]O4 (origin choice 1): Li shares the 16d sites with Ti. Each of the three hop
+    classes (16d-16d, 8a-16d, 8a-8a) is priced in every ordering; none is dropped."""
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
+
+    spinel = Structure.from_spacegroup("Fd-3m", Lattice.cubic(8.36), ["Li", {"Li": 1 / 6, "Ti": 5 / 6}, "O"],
+                                       [[0, 0, 0], [0.625] * 3, [0.3875] * 3])
+    report = analyse_host(spinel, HostSettings(ion="Li", channels=False, max_hop=3.8), load_model(tiny_model_card))
+    assert [round(h.length, 2) for h in report.hops] == [2.96, 3.47, 3.62]
+    assert not any(n.kind == "dropped hop" for n in report.notes) and report.orderings == 3
