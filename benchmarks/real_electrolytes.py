@@ -64,6 +64,11 @@ def host_barrier(energies: dict) -> float | None:
     return next((energies[d] for d in ("3D", "2D", "1D") if energies.get(d) is not None), None)
 
 
+# The screen row's columns each benchmark row keeps (those an older hopnet lacks are left out).
+ANSWER_COLUMNS = ("status", "verdict", "verdict_reason", "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d",
+                  "ion_occupancy", "carrier_gap", "notes", "out_of_domain", "error", "distinct_hops", "blocked_hops")
+
+
 def ceiling_headline(priced, ceiling: float) -> dict:
     """The host's 1D/2D/3D energies had the channel ceiling been ``ceiling`` eV (inf: no hop blocked)."""
     from dataclasses import replace
@@ -71,7 +76,7 @@ def ceiling_headline(priced, ceiling: float) -> dict:
     return {f"{d}D": None if p is None else p.thresholds[d] for d, p in replace(priced, ceiling=ceiling).headline().items()}
 
 
-def _measure(cif: str, queue) -> None:
+def _measure(cif: str, queue, empty_sites: str) -> None:
     """In a child process: hopnet (the screen code) and bvlain on one CIF, each timed."""
     import warnings
 
@@ -88,10 +93,9 @@ def _measure(cif: str, queue) -> None:
     host.PricedNetwork.report = lambda self, *a, **k: priced.append(self) or report(self, *a, **k)
     out = {}
     t0 = time.perf_counter()
-    row = screen_one(cif, HostSettings(ion="Li"))
+    row = screen_one(cif, HostSettings(ion="Li", empty_sites=empty_sites))
     out["hopnet_seconds"] = time.perf_counter() - t0
-    out["hopnet"] = {k: row[k] for k in ("status", "verdict", "verdict_reason", "em_1d", "em_2d", "em_3d", "notes",
-                                         "out_of_domain", "error", "distinct_hops", "blocked_hops")}
+    out["hopnet"] = {k: row[k] for k in ANSWER_COLUMNS if k in row}
     if priced:
         out["ceilings"] = {str(c): ceiling_headline(priced[-1], c) for c in CEILINGS}
     queue.put(dict(out))  # hopnet's answer stands even if bvlain then runs out of time
@@ -108,11 +112,11 @@ def _measure(cif: str, queue) -> None:
     queue.put(out)
 
 
-def measure(cif: Path, timeout: float) -> dict:
+def measure(cif: Path, timeout: float, empty_sites: str = "auto") -> dict:
     """One host in a fresh process, stopped after ``timeout`` s (the 100-site argyrodite case)."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_measure, args=(str(cif), queue))
+    proc = ctx.Process(target=_measure, args=(str(cif), queue, empty_sites))
     t0 = time.perf_counter()
     proc.start()
     result: dict = {}
@@ -279,6 +283,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds per host (hopnet and bvlain together)")
     ap.add_argument("--limit", type=int, help="the first N CIFs only (a trial)")
     ap.add_argument("--workers", type=int, default=1, help="hosts measured at once (one process each)")
+    ap.add_argument("--empty-sites", default="auto", choices=("auto", "always", "never"),
+                    help="hopnet's setting of the same name (default: hopnet's default)")
     ap.add_argument("--report", action="store_true", help="summarise the rows already measured, measure nothing")
     args = ap.parse_args()
     from tqdm.auto import tqdm
@@ -291,7 +297,7 @@ def main() -> None:
         todo = [h for h in planned if h["id"] not in done]
         # Each host runs in its own child process; a thread per worker only waits for it.
         with ThreadPoolExecutor(args.workers) as pool:
-            running = {pool.submit(measure, DATA / h["cif"], args.timeout): h for h in todo}
+            running = {pool.submit(measure, DATA / h["cif"], args.timeout, args.empty_sites): h for h in todo}
             for future in tqdm(as_completed(running), total=len(todo), desc="hosts", unit="host"):
                 with rows_path.open("a") as fh:
                     fh.write(json.dumps({"id": running[future]["id"], **future.result()}) + "\n")
@@ -300,7 +306,7 @@ def main() -> None:
     plot(rows, OUT / f"{args.name}-ea.png", f"hopnet {args.name} on OBELiX (train split): host barrier vs Ea")
     write_result(OUT / f"{args.name}.json", {
         "command": f"python benchmarks/real_electrolytes.py --name {args.name} --timeout {args.timeout:g} "
-                   f"--workers {args.workers}",
+                   f"--workers {args.workers}" + (f" --empty-sites {args.empty_sites}" if args.empty_sites != "auto" else ""),
         "split": "OBELiX train split, every CIF (benchmarks/data/obelix_train; CC-BY 4.0: OBELiX, Laskowski et al.)",
         "machine": f"{platform.machine()}, {args.workers} host(s) at a time, 1 torch thread each; bvlain's neighbour "
                    "search uses every core",

@@ -193,6 +193,12 @@ def _print_report(report) -> None:
                 "; not formed in every ordering" if report.orderings else "")
         print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV (hop {hop} completes it{over})" if em is not None
                                    else "not formed by the open hops"))
+    bvse = report.bvse_percolation
+    if any(v is not None for v in bvse.values()):
+        print("BVSE percolation of the same hops: " + ", ".join(
+            f"{d} {'-' if v is None else f'{v:.2f}'}" for d, v in bvse.items()) + " eV (bond-valence scale)")
+    if report.carriers is not None:
+        print(f"carriers: {report.carriers.text}")
     print(f"verdict: {report.verdict} ({report.verdict_reason})")
     for note in report.notes:
         print(f"  note: {note}")

@@ -119,6 +119,16 @@ class Landscape:
         return barrier, np.vstack([a, cart[tuple(voxels.T)], b])
 
 
+    def site_energy(self, frac) -> float:
+        """The lowest grid energy within ``SITE_RADIUS`` of a site (eV)."""
+        shape = np.array(self.energy.shape)
+        g = np.asarray(frac, float) * shape
+        margin = np.ceil(SITE_RADIUS * shape / perpendicular_widths(self.lattice)).astype(int) + 1
+        idx = np.stack(np.meshgrid(*[np.arange(int(np.floor(c)) - m, int(np.floor(c)) + m + 2)
+                                     for c, m in zip(g, margin)], indexing="ij"), axis=-1).reshape(-1, 3)
+        near = np.linalg.norm((idx - g) / shape @ self.lattice, axis=1) <= SITE_RADIUS
+        return float(self.energy[tuple((idx[near] % shape).T)].min())
+
     def low_minima(self, occupied_frac: np.ndarray | None, window: float) -> np.ndarray:
         """Fractional positions of the grid's local minima (lowest within ``MINIMUM_WINDOW`` points along
         each axis) at most ``window`` above the lowest occupied site's energy (None: the lowest grid point's),

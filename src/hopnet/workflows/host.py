@@ -20,11 +20,12 @@ from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind, strongest_per_kind
 from hopnet.pathways.band import Band
 from hopnet.pathways.hops import ENDPOINT_CLEARANCE, DistinctHop, Hop, hop_band, ion_sites, insert_sites, symmetry_equivalent_sites
-from hopnet.pathways.landscape import Landscapes, blocked_above, empty_sites
+from hopnet.pathways.carriers import Carriers
+from hopnet.pathways.landscape import Landscape, Landscapes, blocked_above, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
 from hopnet.predictor import BarrierModel, Prediction
 from hopnet.vocabulary import element_of, elements_of, is_good_conductor
-from hopnet.workflows.report import HopResult, PathwayReport, verdict
+from hopnet.workflows.report import CarrierReport, HopResult, PathwayReport, verdict
 from hopnet.workflows.settings import HostSettings
 
 MAX_DISORDERED_BANDS = 120  # distinct hops x orderings priced for one disordered host (~45 s on one core)
@@ -62,7 +63,7 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
         raise HopnetInputError(source, f"no two {settings.ion} sites are within {settings.max_hop:g} Å; "
                                        "raise --max-hop")
     notes = [*network.flags, *landscapes.flags, *priced.flags, *extra, *_training_table(host, settings.ion, model)]
-    return priced.report(source, host.composition.reduced_formula, notes)
+    return priced.report(source, host.composition.reduced_formula, notes, landscapes.first())
 
 
 def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierModel, source: str = "host",
@@ -77,7 +78,7 @@ def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierM
     landscapes = _landscapes(network, settings, source)
     priced = Pricing(model, settings.resolved_mechanism, source, progress).price(network, landscapes)
     return priced.report(source, network.environments[0].composition.reduced_formula,
-                         [*network.flags, *landscapes.flags, *priced.flags])
+                         [*network.flags, *landscapes.flags, *priced.flags], landscapes.first())
 
 
 def _prepared(structure: Structure, settings: HostSettings, source: str) -> Structure:
@@ -169,13 +170,13 @@ class Pricing:
                                   text=f"hop {d.index} ({d.length:.2f} Å) dropped: {err.problem}"))
                 continue
             kept.append(d)
-            drawn.append([member for member, _ in per_env])
+            drawn.append(per_env)
             bands.append([band for _, band in per_env])
         if not kept:
             raise HopnetInputError(self.source, "no hop could be drawn as a band: " + "; ".join(map(str, flags)))
         flat = self.model.predict_bands([b for per_hop in bands for b in per_hop], progress=self.progress)
         n = len(environments)
-        results, bvse = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], bands[i], drawn[i], per_landscape)
+        results, bvse = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], drawn[i], per_landscape)
                               for i, d in enumerate(kept)))
         em = np.array([[p.em for p in flat[i * n:(i + 1) * n]] for i in range(len(kept))])  # (hops, orderings)
         return PricedNetwork(network, self.mechanism, kept, list(results), em, np.array(bvse, float),
@@ -206,15 +207,15 @@ def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: Structur
     return member, hop_band(network.nodes, network.ion, member, mechanism, label=label, environment=cleared)
 
 
-def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction], bands: list[Band],
-             drawn: list[Hop], landscapes: Landscapes) -> tuple[HopResult, list[float]]:
-    """One hop class: its channel check and its barrier over the orderings it was priced in, and its BVSE
-    barrier in each ordering (nan where unchecked). The hop's BVSE barrier is its lowest over the orderings: a
+def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction],
+             drawn: list[tuple[Hop, Band]], landscapes: Landscapes) -> tuple[HopResult, list[float]]:
+    """One hop class: its channel check and its barrier over the orderings it was priced in (``drawn``: the
+    member and band priced in each), and its BVSE barrier in each ordering (nan where unchecked). The hop's BVSE barrier is its lowest over the orderings: a
     channel that opens as the partial atoms move is one the ion can use."""
     h = hop_class.representative
     frac = network.nodes.frac_coords
     flags = _dopants_by_majority(strongest_per_kind(f for p in per_ordering for f in p.flags), per_ordering)
-    per_landscape, unchecked = landscapes.hop_barriers([(frac[m.start], frac[m.end] + m.image) for m in drawn])
+    per_landscape, unchecked = landscapes.hop_barriers([(frac[m.start], frac[m.end] + m.image) for m, _ in drawn])
     if unchecked is not None:
         flags.append(unchecked)
     ceiling = blocked_above(network.ion)
@@ -237,7 +238,7 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
     result = HopResult(
         hop=hop_class.index, start_site=h.start, end_site=h.end, start_label=start.label, end_label=end.label,
         start_wyckoff=start.wyckoff, end_wyckoff=end.wyckoff, image=h.image, length=round(hop_class.length, 4),
-        multiplicity=len(hop_class.members), supercell_atoms=len(bands[0].host), em=float(em.mean()), em_std=std,
+        multiplicity=len(hop_class.members), supercell_atoms=len(drawn[0][1].host), em=float(em.mean()), em_std=std,
         good_conductor=is_good_conductor(float(em.mean())),
         bvse_barrier=None if barrier is None else round(barrier, 3), valid=valid, flags=flags,
         segments=network.segments(hop_class), via_empty_site=via_empty)
@@ -291,11 +292,26 @@ class PricedNetwork:
         """Whether the headline answer has a network at all (the median ordering's 1D one)."""
         return _median_ordering(self.per_ordering, 1) is not None
 
-    def report(self, source: str, formula: str, notes: list[Flag]) -> PathwayReport:
+    def bvse_percolation(self) -> Percolation:
+        """Percolation of the hop classes priced by their BVSE barriers (each its lowest over the orderings)
+        instead of the network's Em: the landscape's own answer on the same hops; a hop without a landscape
+        takes no part."""
+        checked = ~np.isnan(self.bvse).all(axis=1)
+        lowest = np.where(checked, np.nanmin(np.where(np.isnan(self.bvse), np.inf, self.bvse), axis=1), np.inf)
+        return percolate(len(self.network.nodes), self.kept, lowest, checked)
+
+    def report(self, source: str, formula: str, notes: list[Flag], landscape: Landscape | None) -> PathwayReport:
         """The answer: for each dimension the median ordering's percolation energy (an ordered host has one),
-        so the headline always lies within its range over orderings, and the verdict."""
+        so the headline always lies within its range over orderings; the BVSE percolation of the same hops;
+        the carriers (on ``landscape``, the first environment's); and the verdict."""
         orderings, headline = self.per_ordering, self.headline()
+        carriers = Carriers.of(self.network, landscape)
+        bvse = self.bvse_percolation().thresholds
         report = PathwayReport(
+            carriers=CarrierReport(ions=carriers.ions, sites=carriers.sites, occupancy=round(carriers.occupancy, 4),
+                                   full=carriers.full, gap=None if carriers.gap is None else round(carriers.gap, 4),
+                                   text=carriers.describe(self.network.ion)),
+            bvse_percolation={f"{d}D": None if bvse[d] is None else round(bvse[d], 4) for d in DIMENSIONS},
             source=source, formula=formula, ion=self.network.ion, mechanism=self.mechanism, hops=self.results,
             percolation={f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
             bottleneck={f"{d}D": None if p is None else p.bottleneck[d] for d, p in headline.items()},

@@ -41,6 +41,19 @@ class HopResult(BaseModel):
         return f"{site_name(self.start_label, self.start_wyckoff)} - {site_name(self.end_label, self.end_wyckoff)}"
 
 
+class CarrierReport(BaseModel):
+    """The ion sublattice (``pathways.carriers``): ions and sites per cell, their ratio, whether every site is
+    full, and the carrier gap (eV on the bond-valence scale; None where there is no landscape or no empty
+    minimum)."""
+
+    ions: float
+    sites: int
+    occupancy: float
+    full: bool
+    gap: float | None = None
+    text: str = ""
+
+
 class PathwayReport(BaseModel):
     source: str
     formula: str
@@ -58,6 +71,8 @@ class PathwayReport(BaseModel):
     lattice: list[list[float]] = []  # cell vectors (rows, Å) of the hops' coordinates
     empty_sites: list[list[float]] = []  # fractional; numbered after all sites of the cell
     framework: list[tuple[str, float, float, float]] = []  # every other atom of the nodes' cell: element, x, y, z (Å)
+    carriers: CarrierReport | None = None
+    bvse_percolation: dict[str, float | None] = {}  # the same hops percolated by their BVSE barriers (eV, BVSE scale)
 
     def as_dict(self) -> dict:
         return self.model_dump(mode="json")

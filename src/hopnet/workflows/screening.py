@@ -28,7 +28,8 @@ KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites"
               "hopnet")
 FIELDS = (*KEY_FIELDS, "status", "verdict", "verdict_reason", "formula", "n_sites", "distinct_hops", "blocked_hops",
           "min_em",
-          "em_1d", "em_2d", "em_3d", "max_em_std", "out_of_domain", "notes", "error")
+          "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d", "ion_occupancy", "carrier_gap", "max_em_std",
+          "out_of_domain", "notes", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
 ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
 
@@ -168,7 +169,10 @@ def screen_one(source: str, settings: HostSettings) -> dict:
                    min_em=round(min(ems), 4) if ems else "", max_em_std=round(max(stds), 4) if stds else "",
                    out_of_domain="; ".join(sorted({f.text for h in open_hops for f in h.out_of_domain})),
                    notes=texts(report.notes),
-                   **{f"em_{k.lower()}": "" if v is None else round(v, 4) for k, v in report.percolation.items()})
+                   ion_occupancy=report.carriers.occupancy,
+                   carrier_gap="" if report.carriers.gap is None else report.carriers.gap,
+                   **{f"em_{k.lower()}": "" if v is None else round(v, 4) for k, v in report.percolation.items()},
+                   **{f"bvse_{k.lower()}": "" if v is None else v for k, v in report.bvse_percolation.items()})
     except HopnetInputError as err:
         row.update(status="error", error=str(err))
     except Exception as exc:  # noqa: BLE001 - a screening batch must survive any one structure

@@ -1,0 +1,86 @@
+"""Whether a host has mobile carriers: how full its ion sublattice is, and what a carrier costs where it is full.
+
+A low migration barrier is necessary for room-temperature conduction, not
+sufficient. The fast conductors (garnets, argyrodites, LGPS, NASICONs, the
+halides) have carriers built in: a partially occupied ion sublattice, where
+every ion has an empty site next to it and the measured activation energy is
+close to the migration barrier. A stoichiometric compound whose ion sites are
+all full (Li2S, LiCoO2, Li3PO4) must first make a defect: its activation
+energy carries a formation part on top of migration, and its conductivity is
+orders of magnitude lower at the same barrier.
+
+Two numbers describe this here, read off what the host analysis already has:
+
+* the **occupancy** of the ion's sites: ions per cell over the sites the ion
+  may occupy (split positions merged into one site, ``pathways.disorder``);
+  below 1 the sublattice carries vacancies;
+* the **carrier gap**: on the bond-valence landscape, the lowest empty minimum
+  (a site no ion occupies, at least ``EMPTY_SITE_SEPARATION`` from every ion
+  site) minus the highest occupied site's energy. It is a Frenkel-like cost of
+  moving an ion off its site on BVSE's scale (eV, not a DFT formation energy);
+  negative means an empty site lies lower than an occupied one: a frustrated
+  sublattice, with carriers for free.
+
+Why our own: neither pymatgen-analysis-diffusion nor bvlain reports occupancy
+of the nodes or a site-energy gap; both are a few lines over the landscape and
+the network hopnet already holds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hopnet.pathways.landscape import EMPTY_SITE_SEPARATION, ENERGY_CAP, Landscape
+from hopnet.pathways.network import HopNetwork
+from hopnet.vocabulary import elements_of
+
+WHOLE = 0.02  # an occupancy within this of 1 is a full sublattice
+
+
+@dataclass(frozen=True)
+class Carriers:
+    """The ion sublattice of a host: ``ions`` per cell on ``sites`` sites, and the carrier gap (eV, BVSE scale;
+    None without a landscape or without an empty minimum)."""
+
+    ions: float
+    sites: int
+    gap: float | None
+
+    @property
+    def occupancy(self) -> float:
+        return self.ions / self.sites if self.sites else 0.0
+
+    @property
+    def full(self) -> bool:
+        """Every ion site occupied: carriers must be made (a defect), not found."""
+        return self.occupancy >= 1.0 - WHOLE
+
+    @classmethod
+    def of(cls, network: HopNetwork, landscape: Landscape | None) -> "Carriers":
+        is_ion = np.array(elements_of(network.nodes)) == network.ion
+        if network.first_empty is not None:
+            is_ion[network.first_empty:] = False
+        sites = network.nodes.frac_coords[is_ion]
+        ions = float(np.mean([elements_of(env).count(network.ion) for env in network.environments]))
+        gap = None if landscape is None or not len(sites) else _gap(landscape, network, sites)
+        return cls(ions=ions, sites=int(len(sites)), gap=gap)
+
+    def describe(self, ion: str) -> str:
+        state = ("every site full: carriers must be made" if self.full else
+                 f"occupancy {self.occupancy:.2f}: a partially occupied sublattice")
+        gap = "" if self.gap is None else (
+            f"; the lowest empty site lies {self.gap:.2f} eV (bond-valence scale) "
+            + ("above the highest occupied one" if self.gap >= 0 else "below an occupied one: a frustrated sublattice"))
+        return f"{self.ions:g} {ion} on {self.sites} sites per cell ({state}){gap}"
+
+
+def _gap(landscape: Landscape, network: HopNetwork, sites: np.ndarray) -> float | None:
+    """Lowest empty minimum minus the highest occupied site's energy (eV); None: no empty minimum."""
+    occupied = max(landscape.site_energy(frac) for frac in sites)
+    lattice = network.nodes.lattice
+    for frac in landscape.low_minima(sites, ENERGY_CAP):
+        if lattice.get_all_distances(frac, sites).min() >= EMPTY_SITE_SEPARATION:
+            return float(landscape.site_energy(frac) - occupied)
+    return None
+

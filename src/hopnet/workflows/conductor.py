@@ -1,0 +1,132 @@
+"""Does it conduct at room temperature? The host answer from migration, the landscape and the carriers.
+
+A low migration barrier is necessary, not sufficient (``pathways.carriers``).
+The answer combines a few physical inputs, each for a reason:
+
+* ``em``: the network's percolation barrier (3D, else 2D, else 1D), the
+  migration barrier a carrier pays to cross the crystal;
+* ``bvse``: the same hops percolated by their bond-valence barriers, the
+  landscape's view of the channel, whose errors are not the network's;
+* ``full``: every ion site is occupied, so carriers must be made: the measured
+  activation energy then carries a formation part, and the conductivity is
+  orders of magnitude lower at the same barrier;
+* ``gap``: where the sublattice is full, the carrier gap (eV, bond-valence
+  scale, clipped at 0): how costly that carrier is.
+
+From them, linearly, an estimated activation energy Ea with an interval (split
+conformal: the half-width that covered the stated share of the out-of-fold
+errors in family-grouped cross-validation), and logistically the probability
+of a fast conductor (sigma >= the card's ``fast_sigma`` at room temperature);
+the class is fast above ``fast_above``, slow below ``slow_below``, uncertain in
+between. The fit lives in a card (``weights/conductor.json``) written by
+``benchmarks/conductor_fit.py`` on the OBELiX real electrolytes, with its
+source, version and cross-validation figures. It was fitted on Li
+electrolytes: for another ion the inputs mean the same, but the weights are
+Li's, and the answer says so.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from importlib import resources
+
+from pydantic import BaseModel
+
+from hopnet.flags import Flag, FlagKind
+
+CARD = "conductor.json"
+DIMENSIONS = ("3D", "2D", "1D")  # the host barrier: the highest-dimensional network the ion has
+
+
+class ConductorInputs(BaseModel):
+    """The physical inputs of one host (see the module's text); None where the host has no such number."""
+
+    em: float | None
+    bvse: float | None
+    full: bool
+    gap: float | None
+
+    @classmethod
+    def of(cls, percolation: dict, bvse_percolation: dict, full: bool, gap: float | None) -> "ConductorInputs":
+        return cls(em=host_barrier(percolation), bvse=host_barrier(bvse_percolation), full=full, gap=gap)
+
+    def vector(self, card: "ConductorCard") -> list[float]:
+        """The inputs as the card's features, a missing BVSE or gap at the card's training mean."""
+        values = {"em": self.em, "bvse": self.bvse, "full": float(self.full),
+                  "full_gap": float(self.full) * max(self.gap, 0.0) if self.gap is not None else None}
+        return [values[f] if values[f] is not None else mean for f, mean in zip(card.features, card.mean)]
+
+
+def host_barrier(percolation: dict) -> float | None:
+    """3D, else 2D, else 1D percolation energy (eV); None where no network forms."""
+    return next((float(percolation[d]) for d in DIMENSIONS if percolation.get(d) is not None), None)
+
+
+class ConductorCard(BaseModel):
+    """A fitted conductor answer: standardised linear Ea and logistic P(fast) over ``features``."""
+
+    name: str
+    version: str  # hopnet version whose host analysis made the inputs
+    source: str  # data set, its licence, and the command that fitted the card
+    ion: str  # the ion of the electrolytes it was fitted on
+    features: list[str]
+    mean: list[float]
+    std: list[float]
+    ea_intercept: float
+    ea_coef: list[float]
+    ea_halfwidth: float  # eV: split-conformal half-width of the Ea interval
+    ea_coverage: float  # the share of out-of-fold errors within it
+    fast_intercept: float
+    fast_coef: list[float]
+    fast_above: float  # P(fast) above which the class is fast
+    slow_below: float  # P(fast) below which the class is slow
+    fast_sigma: float  # S/cm: what "fast" means
+    slow_sigma: float
+    cv: dict  # family-grouped cross-validation figures of this recipe on its data
+
+    def standardised(self, inputs: ConductorInputs) -> list[float]:
+        return [(x - m) / s for x, m, s in zip(inputs.vector(self), self.mean, self.std)]
+
+
+class ConductorAnswer(BaseModel):
+    """The room-temperature answer for one host."""
+
+    conductor: str  # fast / slow / uncertain
+    reason: str
+    ea: float | None = None  # eV, estimated activation energy
+    ea_interval: tuple[float, float] | None = None
+    p_fast: float | None = None
+    flags: list[Flag] = []
+
+
+@lru_cache(maxsize=1)
+def shipped_card() -> ConductorCard:
+    return ConductorCard.model_validate_json((resources.files("hopnet") / "weights" / CARD).read_text())
+
+
+def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | None = None) -> ConductorAnswer:
+    """Estimated Ea with its interval, P(fast) and the class, each with the reason a user can act on."""
+    card = card or shipped_card()
+    flags = []
+    if ion != card.ion:
+        flags.append(Flag(kind=FlagKind.UNSEEN_ION, text=f"the conductor answer is fitted on {card.ion} electrolytes; "
+                                                         f"for {ion} its weights are {card.ion}'s"))
+    if inputs.em is None:
+        return ConductorAnswer(conductor="slow", reason="the open hops form no network", flags=flags)
+    z = card.standardised(inputs)
+    ea = card.ea_intercept + sum(c * x for c, x in zip(card.ea_coef, z))
+    p = 1.0 / (1.0 + math.exp(-(card.fast_intercept + sum(c * x for c, x in zip(card.fast_coef, z)))))
+    carriers = ("every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
+    told = f"P(fast) {p:.2f} from barrier {inputs.em:.2f} eV, " + (
+        f"BVSE {inputs.bvse:.2f} eV" if inputs.bvse is not None else "no BVSE percolation") + f", {carriers}"
+    if flags:
+        conductor, why = "uncertain", f"{told}; {flags[0].text}"
+    elif p >= card.fast_above:
+        conductor, why = "fast", f"{told} (fast: sigma >= {card.fast_sigma:g} S/cm at room temperature)"
+    elif p <= card.slow_below:
+        conductor, why = "slow", f"{told} (slow: sigma < {card.slow_sigma:g} S/cm)"
+    else:
+        conductor, why = "uncertain", f"{told}: between {card.slow_below:g} and {card.fast_above:g}"
+    return ConductorAnswer(conductor=conductor, reason=why, ea=round(ea, 4),
+                           ea_interval=(round(ea - card.ea_halfwidth, 4), round(ea + card.ea_halfwidth, 4)),
+                           p_fast=round(p, 4), flags=flags)
