@@ -53,7 +53,7 @@ class ConductorInputs(BaseModel):
     def vector(self, card: "ConductorCard") -> list[float]:
         """The inputs as the card's features, a missing BVSE or gap at the card's training mean."""
         values = {"em": self.em, "bvse": self.bvse, "full": float(self.full),
-                  "full_gap": float(self.full) * max(self.gap, 0.0) if self.gap is not None else None}
+                  "full_gap": 0.0 if not self.full else None if self.gap is None else max(self.gap, 0.0)}
         return [values[f] if values[f] is not None else mean for f, mean in zip(card.features, card.mean)]
 
 
