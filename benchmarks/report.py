@@ -466,48 +466,104 @@ def known_conductor_lines(k: dict) -> list[str]:
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
-REAL_ELECTROLYTES = "v0.4.0"  # the run of benchmarks/real_electrolytes.py the report shows
+REAL_ELECTROLYTES = ("v0.4.0", "v0.5.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
 
 
-def real_electrolyte_lines(r: dict, name: str) -> list[str]:
-    """hopnet, BVSE and the two trivial rules on the real electrolytes with measured conductivity."""
-    def num(x, digits=2):
-        return "–" if x is None else f"{x:.{digits}f}"
+def _num(x, digits=2) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
 
+
+def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
+    """hopnet before and after, BVSE and the two trivial rules on the real electrolytes with measured
+    conductivity; the families and the channel-ceiling sweep of the last run."""
     def row(label: str, m: dict, auc_only: float | None = None) -> str:
         if auc_only is not None or not m:
-            return f"| {label} | {num(auc_only)} | – | – | – | – | – | – |"
-        return (f"| {label} | {num(m['auc_fast_vs_slow'])} ({m['fast']} fast, {m['slow']} slow) | "
-                f"{num(m['spearman_log_sigma'])} | {num(m['spearman_ea'])} | {num(m['mae_ea'], 3)} ({m['with_ea']}) | "
-                f"{num(m.get('precision_good'))} | {num(m.get('recall_good'))} | {m['hosts']} |")
+            return f"| {label} | {_num(auc_only)} | – | – | – | – | – | – |"
+        return (f"| {label} | {_num(m['auc_fast_vs_slow'])} ({m['fast']} fast, {m['slow']} slow) | "
+                f"{_num(m['spearman_log_sigma'])} | {_num(m['spearman_ea'])} | {_num(m['mae_ea'], 3)} ({m['with_ea']}) | "
+                f"{_num(m.get('precision_good'))} | {_num(m.get('recall_good'))} | {m['hosts']} |")
 
-    seconds = r["median_seconds_per_host"]
-    trivial = r["trivial_partial_occupancy_is_fast"]
-    lines = [f"{r['answered']} of {r['cifs']} CIFs answered by hopnet ({r['verdicts']['good']} good, "
-             f"{r['verdicts']['poor']} poor, {r['verdicts']['uncertain']} uncertain); median seconds per host: hopnet "
-             f"{num(seconds['hopnet'], 1)} (disordered hosts {num(seconds['hopnet_disordered'], 1)}), BVSE "
-             f"{num(seconds['bvse'], 1)} (ordered CIFs only).", "",
-             "| answer (host barrier: 3D, else 2D, else 1D) | AUC fast vs slow | Spearman with log10 σ | "
-             "Spearman with Ea | MAE vs Ea, eV (hosts) | precision of good | recall of good | hosts |",
-             "|---|---|---|---|---|---|---|---|",
-             row("hopnet", r["hopnet"]), row("BVSE (bvlain), the CIFs it reads", r["bvse"]),
-             row("hopnet on the same CIFs", r["hopnet_on_bvse_hosts"]),
-             row("trivial: partially occupied → fast, every CIF", {}, trivial["auc_fast_vs_slow"]),
-             row("trivial: partially occupied → fast, the CIFs hopnet answered", {}, trivial["auc_on_hopnet_hosts"]),
-             f"| trivial: Ea = the median ({r['trivial_median_ea']['ea']:.2f} eV) | – | – | – | "
-             f"{r['trivial_median_ea']['mae_ea']:.3f} | – | – | – |", "",
-             "| family | CIFs | answered | AUC | trivial AUC | Spearman log10 σ | MAE vs Ea (hosts) |",
+    names = list(runs)
+    last = runs[names[-1]]
+    lines = []
+    for name, r in runs.items():
+        seconds = r["median_seconds_per_host"]
+        lines.append(f"- hopnet {name}: {r['answered']} of {r['cifs']} CIFs answered ({r['verdicts']['good']} good, "
+                     f"{r['verdicts']['poor']} poor, {r['verdicts']['uncertain']} uncertain); median seconds per host "
+                     f"{_num(seconds['hopnet'], 1)} (disordered {_num(seconds['hopnet_disordered'], 1)}), BVSE "
+                     f"{_num(seconds['bvse'], 1)} (ordered CIFs only). Command: `{r['command']}`.")
+    trivial = last["trivial_partial_occupancy_is_fast"]
+    lines += ["", "| answer (host barrier: 3D, else 2D, else 1D) | AUC fast vs slow | Spearman with log10 σ | "
+              "Spearman with Ea | MAE vs Ea, eV (hosts) | precision of good | recall of good | hosts |",
+              "|---|---|---|---|---|---|---|---|",
+              *[row(f"hopnet {name}", r["hopnet"]) for name, r in runs.items()],
+              row("BVSE (bvlain), the CIFs it reads", last["bvse"]),
+              row(f"hopnet {names[-1]} on the same CIFs", last["hopnet_on_bvse_hosts"]),
+              row("trivial: partially occupied → fast, every CIF", {}, trivial["auc_fast_vs_slow"]),
+              row(f"trivial: partially occupied → fast, the CIFs hopnet {names[-1]} answered", {},
+                  trivial["auc_on_hopnet_hosts"]),
+              f"| trivial: Ea = the median ({last['trivial_median_ea']['ea']:.2f} eV) | – | – | – | "
+              f"{last['trivial_median_ea']['mae_ea']:.3f} | – | – | – |", "",
+              f"Per family (hopnet {names[-1]}; families of at least 5 CIFs):", "",
+              "| family | CIFs | answered | AUC | trivial AUC | Spearman log10 σ | MAE vs Ea (hosts) |",
+              "|---|---|---|---|---|---|---|"]
+    for family, f in last["families"].items():
+        lines.append(f"| {family} | {f['cifs']} | {f['hosts']} | {_num(f['auc_fast_vs_slow'])} | "
+                     f"{_num(f['trivial_auc'])} | {_num(f['spearman_log_sigma'])} | {_num(f['mae_ea'], 3)} ({f['with_ea']}) |")
+    sweep = last.get("channel_ceiling")
+    if sweep and sweep["hosts"]:
+        cv = sweep["family_grouped_cv"]
+        lines += ["", f"Li channel ceiling (BVSE barrier above which a hop is blocked), swept on the same priced networks "
+                      f"of the {sweep['hosts']} hosts answered at every ceiling:", "",
+                  "| ceiling, eV | AUC fast vs slow | Spearman with log10 σ | Spearman with Ea | MAE vs Ea, eV |",
+                  "|---|---|---|---|---|"]
+        for c, m in sweep["per_ceiling"].items():
+            lines.append(f"| {c} | {_num(m['auc_fast_vs_slow'])} | {_num(m['spearman_log_sigma'])} | "
+                         f"{_num(m['spearman_ea'])} | {_num(m['mae_ea'], 3)} |")
+        lines.append(f"| chosen per held-out family group by the others' AUC (family-grouped CV; picks: "
+                     f"{', '.join(f'{k} × {v}' for k, v in cv['chosen'].items())}) | {_num(cv['auc_fast_vs_slow'])} | "
+                     f"{_num(cv['spearman_log_sigma'])} | {_num(cv['spearman_ea'])} | {_num(cv['mae_ea'], 3)} |")
+    for name, r in runs.items():
+        reasons = "; ".join(f"{n} × {why}" for why, n in r["unanswered_reasons"].items()) or "none"
+        lines += ["", f"Not answered by hopnet {name}: {reasons}."]
+    return lines + ["", f"![host barrier vs Ea](benchmarks/results/real_electrolytes/{names[-1]}-ea.png)", "",
+                    "Fast = σ ≥ 1e-4 S/cm, slow = σ < 1e-6 S/cm at room temperature; nothing is fitted in these rows. "
+                    "Data: OBELiX train split (Therrien et al., Digital Discovery 2026, arXiv 2502.14234; CC-BY 4.0) "
+                    "with activation energies from Laskowski et al. (Energy Environ. Sci. 2023), copied in "
+                    f"`benchmarks/data/obelix_train/`. Machine: {last['machine']}."]
+
+
+def conductor_lines(r: dict) -> list[str]:
+    """The room-temperature answer fitted on the real electrolytes: every figure out of fold (family groups)."""
+    def row(label: str, m: dict) -> str:
+        return (f"| {label} | {_num(m['auc_fast_vs_slow'])} | {_num(m['spearman_log_sigma'])} | "
+                f"{_num(m['spearman_ea'])} | {_num(m['mae_ea'], 3)} | {_num(m['precision_fast'])} | "
+                f"{_num(m['recall_fast'])} | {_num(m['precision_slow'])} | {_num(m['recall_slow'])} | {m['uncertain']} |")
+
+    cv, card = r["family_grouped_cv"], r["card"]
+    lines = [f"{cv['hosts']} answered hosts ({cv['fast']} fast, {cv['slow']} slow, {cv['with_ea']} with a measured Ea) "
+             f"in {r['groups']} family groups; every figure is out of fold (leave one group out). Command: "
+             f"`{r['command']}`.", "",
+             "| inputs (family-grouped CV) | AUC fast vs slow | Spearman P(fast) with log10 σ | Spearman with Ea | "
+             "MAE vs Ea, eV | precision of fast | recall of fast | precision of slow | recall of slow | uncertain |",
+             "|---|---|---|---|---|---|---|---|---|---|",
+             row("**shipped: " + " + ".join(card["features"]) + "**", cv),
+             *[row(name.replace("+", " + "), m) for name, m in r["ablation_family_grouped_cv"].items()
+               if name != "+".join(card["features"])],
+             f"| trivial: partially occupied → fast | {_num(r['trivial_partial_occupancy_is_fast_auc'])} | – | – | "
+             f"{_num(r['trivial_median_ea_mae'], 3)} (Ea = the median) | – | – | – | – | – |", "",
+             f"Classes: fast where P(fast) ≥ {card['fast_above']:.2f}, slow where ≤ {card['slow_below']:.2f}, "
+             f"uncertain between (fixed before fitting); Ea interval ± {r['ea_interval']['halfwidth_eV']:.2f} eV "
+             f"covers {r['ea_interval']['coverage']:.0%} of the out-of-fold errors. The card fitted on every host "
+             "ships as `src/hopnet/weights/conductor.json`.", "",
+             "| family | hosts | AUC | trivial AUC | MAE vs Ea (hosts) | MAE of the median | fast / slow / uncertain |",
              "|---|---|---|---|---|---|---|"]
-    for family, f in r["families"].items():
-        lines.append(f"| {family} | {f['cifs']} | {f['hosts']} | {num(f['auc_fast_vs_slow'])} | {num(f['trivial_auc'])} "
-                     f"| {num(f['spearman_log_sigma'])} | {num(f['mae_ea'], 3)} ({f['with_ea']}) |")
-    reasons = "; ".join(f"{n} × {why}" for why, n in r["unanswered_reasons"].items()) or "none"
-    return lines + ["", f"Not answered: {reasons}.", "",
-                    f"![host barrier vs Ea](benchmarks/results/real_electrolytes/{name}-ea.png)", "",
-                    "Fast = σ ≥ 1e-4 S/cm, slow = σ < 1e-6 S/cm at room temperature; nothing is fitted. Data: "
-                    "OBELiX train split (Therrien et al., Digital Discovery 2026, arXiv 2502.14234; CC-BY 4.0) with "
-                    "activation energies from Laskowski et al. (Energy Environ. Sci. 2023), copied in "
-                    f"`benchmarks/data/obelix_train/`. Machine: {r['machine']}. Command: `{r['command']}`."]
+    for family, f in r["per_family"].items():
+        called = f["called"]
+        lines.append(f"| {family} | {f['hosts']} | {_num(f['auc'])} | {_num(f['trivial_auc'])} | "
+                     f"{_num(f['mae_ea'], 3)} ({f['with_ea']}) | {_num(f['mae_ea_of_the_median'], 3)} | "
+                     f"{called['fast']} / {called['slow']} / {called['uncertain']} |")
+    return lines
 
 
 PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior",
@@ -660,9 +716,11 @@ def main() -> None:
                                  bvse_hops_lines),
                                 ("Known conductors: hopnet and BVSE side by side", load("known_conductors.json"),
                                  known_conductor_lines),
-                                (f"Real electrolytes with measured conductivity (OBELiX, hopnet {REAL_ELECTROLYTES})",
-                                 load(f"real_electrolytes/{REAL_ELECTROLYTES}.json"),
-                                 lambda r: real_electrolyte_lines(r, REAL_ELECTROLYTES)),
+                                ("Real electrolytes with measured conductivity (OBELiX): before and after",
+                                 {n: r for n in REAL_ELECTROLYTES if (r := load(f"real_electrolytes/{n}.json"))},
+                                 real_electrolyte_lines),
+                                ("Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)",
+                                 load("real_electrolytes/conductor_fit.json"), conductor_lines),
                                 ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:
             sections.append((title, render(data)))

@@ -284,6 +284,8 @@ def test_paths_plot_draws_the_network_static_and_interactive(tmp_path, capsys, l
     assert (tmp_path / "lco-network.png").stat().st_size > 10_000
     page = (tmp_path / "lco-network.html").read_text()
     assert "plotly" in page and "blocked: no open channel" in page and '<script src="http' not in page  # offline
+    assert '<script src="plotly.min.js"' in page and len(page) < 500_000  # the library beside the page, once
+    assert (tmp_path / "plotly.min.js").stat().st_size > 1_000_000
 
 
 def test_a_slanted_primitive_cell_sees_the_same_channels(licoo2):
@@ -447,3 +449,16 @@ def test_a_library_error_reads_as_a_sentence_not_python():
     assert plain_reason(KeyError("oxi_states")) == "no data for oxi_states"
     assert plain_reason(KeyError(("Li", np.float64(-1.0)))) == "no data for ('Li', -1.0)"
     assert plain_reason(ValueError("charge np.float64(-1.0) does not balance\nmore")) == "charge -1.0 does not balance"
+
+
+def test_bvlain_searches_neighbours_on_one_thread():
+    """bvlain asks scipy for every core; a screen worker must stay on its own."""
+    from bvlain import core
+
+    from hopnet.chemistry.bvse import run_bvse
+
+    rocksalt = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    run_bvse(rocksalt, "Li")
+    assert core.cKDTree.one_thread
+    tree = core.cKDTree(np.random.default_rng(0).random((50, 3)))
+    assert tree.query(np.zeros((4, 3)), k=2, workers=-1)[0].shape == (4, 2)

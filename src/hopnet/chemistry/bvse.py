@@ -44,14 +44,33 @@ class BvseRun:
         return {d: float(energies[f"E_{d}D"]) if np.isfinite(energies[f"E_{d}D"]) else None for d in (1, 2, 3)}
 
 
+def _one_thread_neighbours(core) -> None:
+    """bvlain's neighbour search asks scipy for every core (``cKDTree.query(workers=-1)``); hopnet's parallelism
+    is its processes, one thread each, so two screen workers would each take both cores. Hand bvlain a tree
+    whose queries use one thread."""
+    from scipy.spatial import cKDTree
+
+    if getattr(core.cKDTree, "one_thread", False):
+        return
+
+    class OneThreadTree(cKDTree):
+        one_thread = True
+
+        def query(self, *args, **kwargs):
+            return super().query(*args, **{**kwargs, "workers": 1})
+
+    core.cKDTree = OneThreadTree
+
+
 def run_bvse(structure: Structure, ion: str, resolution: float = DEFAULT_RESOLUTION,
              source: str = "host") -> BvseRun:
     """The BVSE grid of ``ion`` in ``structure`` (its ion sites filled). A host whose oxidation states cannot
     be found, or an element without bond-valence parameters, is one line naming the reason."""
     try:
-        from bvlain import Lain
+        from bvlain import Lain, core
     except ImportError:
         raise HopnetInputError(source, "the bond-valence landscape needs bvlain: pip install bvlain") from None
+    _one_thread_neighbours(core)
     calc = Lain(verbose=False)
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):

@@ -182,9 +182,8 @@ def _print_report(report) -> None:
     for h in sorted(report.hops, key=lambda h: (not h.valid, h.em)):
         spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
         bvse = f"{h.bvse_barrier:.2f}" if h.bvse_barrier is not None else "-"
-        verdict = ("blocked" if not h.valid else "good" if h.good_conductor else "poor")
         print(f"{h.hop:>4} {h.sites():<26} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} "
-              f"{h.em:>6.2f}{spread:<7}  {verdict}{'  (out of domain)' if h.out_of_domain else ''}"
+              f"{h.em:>6.2f}{spread:<7}  {h.verdict}{'  (out of domain)' if h.out_of_domain else ''}"
               f"{'  (via an empty site)' if h.via_empty_site else ''}")
     for dim, em in report.percolation.items():
         hop = report.bottleneck.get(dim)
@@ -200,6 +199,11 @@ def _print_report(report) -> None:
     if report.carriers is not None:
         print(f"carriers: {report.carriers.text}")
     print(f"verdict: {report.verdict} ({report.verdict_reason})")
+    answer = report.conductor
+    if answer is not None:
+        ea = (f"; estimated Ea {answer.ea:.2f} eV ({answer.ea_interval[0]:.2f}-{answer.ea_interval[1]:.2f})"
+              if answer.ea is not None else "")
+        print(f"room temperature: {answer.conductor} conductor{ea} ({answer.reason})")
     for note in report.notes:
         print(f"  note: {note}")
     outside = [f for h in report.hops if h.valid for f in h.out_of_domain]

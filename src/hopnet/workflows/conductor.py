@@ -122,9 +122,9 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
     if flags:
         conductor, why = "uncertain", f"{told}; {flags[0].text}"
     elif p >= card.fast_above:
-        conductor, why = "fast", f"{told} (fast: sigma >= {card.fast_sigma:g} S/cm at room temperature)"
+        conductor, why = "fast", f"{told} (fast: sigma >= {card.fast_sigma:.0e} S/cm at room temperature)"
     elif p <= card.slow_below:
-        conductor, why = "slow", f"{told} (slow: sigma < {card.slow_sigma:g} S/cm)"
+        conductor, why = "slow", f"{told} (slow: sigma < {card.slow_sigma:.0e} S/cm)"
     else:
         conductor, why = "uncertain", f"{told}: between {card.slow_below:g} and {card.fast_above:g}"
     return ConductorAnswer(conductor=conductor, reason=why, ea=round(ea, 4),

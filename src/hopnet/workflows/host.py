@@ -25,6 +25,7 @@ from hopnet.pathways.landscape import Landscape, Landscapes, blocked_above, empt
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
 from hopnet.predictor import BarrierModel, Prediction
 from hopnet.vocabulary import element_of, elements_of, is_good_conductor
+from hopnet.workflows.conductor import ConductorInputs, conductor_answer
 from hopnet.workflows.report import CarrierReport, HopResult, PathwayReport, verdict
 from hopnet.workflows.settings import HostSettings
 
@@ -312,6 +313,9 @@ class PricedNetwork:
                                    full=carriers.full, gap=None if carriers.gap is None else round(carriers.gap, 4),
                                    text=carriers.describe(self.network.ion)),
             bvse_percolation={f"{d}D": None if bvse[d] is None else round(bvse[d], 4) for d in DIMENSIONS},
+            conductor=conductor_answer(ConductorInputs.of(
+                {f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
+                {f"{d}D": bvse[d] for d in DIMENSIONS}, carriers.full, carriers.gap), self.network.ion),
             source=source, formula=formula, ion=self.network.ion, mechanism=self.mechanism, hops=self.results,
             percolation={f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
             bottleneck={f"{d}D": None if p is None else p.bottleneck[d] for d, p in headline.items()},

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from hopnet.flags import DOUBTFUL, Flag
 from hopnet.pathways.network import site_name
 from hopnet.vocabulary import GOOD_CONDUCTOR_EM
+from hopnet.workflows.conductor import ConductorAnswer
 
 
 class HopResult(BaseModel):
@@ -36,6 +37,14 @@ class HopResult(BaseModel):
     @property
     def out_of_domain(self) -> list[Flag]:
         return [f for f in self.flags if f.out_of_domain]
+
+    @property
+    def verdict(self) -> str:
+        """blocked, or good / poor where the barrier and its spread are on one side of the threshold, else
+        uncertain."""
+        spread = self.em_std or 0.0
+        return ("blocked" if not self.valid else "good" if self.em + spread < GOOD_CONDUCTOR_EM else
+                "poor" if self.em - spread > GOOD_CONDUCTOR_EM else "uncertain")
 
     def sites(self) -> str:
         return f"{site_name(self.start_label, self.start_wyckoff)} - {site_name(self.end_label, self.end_wyckoff)}"
@@ -72,6 +81,7 @@ class PathwayReport(BaseModel):
     empty_sites: list[list[float]] = []  # fractional; numbered after all sites of the cell
     framework: list[tuple[str, float, float, float]] = []  # every other atom of the nodes' cell: element, x, y, z (Å)
     carriers: CarrierReport | None = None
+    conductor: ConductorAnswer | None = None  # room temperature: fast / slow / uncertain, Ea and its interval
     bvse_percolation: dict[str, float | None] = {}  # the same hops percolated by their BVSE barriers (eV, BVSE scale)
 
     def as_dict(self) -> dict:
@@ -80,7 +90,8 @@ class PathwayReport(BaseModel):
     def rows(self) -> list[dict]:
         return [{"source": self.source, "formula": self.formula, "ion": self.ion,
                  **{k: v for k, v in h.model_dump(mode="json").items() if k not in ("segments", "flags")},
-                 "image": " ".join(map(str, h.image)), "out_of_domain": "; ".join(map(str, h.out_of_domain)),
+                 "image": " ".join(map(str, h.image)), "verdict": h.verdict,
+                 "out_of_domain": "; ".join(map(str, h.out_of_domain)),
                  "flags": "; ".join(map(str, h.flags))} for h in self.hops]
 
 

@@ -26,7 +26,8 @@ from hopnet.workflows.settings import HostSettings
 # ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
 KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites", "orderings", "seed", "model",
               "hopnet")
-FIELDS = (*KEY_FIELDS, "status", "verdict", "verdict_reason", "formula", "n_sites", "distinct_hops", "blocked_hops",
+FIELDS = (*KEY_FIELDS, "status", "conductor", "p_fast", "ea", "ea_low", "ea_high", "conductor_reason", "verdict",
+          "verdict_reason", "formula", "n_sites", "distinct_hops", "blocked_hops",
           "min_em",
           "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d", "ion_occupancy", "carrier_gap", "max_em_std",
           "out_of_domain", "notes", "error")
@@ -160,7 +161,7 @@ def screen_one(source: str, settings: HostSettings) -> dict:
         structure = read_source(source)
         model = cached_model(settings.model, settings.threads, settings.compiled, settings.device)
         report = analyse_host(structure, settings, model, source=Path(source).name)
-        open_hops = [h for h in report.hops if h.valid]
+        open_hops, answer = [h for h in report.hops if h.valid], report.conductor
         ems = [h.em for h in open_hops]
         stds = [h.em_std for h in open_hops if h.em_std is not None]
         row.update(status="ok", verdict=report.verdict, verdict_reason=report.verdict_reason, formula=report.formula,
@@ -169,6 +170,10 @@ def screen_one(source: str, settings: HostSettings) -> dict:
                    min_em=round(min(ems), 4) if ems else "", max_em_std=round(max(stds), 4) if stds else "",
                    out_of_domain="; ".join(sorted({f.text for h in open_hops for f in h.out_of_domain})),
                    notes=texts(report.notes),
+                   conductor=answer.conductor, conductor_reason=answer.reason,
+                   p_fast="" if answer.p_fast is None else answer.p_fast, ea="" if answer.ea is None else answer.ea,
+                   ea_low="" if answer.ea_interval is None else answer.ea_interval[0],
+                   ea_high="" if answer.ea_interval is None else answer.ea_interval[1],
                    ion_occupancy=report.carriers.occupancy,
                    carrier_gap="" if report.carriers.gap is None else report.carriers.gap,
                    **{f"em_{k.lower()}": "" if v is None else round(v, 4) for k, v in report.percolation.items()},

@@ -1,0 +1,59 @@
+"""The room-temperature answer: inputs, the card, the class and its reason."""
+import pytest
+
+from hopnet.flags import FlagKind
+from hopnet.workflows.conductor import ConductorCard, ConductorInputs, conductor_answer, host_barrier, shipped_card
+
+
+def card(**changes) -> ConductorCard:
+    """A card whose P(fast) falls with the barrier and with a full sublattice, and whose Ea rises with both."""
+    fields = dict(name="test", version="0", source="test", ion="Li", features=["em", "bvse", "full", "full_gap"],
+                  mean=[0.4, 1.0, 0.5, 0.2], std=[0.2, 0.5, 0.5, 0.3], ea_intercept=0.4,
+                  ea_coef=[0.1, 0.0, 0.1, 0.05], ea_halfwidth=0.1, ea_coverage=0.8, fast_intercept=0.0,
+                  fast_coef=[-2.0, -0.5, -2.0, -0.5], fast_above=2 / 3, slow_below=1 / 3, fast_sigma=1e-4,
+                  slow_sigma=1e-6, cv={})
+    return ConductorCard(**{**fields, **changes})
+
+
+def test_the_host_barrier_is_the_highest_dimensional_network():
+    assert host_barrier({"1D": 0.2, "2D": 0.3, "3D": 0.5}) == 0.5
+    assert host_barrier({"1D": 0.2, "2D": 0.3, "3D": None}) == 0.3
+    assert host_barrier({"1D": None, "2D": None, "3D": None}) is None
+
+
+def test_a_low_barrier_with_carriers_is_fast_and_the_same_barrier_full_is_not():
+    partial = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=False, gap=None), "Li", card())
+    full = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=True, gap=0.8), "Li", card())
+    assert partial.conductor == "fast" and "partially occupied" in partial.reason and "1e-04 S/cm" in partial.reason
+    assert full.conductor != "fast" and full.p_fast < partial.p_fast and full.ea > partial.ea
+    assert "carriers must be made" in full.reason
+    low, high = partial.ea_interval
+    assert high - low == pytest.approx(0.2) and low < partial.ea < high
+
+
+def test_a_high_barrier_is_slow_and_no_network_is_slow_with_that_reason():
+    assert conductor_answer(ConductorInputs(em=1.2, bvse=3.0, full=True, gap=1.0), "Li", card()).conductor == "slow"
+    none = conductor_answer(ConductorInputs(em=None, bvse=None, full=True, gap=None), "Li", card())
+    assert none.conductor == "slow" and none.reason == "the open hops form no network" and none.ea is None
+
+
+def test_a_missing_input_takes_the_cards_mean():
+    inputs = ConductorInputs(em=0.3, bvse=None, full=True, gap=None)
+    assert inputs.vector(card()) == [0.3, 1.0, 1.0, 0.2]
+    assert ConductorInputs(em=0.3, bvse=None, full=False, gap=None).vector(card())[3] == 0.0  # no carrier to make
+
+
+def test_another_ion_than_the_cards_is_uncertain_and_says_why():
+    answer = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=False, gap=None), "Na", card())
+    assert answer.conductor == "uncertain" and answer.ea is not None
+    assert answer.flags[0].kind is FlagKind.UNSEEN_ION and "fitted on Li electrolytes" in answer.reason
+
+
+def test_the_shipped_card_was_fitted_by_family_grouped_cv_on_this_version():
+    from hopnet import __version__
+
+    shipped = shipped_card()
+    assert shipped.ion == "Li" and shipped.version == __version__ and "conductor_fit.py" in shipped.source
+    assert {"auc_fast_vs_slow", "spearman_ea", "mae_ea"} <= set(shipped.cv)
+    assert len(shipped.features) == len(shipped.mean) == len(shipped.std) == len(shipped.ea_coef) == \
+        len(shipped.fast_coef)
