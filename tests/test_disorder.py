@@ -155,6 +155,12 @@ def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_mo
         def hop_barrier(self, start, end):
             return self.barrier
 
+        def site_energy(self, frac):
+            return 0.0
+
+        def low_minima(self, occupied, window):
+            return np.zeros((0, 3))
+
     made = []
 
     def fake_landscape(structure, ion, source="host"):
@@ -194,6 +200,12 @@ def test_an_ordering_without_a_landscape_follows_the_others(monkeypatch, tiny_mo
 
         def hop_barrier(self, start, end):
             return 100.0
+
+        def site_energy(self, frac):
+            return 0.0
+
+        def low_minima(self, occupied, window):
+            return np.zeros((0, 3))
 
     made = []
 

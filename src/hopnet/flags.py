@@ -37,7 +37,7 @@ class FlagKind(str, Enum):
     PRIMITIVE_CELL = "primitive cell"  # a large centred cell ordered in its primitive cell
     SPLIT_SITES = "split sites"  # partial positions of one ion site merged into one node
     SHARED_SITES = "shared sites"  # the ion shares sites with another species
-    ION_SITES_FROM_LANDSCAPE = "ion sites from landscape"  # the file places no ion: its sites are BVSE minima
+    CLEARED_END_SITES = "cleared end sites"  # priced in an ordering with the other species taken off its ends
     EMPTY_SITES = "empty sites"  # bond-valence minima joined the nodes, or why they did not
     IN_TRAINING_TABLE = "in training table"  # the host's barriers were part of the network's training data
 

@@ -3,7 +3,7 @@
 In order of cost: the structure's own where it has them; else, where the
 composition allows exactly one charge-balanced assignment from the elements'
 common oxidation states (Li+ La3+ Zr4+ O2-; most electrolytes), that one, in
-microseconds; else pymatgen's bond-valence analyser, which assigns states site
+under a millisecond for the usual four or five elements; else pymatgen's bond-valence analyser, which assigns states site
 by site from the geometry (it tells Mn3+ from Mn4+ where the composition
 cannot) and costs seconds on a large cell; else, where it finds no
 charge-balanced assignment, the composition's most likely states per element:

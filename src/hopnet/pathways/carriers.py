@@ -11,8 +11,10 @@ orders of magnitude lower at the same barrier.
 
 Two numbers describe this here, read off what the host analysis already has:
 
-* the **occupancy** of the ion's sites: ions per cell over the sites the ion
-  may occupy (split positions merged into one site, ``pathways.disorder``);
+* the **occupancy** of the ion's sites: the share of the sites the ion may
+  occupy (split positions merged into one site, ``pathways.disorder``) that
+  hold an atom, the ion or a species it shares the site with (Ti on 16d of
+  Li4Ti5O12 fills the site as much as Li does), averaged over the orderings;
   below 1 the sublattice carries vacancies;
 * the **carrier gap**: on the bond-valence landscape, the lowest empty minimum
   (a site no ion occupies, at least ``EMPTY_SITE_SEPARATION`` from every ion
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hopnet.pathways.disorder import SPLIT_SITE
 from hopnet.pathways.landscape import EMPTY_SITE_SEPARATION, ENERGY_CAP, Landscape
 from hopnet.pathways.network import HopNetwork
 from hopnet.vocabulary import elements_of
@@ -40,21 +43,23 @@ WHOLE = 0.02  # an occupancy within this of 1 is a full sublattice
 
 @dataclass(frozen=True)
 class Carriers:
-    """The ion sublattice of a host: ``ions`` per cell on ``sites`` sites, and the carrier gap (eV, BVSE scale;
-    None without a landscape or without an empty minimum)."""
+    """The ion sublattice of a host: ``ions`` per cell on ``sites`` sites, of which ``filled`` hold an atom (the
+    ion or a species sharing the site), and the carrier gap (eV, BVSE scale; None without a landscape or
+    without an empty minimum). No sites: the file places no ion, and its carriers are unknown."""
 
     ions: float
     sites: int
+    filled: float
     gap: float | None
 
     @property
     def occupancy(self) -> float:
-        return self.ions / self.sites if self.sites else 0.0
+        return self.filled / self.sites if self.sites else 0.0
 
     @property
     def full(self) -> bool:
         """Every ion site occupied: carriers must be made (a defect), not found."""
-        return self.occupancy >= 1.0 - WHOLE
+        return self.sites > 0 and self.occupancy >= 1.0 - WHOLE
 
     @classmethod
     def of(cls, network: HopNetwork, landscape: Landscape | None) -> "Carriers":
@@ -63,10 +68,14 @@ class Carriers:
             is_ion[network.first_empty:] = False
         sites = network.nodes.frac_coords[is_ion]
         ions = float(np.mean([elements_of(env).count(network.ion) for env in network.environments]))
+        filled = float(np.mean([(env.lattice.get_all_distances(sites, env.frac_coords).min(axis=1) < SPLIT_SITE).sum()
+                                for env in network.environments])) if len(sites) else 0.0
         gap = None if landscape is None or not len(sites) else _gap(landscape, network, sites)
-        return cls(ions=ions, sites=int(len(sites)), gap=gap)
+        return cls(ions=ions, sites=int(len(sites)), filled=filled, gap=gap)
 
     def describe(self, ion: str) -> str:
+        if not self.sites:
+            return f"the file places no {ion}: its carriers are unknown"
         state = ("every site full: carriers must be made" if self.full else
                  f"occupancy {self.occupancy:.2f}: a partially occupied sublattice")
         gap = "" if self.gap is None else (

@@ -91,9 +91,11 @@ def node_structure(structure: Structure, ion: str) -> tuple[Structure, list[Flag
     """``structure`` with the ion on every site it may occupy and each other site its majority species, and
     what reading it so took.
 
-    Partial positions of the ion closer than ``SPLIT_SITE`` are one site split
-    by disorder (the ion rattles between them; it cannot hop 0.7 Å into its own
-    site's shadow): they become one node at their centroid, named by the first.
+    Partial positions of the ion (sites holding the ion alone) closer than
+    ``SPLIT_SITE`` are one site split by disorder (the ion rattles between them;
+    it cannot hop 0.7 Å into its own site's shadow): they become one node at
+    their centroid, named by the first, where every position lies within
+    ``SPLIT_SITE`` of it.
     A cluster and its centroid are mapped onto each other by the space group,
     so the nodes keep the crystal's symmetry. A site the ion shares with another
     species (Li and La on LLTO's A sites) is a node; each ordering puts the
@@ -101,8 +103,8 @@ def node_structure(structure: Structure, ion: str) -> tuple[Structure, list[Flag
     ends are free (``workflows.host``).
     """
     elements = [{element_of(sp): occ for sp, occ in site.species.items()} for site in structure]
-    split = [i for i, site in enumerate(structure) if ion in elements[i] and not site.is_ordered]
-    groups = [g for g in _clusters(structure, split, SPLIT_SITE) if len(g) > 1]
+    split = [i for i, site in enumerate(structure) if set(elements[i]) == {ion} and not site.is_ordered]
+    groups = [g for g in _clusters(structure, split, SPLIT_SITE) if len(g) > 1 and _compact(structure, g)]
     merged = {i: g for g in groups for i in g}
     species, coords, labels = [], [], []
     for i, site in enumerate(structure):
@@ -132,6 +134,13 @@ def _clusters(structure: Structure, members: list[int], within: float) -> list[l
     close = structure.lattice.get_all_distances(structure.frac_coords[members], structure.frac_coords[members]) < within
     _, labels = connected_components(close, directed=False)
     return [[members[k] for k in np.flatnonzero(labels == c)] for c in range(labels.max() + 1)]
+
+
+def _compact(structure: Structure, group: list[int]) -> bool:
+    """Whether every position of a cluster lies within ``SPLIT_SITE`` of its centroid: a chain of positions
+    stretching further is more than one site, and stays as it is."""
+    return bool(structure.lattice.get_all_distances(_centroid(structure, group),
+                                                    structure.frac_coords[group]).max() < SPLIT_SITE)
 
 
 def _centroid(structure: Structure, group: list[int]) -> np.ndarray:

@@ -43,17 +43,18 @@ class ConductorInputs(BaseModel):
 
     em: float | None
     bvse: float | None
-    full: bool
+    full: bool | None  # None: unknown (the file places no ion)
     gap: float | None
 
     @classmethod
-    def of(cls, percolation: dict, bvse_percolation: dict, full: bool, gap: float | None) -> "ConductorInputs":
+    def of(cls, percolation: dict, bvse_percolation: dict, full: bool | None, gap: float | None) -> "ConductorInputs":
         return cls(em=host_barrier(percolation), bvse=host_barrier(bvse_percolation), full=full, gap=gap)
 
     def vector(self, card: "ConductorCard") -> list[float]:
         """The inputs as the card's features, a missing BVSE or gap at the card's training mean."""
-        values = {"em": self.em, "bvse": self.bvse, "full": float(self.full),
-                  "full_gap": 0.0 if not self.full else None if self.gap is None else max(self.gap, 0.0)}
+        values = {"em": self.em, "bvse": self.bvse, "full": None if self.full is None else float(self.full),
+                  "full_gap": None if self.full is None else 0.0 if not self.full else
+                  None if self.gap is None else max(self.gap, 0.0)}
         return [values[f] if values[f] is not None else mean for f, mean in zip(card.features, card.mean)]
 
 
@@ -116,11 +117,12 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
     z = card.standardised(inputs)
     ea = card.ea_intercept + sum(c * x for c, x in zip(card.ea_coef, z))
     p = 1.0 / (1.0 + math.exp(-(card.fast_intercept + sum(c * x for c, x in zip(card.fast_coef, z)))))
-    carriers = ("every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
+    carriers = ("carriers unknown (the file places no ion)" if inputs.full is None else
+                "every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
     told = f"P(fast) {p:.2f} from barrier {inputs.em:.2f} eV, " + (
         f"BVSE {inputs.bvse:.2f} eV" if inputs.bvse is not None else "no BVSE percolation") + f", {carriers}"
-    if flags:
-        conductor, why = "uncertain", f"{told}; {flags[0].text}"
+    if flags or inputs.full is None:
+        conductor, why = "uncertain", f"{told}; " + (flags[0].text if flags else "the class needs the carriers")
     elif p >= card.fast_above:
         conductor, why = "fast", f"{told} (fast: sigma >= {card.fast_sigma:.0e} S/cm at room temperature)"
     elif p <= card.slow_below:

@@ -19,7 +19,8 @@ from hopnet.chemistry.charges import check_mobile_cation
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind, strongest_per_kind
 from hopnet.pathways.band import Band
-from hopnet.pathways.hops import ENDPOINT_CLEARANCE, DistinctHop, Hop, hop_band, ion_sites, insert_sites, symmetry_equivalent_sites
+from hopnet.pathways.hops import (ENDPOINT_CLEARANCE, DistinctHop, Hop, hop_band, insert_sites, ion_sites,
+                                  symmetry_equivalent_sites)
 from hopnet.pathways.carriers import Carriers
 from hopnet.pathways.landscape import Landscape, Landscapes, blocked_above, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
@@ -30,7 +31,8 @@ from hopnet.workflows.report import CarrierReport, HopResult, PathwayReport, ver
 from hopnet.workflows.settings import HostSettings
 
 MAX_DISORDERED_BANDS = 120  # distinct hops x orderings priced for one disordered host (~45 s on one core)
-MAX_MEMBER_TRIES = 12  # members of a hop class tried in an ordering before the class is dropped
+MAX_MEMBER_TRIES = 12  # members of a hop class tried in an ordering of a host whose ion shares sites; a failed
+# try costs a supercell, not a prediction
 DIMENSIONS = (1, 2, 3)
 
 
@@ -60,7 +62,9 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
     if wanted:
         priced, extra = _with_empty_sites(network, priced, landscapes, pricing, asked=settings.empty_sites == "always")
     if priced is None:
-        ion_sites(network.nodes, settings.ion, source)  # the file places no ion, and the landscape gave none either
+        if settings.ion not in elements_of(network.nodes):
+            raise HopnetInputError(source, f"the file places no {settings.ion}, and its bond-valence landscape "
+                                           f"offers no site for it ({'; '.join(map(str, extra)) or 'none found'})")
         raise HopnetInputError(source, f"no two {settings.ion} sites are within {settings.max_hop:g} Å; "
                                        "raise --max-hop")
     notes = [*network.flags, *landscapes.flags, *priced.flags, *extra, *_training_table(host, settings.ion, model)]
@@ -172,7 +176,7 @@ class Pricing:
                 continue
             kept.append(d)
             drawn.append(per_env)
-            bands.append([band for _, band in per_env])
+            bands.append([d.band for d in per_env])
         if not kept:
             raise HopnetInputError(self.source, "no hop could be drawn as a band: " + "; ".join(map(str, flags)))
         flat = self.model.predict_bands([b for per_hop in bands for b in per_hop], progress=self.progress)
@@ -184,17 +188,29 @@ class Pricing:
                              blocked_above(network.ion), flags)
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A hop class as priced in one environment: the member drawn, its band, and the species taken off its end
+    sites for it (none, unless the ion shares those sites and every member tried was taken)."""
+
+    member: Hop
+    band: Band
+    cleared: tuple[str, ...] = ()
+
+
 def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: Structure, mechanism: str,
-              label: str) -> tuple[Hop, Band]:
+              label: str) -> Drawn:
     """The first member of ``hop_class`` that is a hop in ``environment``, and its band. Where the ion shares
     sites with another species (Li and La on the A sites of LLTO), an ordering puts that species on some of the
     nodes: a member ending there is no hop in that ordering, while another member of the class is. Where every
     member tried ends on such an atom (a scarce ion share), the first member is priced in the ordering with the
-    atoms on its two end sites taken away: a snapshot in which the ion holds those sites."""
+    atoms on its two end sites taken away: a snapshot in which the ion holds those sites. An ordered host's
+    members are alike: the first one answers for all."""
     problem = None
-    for member in hop_class.members[:MAX_MEMBER_TRIES]:
+    for member in hop_class.members[:1 if network.is_ordered else MAX_MEMBER_TRIES]:
         try:
-            return member, hop_band(network.nodes, network.ion, member, mechanism, label=label, environment=environment)
+            return Drawn(member, hop_band(network.nodes, network.ion, member, mechanism, label=label,
+                                          environment=environment))
         except HopnetInputError as err:
             problem = problem or err
     if network.is_ordered:  # a framework atom on an ion site of an ordered host: no hop, as the file says
@@ -203,22 +219,34 @@ def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: Structur
     frac = network.nodes.frac_coords
     ends = np.vstack([frac[member.start], frac[member.end] + member.image])
     near = environment.lattice.get_all_distances(ends, environment.frac_coords).min(axis=0) <= ENDPOINT_CLEARANCE
+    taken = [int(i) for i in np.flatnonzero(near) if element_of(environment[int(i)].specie) != network.ion]
     cleared = environment.copy()
-    cleared.remove_sites([i for i in np.flatnonzero(near) if element_of(environment[int(i)].specie) != network.ion])
-    return member, hop_band(network.nodes, network.ion, member, mechanism, label=label, environment=cleared)
+    cleared.remove_sites(taken)
+    return Drawn(member, hop_band(network.nodes, network.ion, member, mechanism, label=label, environment=cleared),
+                 tuple(sorted({element_of(environment[i].specie) for i in taken})))
 
 
-def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction],
-             drawn: list[tuple[Hop, Band]], landscapes: Landscapes) -> tuple[HopResult, list[float]]:
-    """One hop class: its channel check and its barrier over the orderings it was priced in (``drawn``: the
-    member and band priced in each), and its BVSE barrier in each ordering (nan where unchecked). The hop's BVSE barrier is its lowest over the orderings: a
-    channel that opens as the partial atoms move is one the ion can use."""
+def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction], drawn: list[Drawn],
+             landscapes: Landscapes) -> tuple[HopResult, list[float]]:
+    """One hop class: its channel check and its barrier over the orderings it was priced in (``drawn``: how it
+    was drawn in each), and its BVSE barrier in each ordering. The hop's BVSE barrier is its lowest over the
+    orderings (a channel that opens as the partial atoms move is one the ion can use); an ordering without a
+    landscape, or whose landscape still holds atoms taken off the hop's ends, takes that lowest value; nan
+    where no ordering has one (counts as open)."""
     h = hop_class.representative
     frac = network.nodes.frac_coords
     flags = _dopants_by_majority(strongest_per_kind(f for p in per_ordering for f in p.flags), per_ordering)
-    per_landscape, unchecked = landscapes.hop_barriers([(frac[m.start], frac[m.end] + m.image) for m, _ in drawn])
+    per_landscape, unchecked = landscapes.hop_barriers([(frac[d.member.start], frac[d.member.end] + d.member.image)
+                                                        for d in drawn])
+    per_landscape = [None if d.cleared else b for b, d in zip(per_landscape, drawn)]
     if unchecked is not None:
         flags.append(unchecked)
+    cleared = [d for d in drawn if d.cleared]
+    if cleared:
+        flags.append(Flag(kind=FlagKind.CLEARED_END_SITES, value=len(cleared),
+                          text=f"priced in {len(cleared)} of {len(drawn)} orderings with "
+                               f"{', '.join(sorted({el for d in cleared for el in d.cleared}))} taken off its end sites "
+                               "(every member ends on them there)"))
     ceiling = blocked_above(network.ion)
     checked = [b for b in per_landscape if b is not None]
     barrier = min(checked) if checked else None
@@ -239,7 +267,7 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
     result = HopResult(
         hop=hop_class.index, start_site=h.start, end_site=h.end, start_label=start.label, end_label=end.label,
         start_wyckoff=start.wyckoff, end_wyckoff=end.wyckoff, image=h.image, length=round(hop_class.length, 4),
-        multiplicity=len(hop_class.members), supercell_atoms=len(drawn[0][1].host), em=float(em.mean()), em_std=std,
+        multiplicity=len(hop_class.members), supercell_atoms=len(drawn[0].band.host), em=float(em.mean()), em_std=std,
         good_conductor=is_good_conductor(float(em.mean())),
         bvse_barrier=None if barrier is None else round(barrier, 3), valid=valid, flags=flags,
         segments=network.segments(hop_class), via_empty_site=via_empty)
@@ -249,15 +277,17 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
 
 
 def _dopants_by_majority(flags: list[Flag], per_ordering: list[Prediction]) -> list[Flag]:
-    """An unseen element next to the hop in at most half of the orderings (a dilute dopant that one ordering
-    happens to place there) does not take the hop out of the domain: the headline is the median ordering's.
-    It stays a note on the hop."""
+    """An unseen element next to the hop in fewer than half of the orderings (a dilute dopant that one ordering
+    happens to place there) does not take the hop out of the domain: the headline is the median ordering's
+    percolation. It stays a note on the hop (the hop's mean Em over orderings does include that ordering)."""
     near = sum(any(f.kind is FlagKind.UNSEEN_ELEMENT for f in p.flags) for p in per_ordering)
-    if not 0 < near <= len(per_ordering) // 2:
+    if not 0 < 2 * near < len(per_ordering):
         return flags
-    return strongest_per_kind(Flag(kind=FlagKind.DILUTE_UNSEEN_ELEMENT, value=f.value,
-                                   text=f"{f.text} (next to the hop in {near} of {len(per_ordering)} orderings)")
-                              if f.kind is FlagKind.UNSEEN_ELEMENT else f for f in flags)
+    notes = [f.text if f.kind is FlagKind.DILUTE_UNSEEN_ELEMENT else
+             f"{f.text} (next to the hop in {near} of {len(per_ordering)} orderings)"
+             for f in flags if f.kind in (FlagKind.UNSEEN_ELEMENT, FlagKind.DILUTE_UNSEEN_ELEMENT)]
+    kept = [f for f in flags if f.kind not in (FlagKind.UNSEEN_ELEMENT, FlagKind.DILUTE_UNSEEN_ELEMENT)]
+    return strongest_per_kind([*kept, Flag(kind=FlagKind.DILUTE_UNSEEN_ELEMENT, text="; ".join(notes))])
 
 
 @dataclass
@@ -269,7 +299,7 @@ class PricedNetwork:
     kept: list[DistinctHop]
     results: list[HopResult]
     em: np.ndarray  # (hops, orderings) eV
-    bvse: np.ndarray  # (hops, orderings) eV; nan where the channel was not checked (counts as open)
+    bvse: np.ndarray  # (hops, orderings) eV; nan where no ordering's landscape checked the hop (counts as open)
     ceiling: float  # eV; a hop whose BVSE barrier is above this has no open channel
     flags: list[Flag]
 
@@ -315,7 +345,8 @@ class PricedNetwork:
             bvse_percolation={f"{d}D": None if bvse[d] is None else round(bvse[d], 4) for d in DIMENSIONS},
             conductor=conductor_answer(ConductorInputs.of(
                 {f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
-                {f"{d}D": bvse[d] for d in DIMENSIONS}, carriers.full, carriers.gap), self.network.ion),
+                {f"{d}D": bvse[d] for d in DIMENSIONS}, carriers.full if carriers.sites else None, carriers.gap),
+                self.network.ion),
             source=source, formula=formula, ion=self.network.ion, mechanism=self.mechanism, hops=self.results,
             percolation={f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
             bottleneck={f"{d}D": None if p is None else p.bottleneck[d] for d, p in headline.items()},

@@ -57,7 +57,7 @@ class CarrierReport(BaseModel):
 
     ions: float
     sites: int
-    occupancy: float
+    occupancy: float  # the share of the sites holding an atom (the ion, or a species sharing the site)
     full: bool
     gap: float | None = None
     text: str = ""
