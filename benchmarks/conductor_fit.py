@@ -210,7 +210,9 @@ def main() -> None:
         "ea_interval": {"coverage": COVERAGE, "halfwidth_eV": halfwidth},
         "trivial_partial_occupancy_is_fast_auc": auc(trivial),
         "trivial_median_ea_mae": float(np.mean(np.abs(median_ea - ea[~np.isnan(ea)]))),
-        "per_family": per_family, "card": card.model_dump()})
+        "per_family": per_family, "card": card.model_dump(),
+        "out_of_fold": {r["id"]: {"p_fast": round(float(p), 4), "ea": round(float(e), 4)}
+                        for r, p, e in zip(rows, p_fast, ea_hat)}})
     print(json.dumps({"family_grouped_cv": cv, "ablation_auc": {k: v["auc_fast_vs_slow"] for k, v in ablation.items()},
                       "ablation_ea_mae": {k: v["mae_ea"] for k, v in ablation.items()}}, indent=1))
 

@@ -156,38 +156,56 @@ def sample_ordering(structure: Structure, rng: np.random.Generator, source: str 
 
     Each partially occupied element gets round(total occupancy) of its sites, drawn
     with probability by occupancy; no two atoms placed on partial sites come closer
-    than the first separation in ``MIN_SEPARATIONS`` that allows it.
+    than the first separation in ``MIN_SEPARATIONS`` that allows it. Elements are
+    placed scarcest first; where that leaves an element without free sites at every
+    separation (three species filling shared sites exactly, as in Mg-doped
+    Li4Ti5O12), the element that needs the largest share of its candidate sites goes
+    first instead.
     """
     fixed = [i for i, site in enumerate(structure) if site.is_ordered]
     partial = [i for i, site in enumerate(structure) if not site.is_ordered]
     wanted = defaultdict(float)
+    candidates = defaultdict(int)
     for i in partial:
         for sp, occ in structure[i].species.items():
             wanted[element_of(sp)] += occ
-    frac = structure.frac_coords
-    for separation in MIN_SEPARATIONS:
-        placed: dict[int, object] = {}
-        for element in sorted(wanted, key=wanted.get):  # the scarcest species first, while sites are free
-            choices = [(i, sp, occ) for i in partial for sp, occ in structure[i].species.items()
-                       if element_of(sp) == element]
-            weights = np.array([occ for _, _, occ in choices])
-            keys = rng.random(len(choices)) ** (1.0 / weights)  # weighted order without replacement
-            need = int(round(wanted[element]))
-            for k in np.argsort(-keys):
-                if need == 0:
-                    break
-                i, sp, _ = choices[k]
-                if i in placed:
-                    continue
-                taken = list(placed)
-                if taken and structure.lattice.get_all_distances(frac[i], frac[taken]).min() < separation:
-                    continue
-                placed[i] = sp
-                need -= 1
-            if need:
-                break
-        else:
-            sites = [(structure[i].specie, frac[i]) for i in fixed] + [(placed[i], frac[i]) for i in sorted(placed)]
-            return Structure(structure.lattice, [s for s, _ in sites], [c for _, c in sites])
+            candidates[element_of(sp)] += 1
+    orders = (sorted(wanted, key=wanted.get),  # the scarcest species first, while sites are free
+              sorted(wanted, key=lambda el: -round(wanted[el]) / candidates[el]))  # the most constrained first
+    for order in orders:
+        for separation in MIN_SEPARATIONS:
+            placed = _placed(structure, partial, order, wanted, separation, rng)
+            if placed is not None:
+                frac = structure.frac_coords
+                sites = [(structure[i].specie, frac[i]) for i in fixed] + [(placed[i], frac[i]) for i in sorted(placed)]
+                return Structure(structure.lattice, [s for s, _ in sites], [c for _, c in sites])
     raise HopnetInputError(source, "cannot place the partially occupied atoms without two closer than "
                                    f"{MIN_SEPARATIONS[-1]} Å")
+
+
+def _placed(structure: Structure, partial: list[int], order: list[str], wanted: dict[str, float], separation: float,
+            rng: np.random.Generator) -> dict[int, object] | None:
+    """Partial site -> the species placed there, element by element in ``order``; None where an element runs out
+    of free sites at least ``separation`` from every atom already placed."""
+    frac = structure.frac_coords
+    placed: dict[int, object] = {}
+    for element in order:
+        choices = [(i, sp, occ) for i in partial for sp, occ in structure[i].species.items()
+                   if element_of(sp) == element]
+        weights = np.array([occ for _, _, occ in choices])
+        keys = rng.random(len(choices)) ** (1.0 / weights)  # weighted order without replacement
+        need = int(round(wanted[element]))
+        for k in np.argsort(-keys):
+            if need == 0:
+                break
+            i, sp, _ = choices[k]
+            if i in placed:
+                continue
+            taken = list(placed)
+            if taken and structure.lattice.get_all_distances(frac[i], frac[taken]).min() < separation:
+                continue
+            placed[i] = sp
+            need -= 1
+        if need:
+            return None
+    return placed
