@@ -233,3 +233,16 @@ def test_spinel_li4ti5o12_keeps_every_hop_class(tmp_path, tiny_model_card):
     report = analyse_host(spinel, HostSettings(ion="Li", channels=False, max_hop=3.8), load_model(tiny_model_card))
     assert [round(h.length, 2) for h in report.hops] == [2.96, 3.47, 3.62]
     assert not any(n.kind == "dropped hop" for n in report.notes) and report.orderings == 3
+
+
+def test_three_species_filling_shared_sites_exactly_are_placed():
+    """Mg-doped Li4Ti5O12 (OBELiX 6du): Li, Mg and Ti share 8a and 16d, every site full. Scarcest first (Mg, Li,
+    then Ti) can leave Ti short of 16d sites; the most constrained element first places all of them."""
+    from pathlib import Path
+
+    cif = Path(__file__).parents[1] / "benchmarks" / "data" / "obelix_train" / "cifs" / "6du.cif"
+    cell, _ = whole_cell(read_structure(cif))
+    for seed in range(3):
+        ordering = sample_ordering(cell, np.random.default_rng(seed))
+        assert ordering.is_ordered and len(ordering) == len(cell)
+        assert (ordering.composition["Li"], ordering.composition["Mg"], ordering.composition["Ti"]) == (10, 1, 13)
