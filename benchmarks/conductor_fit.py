@@ -205,7 +205,7 @@ def main() -> None:
     write_result(OUT / "conductor_fit.json", {
         "command": command, "rows": args.rows, "ceiling": args.ceiling,
         "split": "OBELiX train split (benchmarks/data/obelix_train), leave one family group out",
-        "machine": platform.machine(), "seed": "none (deterministic fits)",
+        "machine": platform.machine(), "seed": None,  # deterministic fits
         "groups": len(set(groups(rows))), "family_grouped_cv": cv, "ablation_family_grouped_cv": ablation,
         "ea_interval": {"coverage": COVERAGE, "halfwidth_eV": halfwidth},
         "trivial_partial_occupancy_is_fast_auc": auc(trivial),

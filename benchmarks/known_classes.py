@@ -3,7 +3,8 @@
     python benchmarks/known_classes.py
 
 Each host goes through ``hopnet.analyse_host`` (shipped model and conductor
-card, default settings): its dimensionality, host barrier, conductor class,
+card, default settings): its dimensionality (the rule of ``known_conductors.py``:
+the highest D within 1.5 times the 1D energy), host barrier, conductor class,
 estimated Ea and reason, beside the class the literature gives. Hosts taken
 from the OBELiX set were in the conductor card's fit: for them the class of the
 family-grouped cross-validation (``results/real_electrolytes/conductor_fit.json``,
@@ -24,6 +25,7 @@ from pymatgen.core import Lattice, Structure
 from hopnet import HostSettings, analyse_host, load_model
 from hopnet.structures import read_structure
 from hopnet_repro.results import RESULTS, write_result
+from known_conductors import dimensionality  # one rule for both benchmarks
 
 DATA = Path(__file__).parent / "data"
 # (name, file or builder, ion, expected class, expected dimensionality or None)
@@ -52,12 +54,6 @@ def structure(source: str) -> Structure:
     return read_structure(DATA / source)
 
 
-def dimensionality(percolation: dict) -> str:
-    """The lowest barrier's network: the dimensionality a conductor shows at its onset (1D < 2D < 3D in energy)."""
-    lowest = min((v for v in percolation.values() if v is not None), default=None)
-    return "none" if lowest is None else max(d for d, v in percolation.items() if v is not None and v <= lowest + 1e-9)
-
-
 def main() -> None:
     warnings.simplefilter("ignore")
     model = load_model()
@@ -69,7 +65,7 @@ def main() -> None:
         report = analyse_host(structure(source), HostSettings(ion=ion), model, source=name)
         answer = report.conductor
         row = {"host": name, "ion": ion, "expected_class": expected, "expected_dimensionality": dims,
-               "dimensionality": dimensionality(report.percolation), "percolation": report.percolation,
+               "dimensionality": f"{dimensionality({int(d[0]): e for d, e in report.percolation.items()})}D", "percolation": report.percolation,
                "conductor": answer.conductor, "p_fast": answer.p_fast, "ea": answer.ea,
                "reason": answer.reason, "seconds": round(time.perf_counter() - t0, 2)}
         key = Path(source).stem

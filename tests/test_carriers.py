@@ -1,0 +1,45 @@
+"""Carriers: how full the ion's sublattice is, and the carrier gap on the landscape."""
+import numpy as np
+import pytest
+from pymatgen.core import Lattice, Structure
+
+from hopnet.pathways.carriers import Carriers
+from hopnet.pathways.network import HopNetwork, Orderings
+
+
+def rock_salt(li=1.0) -> Structure:
+    return Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.2), [{"Li": li} if li < 1 else "Li", "F"],
+                                     [[0, 0, 0], [0.5, 0.5, 0.5]])
+
+
+def test_a_full_sublattice_must_make_carriers_and_a_half_filled_one_has_them():
+    full = Carriers.of(HopNetwork.from_host(rock_salt(), "Li", 3.5), None)
+    assert (full.ions, full.sites, full.occupancy, full.full, full.gap) == (4, 4, 1.0, True, None)
+    assert "every site full: carriers must be made" in full.describe("Li")
+    half = Carriers.of(HopNetwork.from_host(rock_salt(0.5) * 2, "Li", 3.5, Orderings(3, 0)), None)
+    assert half.ions == 16 and half.sites == 32 and half.occupancy == pytest.approx(0.5) and not half.full
+
+
+def test_a_site_shared_with_another_species_counts_as_held():
+    """Li4Ti5O12: 16d holds Li or Ti, every site full; its sublattice has no vacancies to hop into."""
+    spinel = Structure.from_spacegroup("Fd-3m", Lattice.cubic(8.36), ["Li", {"Li": 1 / 6, "Ti": 5 / 6}, "O"],
+                                       [[0, 0, 0], [0.625] * 3, [0.3875] * 3])
+    carriers = Carriers.of(HopNetwork.from_host(spinel, "Li", 3.8), None)
+    assert carriers.sites == 72 and carriers.ions == 32 and carriers.full  # three cells make the 16d Li whole
+
+
+def test_a_file_without_the_ion_has_unknown_carriers():
+    fluoride = Structure.from_spacegroup("Fm-3m", Lattice.cubic(5.46), ["Ca", "F"], [[0, 0, 0], [0.25] * 3])
+    carriers = Carriers.of(HopNetwork.from_host(fluoride, "Li", 3.5), None)
+    assert carriers.sites == 0 and not carriers.full and "carriers are unknown" in carriers.describe("Li")
+
+
+def test_the_carrier_gap_is_an_empty_minimum_above_the_occupied_sites_of_olivine():
+    from hopnet.examples import example_path
+    from hopnet.pathways.landscape import bvse_landscape
+
+    lfp = Structure.from_file(example_path("LiFePO4_host.cif"))
+    network = HopNetwork.from_host(lfp, "Li", 5.0)
+    carriers = Carriers.of(network, bvse_landscape(lfp, "Li"))
+    assert carriers.full and carriers.gap is not None and 0.0 < carriers.gap < 2.0
+    assert np.isfinite(carriers.gap)
