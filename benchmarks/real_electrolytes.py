@@ -282,6 +282,7 @@ def main() -> None:
     ap.add_argument("--name", required=True, help="names the result files (e.g. the hopnet version)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds per host (hopnet and bvlain together)")
     ap.add_argument("--limit", type=int, help="the first N CIFs only (a trial)")
+    ap.add_argument("--family", help="the CIFs of this family only (a variant on the hosts it is about)")
     ap.add_argument("--workers", type=int, default=1, help="hosts measured at once (one process each)")
     ap.add_argument("--empty-sites", default="auto", choices=("auto", "always", "never"),
                     help="hopnet's setting of the same name (default: hopnet's default)")
@@ -292,7 +293,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rows_path = OUT / f"{args.name}.jsonl"
     done = {json.loads(line)["id"] for line in rows_path.open()} if rows_path.exists() else set()
-    planned = hosts()[: args.limit]
+    planned = [h for h in hosts() if args.family in (None, h["family"])][: args.limit]
     if not args.report:
         todo = [h for h in planned if h["id"] not in done]
         # Each host runs in its own child process; a thread per worker only waits for it.
@@ -306,7 +307,8 @@ def main() -> None:
     plot(rows, OUT / f"{args.name}-ea.png", f"hopnet {args.name} on OBELiX (train split): host barrier vs Ea")
     write_result(OUT / f"{args.name}.json", {
         "command": f"python benchmarks/real_electrolytes.py --name {args.name} --timeout {args.timeout:g} "
-                   f"--workers {args.workers}" + (f" --empty-sites {args.empty_sites}" if args.empty_sites != "auto" else ""),
+                   f"--workers {args.workers}" + (f" --empty-sites {args.empty_sites}" if args.empty_sites != "auto" else "")
+                   + (f" --family {args.family}" if args.family else ""),
         "split": "OBELiX train split, every CIF (benchmarks/data/obelix_train; CC-BY 4.0: OBELiX, Laskowski et al.)",
         "machine": f"{platform.machine()}, {args.workers} host(s) at a time, 1 torch thread each; bvlain's neighbour "
                    "search uses every core",
