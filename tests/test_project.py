@@ -94,11 +94,14 @@ def test_readme_says_how_to_get_the_cpu_build_of_torch():
 def test_the_blocked_hop_ceiling_is_the_measured_one():
     import json
 
-    from hopnet.pathways.landscape import BLOCKED_ABOVE
+    from hopnet.pathways.landscape import BLOCKED_ABOVE, REAL_ELECTROLYTE_CEILINGS, TRAINING_CEILINGS
 
     result = json.loads((SRC.parents[1] / "benchmarks/results/bvse_hops_train.json").read_text())
-    assert BLOCKED_ABOVE == result["blocked_above"]  # rerun benchmarks/bvse_hops.py, then copy it
-    assert set(BLOCKED_ABOVE) >= {"Li", "Na", "Mg", "Ca", "other"}
+    assert TRAINING_CEILINGS == result["blocked_above"]  # rerun benchmarks/bvse_hops.py, then copy it
+    sweep = json.loads((SRC.parents[1] / "benchmarks/results/real_electrolytes/v0.5.0.json").read_text())
+    picks = sweep["channel_ceiling"]["family_grouped_cv"]["chosen"]
+    assert REAL_ELECTROLYTE_CEILINGS == {"Li": float(max(picks, key=picks.get))}  # the family-grouped CV's pick
+    assert set(BLOCKED_ABOVE) >= {"Li", "Na", "Mg", "Ca", "other"} and BLOCKED_ABOVE["Li"] == 5.0
 
 
 HOST_ANALYSIS = ["workflows/host.py", "workflows/report.py", "pathways/network.py", "pathways/landscape.py",
