@@ -260,13 +260,16 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
     import matplotlib.pyplot as plt
 
     ours = [r for r in scored(rows, "hopnet") if r["ea"] is not None]
-    families = sorted({r["family"] or "(none)" for r in ours})
+    count = {f: sum((r["family"] or "(none)") == f for r in ours) for f in {r["family"] or "(none)" for r in ours}}
+    # families of fewer than 3 hosts share one grey: 20 colours cannot tell 30 families apart
+    name = {f: f if n >= 3 and f != "(none)" else "other" for f, n in count.items()}
+    families = sorted({v for v in name.values() if v != "other"}) + ["other"]
     colours = plt.get_cmap("tab20")
     fig, ax = plt.subplots(figsize=(7.5, 5.2), dpi=120)
     for k, family in enumerate(families):
-        members = [r for r in ours if (r["family"] or "(none)") == family]
-        ax.scatter([r["ea"] for r in members], [r["score"] for r in members], s=22, color=colours(k % 20),
-                   label=f"{family} ({len(members)})", alpha=0.85)
+        members = [r for r in ours if name[r["family"] or "(none)"] == family]
+        ax.scatter([r["ea"] for r in members], [r["score"] for r in members], s=22, alpha=0.85,
+                   color="0.6" if family == "other" else colours(k % 20), label=f"{family} ({len(members)})")
     hi = max([r["ea"] for r in ours] + [r["score"] for r in ours] + [1.0]) * 1.05
     ax.plot([0, hi], [0, hi], color="grey", lw=0.8)
     ax.set(xlim=(0, hi), ylim=(0, hi), xlabel="measured activation energy Ea (eV)",

@@ -566,6 +566,21 @@ def conductor_lines(r: dict) -> list[str]:
     return lines
 
 
+def known_class_lines(r: dict) -> list[str]:
+    """Hosts whose room-temperature class a battery scientist knows: hopnet's class and dimensionality."""
+    lines = [f"{r['classes_right']} of {r['classes_expected']} known classes right (OBELiX hosts judged by their "
+             f"out-of-fold class), {r['dimensionalities_right']} of {r['dimensionalities_expected']} known "
+             f"dimensionalities. Command: `{r['command']}`.", "",
+             "| host | expected | hopnet (shipped card) | out of fold | P(fast) | estimated Ea, eV | dimensionality "
+             "(expected) |", "|---|---|---|---|---|---|---|"]
+    for row in r["rows"]:
+        oof = (row.get("out_of_fold") or {}).get("conductor", "–")
+        lines.append(f"| {row['host']} | {row['expected_class'] or '–'} | {row['conductor']} | {oof} | "
+                     f"{_num(row['p_fast'])} | {_num(row['ea'])} | {row['dimensionality']} "
+                     f"({row['expected_dimensionality'] or '–'}) |")
+    return lines
+
+
 PROTOCOL_ORDER = ("median", "bvse", "clearance", "classical", "classical-bvse", "band", "band-mpt", "band-prior",
                   "band-delta", "band-ionic", "band-bvse-input", "blend-band+classical-bvse")
 PROTOCOL_LABELS = {
@@ -721,6 +736,7 @@ def main() -> None:
                                  real_electrolyte_lines),
                                 ("Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)",
                                  load("real_electrolytes/conductor_fit.json"), conductor_lines),
+                                ("Known room-temperature classes", load("known_classes.json"), known_class_lines),
                                 ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:
             sections.append((title, render(data)))

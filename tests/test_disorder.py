@@ -246,3 +246,10 @@ def test_three_species_filling_shared_sites_exactly_are_placed():
         ordering = sample_ordering(cell, np.random.default_rng(seed))
         assert ordering.is_ordered and len(ordering) == len(cell)
         assert (ordering.composition["Li"], ordering.composition["Mg"], ordering.composition["Ti"]) == (10, 1, 13)
+
+
+def test_rounded_occupancies_never_place_more_atoms_than_the_sites_hold():
+    from hopnet.pathways.disorder import whole_counts
+
+    assert whole_counts({"Li": 2.4, "Na": 1.6}) == {"Li": 2, "Na": 2}  # rounding each keeps the sum: as before
+    assert whole_counts({"Li": 9.7, "Mg": 1.5, "Ti": 12.8}) == {"Li": 10, "Mg": 1, "Ti": 13}  # 24 sites, not 25

@@ -62,8 +62,9 @@ def whole_cell(structure: Structure, source: str = "host", reduce: bool = True) 
         # refined occupancies of an off-stoichiometric crystal, or a repeat too large to order: the nearest
         # whole atoms in one cell
         m = 1
+        counts = whole_counts(totals)
         flags.append(Flag(kind=FlagKind.ROUNDED_OCCUPANCY, text="partial occupancies rounded to whole atoms: " + ", ".join(
-            f"{el} {t:.2f} -> {round(t)}" for el, t in sorted(totals.items()) if abs(t - round(t)) > WHOLE)))
+            f"{el} {t:.2f} -> {counts[el]}" for el, t in sorted(totals.items()) if abs(t - round(t)) > WHOLE)))
     if m > 1:
         axis = int(np.argmin(structure.lattice.abc))
         labels = [site.label for site in structure]
@@ -74,6 +75,20 @@ def whole_cell(structure: Structure, source: str = "host", reduce: bool = True) 
         raise HopnetInputError(source, f"{len(structure)} sites to order exceeds the limit of {MAX_ORDERING_ATOMS}; "
                                        "give a smaller cell or an ordered structure")
     return structure, flags
+
+
+def whole_counts(totals: dict[str, float]) -> dict[str, int]:
+    """Each element's total occupancy as whole atoms: rounded, unless rounding each on its own would place more
+    or fewer atoms than the rounded sum (Li 9.6, Mg 1.6, Ti 12.8 on 24 full sites: 10 + 2 + 13 = 25); then the
+    largest remainders take the atoms the sum allows."""
+    rounded = {el: int(round(t)) for el, t in totals.items()}
+    total = int(round(sum(totals.values())))
+    if sum(rounded.values()) == total:
+        return rounded
+    counts = {el: int(np.floor(t + 1e-9)) for el, t in totals.items()}
+    for el in sorted(totals, key=lambda e: counts[e] - totals[e])[:max(total - sum(counts.values()), 0)]:
+        counts[el] += 1
+    return counts
 
 
 def _primitive(structure: Structure) -> Structure:
@@ -170,11 +185,12 @@ def sample_ordering(structure: Structure, rng: np.random.Generator, source: str 
         for sp, occ in structure[i].species.items():
             wanted[element_of(sp)] += occ
             candidates[element_of(sp)] += 1
+    counts = whole_counts(wanted)
     orders = (sorted(wanted, key=wanted.get),  # the scarcest species first, while sites are free
-              sorted(wanted, key=lambda el: -round(wanted[el]) / candidates[el]))  # the most constrained first
+              sorted(wanted, key=lambda el: -counts[el] / candidates[el]))  # the most constrained first
     for order in orders:
         for separation in MIN_SEPARATIONS:
-            placed = _placed(structure, partial, order, wanted, separation, rng)
+            placed = _placed(structure, partial, order, counts, separation, rng)
             if placed is not None:
                 frac = structure.frac_coords
                 sites = [(structure[i].specie, frac[i]) for i in fixed] + [(placed[i], frac[i]) for i in sorted(placed)]
@@ -183,7 +199,7 @@ def sample_ordering(structure: Structure, rng: np.random.Generator, source: str 
                                    f"{MIN_SEPARATIONS[-1]} Å")
 
 
-def _placed(structure: Structure, partial: list[int], order: list[str], wanted: dict[str, float], separation: float,
+def _placed(structure: Structure, partial: list[int], order: list[str], counts: dict[str, int], separation: float,
             rng: np.random.Generator) -> dict[int, object] | None:
     """Partial site -> the species placed there, element by element in ``order``; None where an element runs out
     of free sites at least ``separation`` from every atom already placed."""
@@ -194,7 +210,7 @@ def _placed(structure: Structure, partial: list[int], order: list[str], wanted: 
                    if element_of(sp) == element]
         weights = np.array([occ for _, _, occ in choices])
         keys = rng.random(len(choices)) ** (1.0 / weights)  # weighted order without replacement
-        need = int(round(wanted[element]))
+        need = counts[element]
         for k in np.argsort(-keys):
             if need == 0:
                 break
