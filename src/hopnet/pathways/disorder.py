@@ -190,7 +190,7 @@ def sample_ordering(structure: Structure, rng: np.random.Generator, source: str 
               sorted(wanted, key=lambda el: -counts[el] / candidates[el]))  # the most constrained first
     for order in orders:
         for separation in MIN_SEPARATIONS:
-            placed = _placed(structure, partial, order, counts, separation, rng)
+            placed = _placed(structure, partial, {el: counts[el] for el in order}, separation, rng)
             if placed is not None:
                 frac = structure.frac_coords
                 sites = [(structure[i].specie, frac[i]) for i in fixed] + [(placed[i], frac[i]) for i in sorted(placed)]
@@ -199,18 +199,17 @@ def sample_ordering(structure: Structure, rng: np.random.Generator, source: str 
                                    f"{MIN_SEPARATIONS[-1]} Å")
 
 
-def _placed(structure: Structure, partial: list[int], order: list[str], counts: dict[str, int], separation: float,
+def _placed(structure: Structure, partial: list[int], counts: dict[str, int], separation: float,
             rng: np.random.Generator) -> dict[int, object] | None:
-    """Partial site -> the species placed there, element by element in ``order``; None where an element runs out
-    of free sites at least ``separation`` from every atom already placed."""
+    """Partial site -> the species placed there, element by element in the order of ``counts`` (element -> atoms);
+    None where an element runs out of free sites at least ``separation`` from every atom already placed."""
     frac = structure.frac_coords
     placed: dict[int, object] = {}
-    for element in order:
+    for element, need in counts.items():
         choices = [(i, sp, occ) for i in partial for sp, occ in structure[i].species.items()
                    if element_of(sp) == element]
         weights = np.array([occ for _, _, occ in choices])
         keys = rng.random(len(choices)) ** (1.0 / weights)  # weighted order without replacement
-        need = counts[element]
         for k in np.argsort(-keys):
             if need == 0:
                 break
