@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from pymatgen.core import Lattice, Structure
 
 from hopnet.examples import example_path
@@ -78,7 +79,12 @@ def corpus(tmp: Path) -> dict[str, list[str]]:
     host.remove_species(["Li"])
     host.to(filename=str(tmp / "FePO4.cif"))
     half = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.2), [{"Li": 0.5}, "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
-    (half * 5).to(filename=str(tmp / "disordered_1000_sites.cif"))
+    big = half * 5
+    np.random.seed(0)
+    big.perturb(0.3)  # no smaller cell repeats it: a centred or repeated cell would be ordered in its primitive cell
+    big.to(filename=str(tmp / "disordered_1000_sites.cif"))
+    half.to(filename=str(tmp / "half.cif"))
+    (tmp / "overfull_site.cif").write_text((tmp / "half.cif").read_text().replace(" 0.5\n", " 1.4\n"))
     cases.update({
         "misspelt_ion": ["predict", "--initial", str(INI), "--final", str(FIN), "--ion", "li"],
         "unknown_ion": ["paths", str(INI), "--ion", "Xx"],
@@ -88,6 +94,7 @@ def corpus(tmp: Path) -> dict[str, list[str]]:
         "missing_output_folder": ["predict", "--example", "-o", str(tmp / "nowhere" / "out.csv")],
         "unwritable_plot_suffix": ["paths", "--example", "--plot", str(tmp / "hops.xyz")],
         "disordered_too_large": ["paths", str(tmp / "disordered_1000_sites.cif"), "--ion", "Li"],
+        "overfull_site": ["paths", str(tmp / "overfull_site.cif"), "--ion", "Li"],
         "screen_missing_input": ["screen", str(tmp / "nope.cif"), "--ion", "Li", "-o", str(tmp / "out.csv")],
     })
     return cases
