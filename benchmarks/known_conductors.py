@@ -99,7 +99,7 @@ if __name__ == "__main__":
     write_result(RESULTS / "known_conductors.json", {
         "command": "python benchmarks/known_conductors.py",
         "split": "known-conductor set (benchmarks/data/known_conductors), never trained on", "seed": 0,
-        "machine": f"{platform.machine()}, 1 torch thread; bvlain's neighbour search uses every core",
+        "machine": f"{platform.machine()}, 1 torch thread; bvlain's neighbour search on one thread (hopnet >= 0.5.0)",
         "hosts": len(rows), "rule": f"dimensionality = highest D with E_D <= {REACH} x E_1D",
         "hopnet": score("hopnet", rows), "bvse": score("bvse", rows),
         "hopnet_hosts_not_in_training": score("hopnet", unseen), "bvse_hosts_not_in_training": score("bvse", unseen),

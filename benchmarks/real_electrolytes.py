@@ -314,7 +314,7 @@ def main() -> None:
                    + (f" --family {args.family}" if args.family else ""),
         "split": "OBELiX train split, every CIF (benchmarks/data/obelix_train; CC-BY 4.0: OBELiX, Laskowski et al.)",
         "machine": f"{platform.machine()}, {args.workers} host(s) at a time, 1 torch thread each; bvlain's neighbour "
-                   "search uses every core",
+                   "search on one thread from hopnet 0.5.0 (every core before)",
         "seed": 0, "timeout_seconds": args.timeout, **summary(rows), "rows": rows})
 
 
