@@ -57,3 +57,10 @@ def test_the_shipped_card_was_fitted_by_family_grouped_cv_on_this_version():
     assert {"auc_fast_vs_slow", "spearman_ea", "mae_ea"} <= set(shipped.cv)
     assert len(shipped.features) == len(shipped.mean) == len(shipped.std) == len(shipped.ea_coef) == \
         len(shipped.fast_coef)
+
+
+def test_the_reason_names_only_the_inputs_the_card_reads():
+    barrier_only = card(features=["em"], mean=[0.4], std=[0.2], ea_coef=[0.1], fast_coef=[-2.0])
+    answer = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=None, gap=None), "Li", barrier_only)
+    assert answer.conductor == "fast" and "host barrier 0.20 eV" in answer.reason
+    assert "BVSE" not in answer.reason and "carriers" not in answer.reason  # unknown carriers do not matter here

@@ -1,7 +1,9 @@
 """Does it conduct at room temperature? The host answer from migration, the landscape and the carriers.
 
 A low migration barrier is necessary, not sufficient (``pathways.carriers``).
-The answer combines a few physical inputs, each for a reason:
+The answer may combine a few physical inputs, each for a reason; the card says
+which it reads (the shipped one reads the barrier alone: the four together
+cross-validated worse on the real electrolytes, see the README):
 
 * ``em``: the network's percolation barrier (3D, else 2D, else 1D), the
   migration barrier a carrier pays to cross the crystal;
@@ -117,11 +119,16 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
     z = card.standardised(inputs)
     ea = card.ea_intercept + sum(c * x for c, x in zip(card.ea_coef, z))
     p = 1.0 / (1.0 + math.exp(-(card.fast_intercept + sum(c * x for c, x in zip(card.fast_coef, z)))))
-    carriers = ("carriers unknown (the file places no ion)" if inputs.full is None else
-                "every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
-    told = f"P(fast) {p:.2f} from barrier {inputs.em:.2f} eV, " + (
-        f"BVSE {inputs.bvse:.2f} eV" if inputs.bvse is not None else "no BVSE percolation") + f", {carriers}"
-    if flags or inputs.full is None:
+    # the reason names the inputs this card reads, and only those
+    said = [f"host barrier {inputs.em:.2f} eV"]
+    if "bvse" in card.features:
+        said.append(f"BVSE {inputs.bvse:.2f} eV" if inputs.bvse is not None else "no BVSE percolation")
+    if "full" in card.features:
+        said.append("carriers unknown (the file places no ion)" if inputs.full is None else
+                    "every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
+    told = f"P(fast) {p:.2f} from " + ", ".join(said)
+    unknown_carriers = inputs.full is None and "full" in card.features
+    if flags or unknown_carriers:
         conductor, why = "uncertain", f"{told}; " + (flags[0].text if flags else "the class needs the carriers")
     elif p >= card.fast_above:
         conductor, why = "fast", f"{told} (fast: sigma >= {card.fast_sigma:.0e} S/cm at room temperature)"
