@@ -80,8 +80,7 @@ def corpus(tmp: Path) -> dict[str, list[str]]:
     host.to(filename=str(tmp / "FePO4.cif"))
     half = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.2), [{"Li": 0.5}, "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
     big = half * 5
-    np.random.seed(0)
-    big.perturb(0.3)  # no smaller cell repeats it: a centred or repeated cell would be ordered in its primitive cell
+    big.perturb(0.3, seed=0)  # no smaller cell repeats it (a repeated cell is ordered in its primitive one)
     big.to(filename=str(tmp / "disordered_1000_sites.cif"))
     half.to(filename=str(tmp / "half.cif"))
     (tmp / "overfull_site.cif").write_text((tmp / "half.cif").read_text().replace(" 0.5\n", " 1.4\n"))

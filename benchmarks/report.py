@@ -555,7 +555,7 @@ def conductor_lines(r: dict) -> list[str]:
     lines = [f"{cv['hosts']} answered hosts ({cv['fast']} fast, {cv['slow']} slow, {cv['with_ea']} with a measured Ea) "
              f"in {r['groups']} family groups; every figure is out of fold (leave one group out). Command: "
              f"`{r['command']}`.", "",
-             "| inputs (family-grouped CV) | AUC fast vs slow | Spearman P(fast) with log10 σ | Spearman with Ea | "
+             "| inputs (family-grouped CV) | AUC fast vs slow | Spearman of −P(fast) with log10 σ | Spearman with Ea | "
              "MAE vs Ea, eV | precision of fast | recall of fast | precision of slow | recall of slow | uncertain |",
              "|---|---|---|---|---|---|---|---|---|---|",
              row("**shipped: " + " + ".join(card["features"]) + "**", cv),
@@ -563,6 +563,12 @@ def conductor_lines(r: dict) -> list[str]:
                if name != "+".join(card["features"])],
              f"| trivial: partially occupied → fast | {_num(r['trivial_partial_occupancy_is_fast_auc'])} | – | – | "
              f"{_num(r['trivial_median_ea_mae'], 3)} (Ea = the median) | – | – | – | – | – |", "",
+             *([f"Selection: {r['selection']} (the recipe fixed before looking: "
+                f"{r['recipe_fixed_before_looking'].replace('+', ' + ')}); the Li channel ceiling of the em input "
+                f"({r['ceiling']} eV) was chosen on the same set.", ""] if r.get("selection") else []),
+             f"The fitted Ea (MAE {cv['mae_ea']:.3f} eV) is "
+             f"{'better than' if cv['mae_ea'] < r['trivial_median_ea_mae'] else 'no better than'} the median Ea "
+             f"(MAE {r['trivial_median_ea_mae']:.3f} eV).", "",
              f"Classes: fast where P(fast) ≥ {card['fast_above']:.2f}, slow where ≤ {card['slow_below']:.2f}, "
              f"uncertain between (fixed before fitting); Ea interval ± {r['ea_interval']['halfwidth_eV']:.2f} eV "
              f"covers {r['ea_interval']['coverage']:.0%} of the out-of-fold errors. The card fitted on every host "

@@ -61,6 +61,13 @@ def test_the_shipped_card_was_fitted_by_family_grouped_cv_on_this_version():
 
 def test_the_reason_names_only_the_inputs_the_card_reads():
     barrier_only = card(features=["em"], mean=[0.4], std=[0.2], ea_coef=[0.1], fast_coef=[-2.0])
-    answer = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=None, gap=None), "Li", barrier_only)
+    answer = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=True, gap=0.3), "Li", barrier_only)
     assert answer.conductor == "fast" and "host barrier 0.20 eV" in answer.reason
-    assert "BVSE" not in answer.reason and "carriers" not in answer.reason  # unknown carriers do not matter here
+    assert "BVSE" not in answer.reason and "carriers" not in answer.reason
+    unknown = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=None, gap=None), "Li", barrier_only)
+    assert unknown.conductor == "uncertain" and "its carriers are unknown" in unknown.reason  # fitted on files with Li
+
+
+def test_no_network_for_another_ion_is_uncertain_not_slow():
+    answer = conductor_answer(ConductorInputs(em=None, bvse=None, full=True, gap=None), "Na", card())
+    assert answer.conductor == "uncertain" and "fitted on Li electrolytes" in answer.reason

@@ -129,8 +129,7 @@ def test_a_large_centred_cell_is_ordered_in_its_primitive_cell(tmp_path, capsys,
 
 def test_a_disordered_host_too_large_to_order_is_one_line(tmp_path, capsys, tiny_model_card):
     big = half_filled_rock_salt() * 5
-    np.random.seed(0)
-    big.perturb(0.3)  # no smaller cell repeats it any more
+    big.perturb(0.3, seed=0)  # no smaller cell repeats it any more
     assert len(big) > MAX_ORDERING_ATOMS
     big.to(filename=str(tmp_path / "big.cif"))
     code = main(["paths", str(tmp_path / "big.cif"), "--ion", "Li", "--model", str(tiny_model_card)])

@@ -115,7 +115,9 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
         flags.append(Flag(kind=FlagKind.UNSEEN_ION, text=f"the conductor answer is fitted on {card.ion} electrolytes; "
                                                          f"for {ion} its weights are {card.ion}'s"))
     if inputs.em is None:
-        return ConductorAnswer(conductor="slow", reason="the open hops form no network", flags=flags)
+        return ConductorAnswer(conductor="uncertain" if flags else "slow",
+                               reason="the open hops form no network" + (f"; {flags[0].text}" if flags else ""),
+                               flags=flags)
     z = card.standardised(inputs)
     ea = card.ea_intercept + sum(c * x for c, x in zip(card.ea_coef, z))
     p = 1.0 / (1.0 + math.exp(-(card.fast_intercept + sum(c * x for c, x in zip(card.fast_coef, z)))))
@@ -123,13 +125,14 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
     said = [f"host barrier {inputs.em:.2f} eV"]
     if "bvse" in card.features:
         said.append(f"BVSE {inputs.bvse:.2f} eV" if inputs.bvse is not None else "no BVSE percolation")
-    if "full" in card.features:
-        said.append("carriers unknown (the file places no ion)" if inputs.full is None else
-                    "every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
+    if "full" in card.features and inputs.full is not None:
+        said.append("every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
+    if "full_gap" in card.features and inputs.full and inputs.gap is not None:
+        said.append(f"carrier gap {inputs.gap:.2f} eV")
     told = f"P(fast) {p:.2f} from " + ", ".join(said)
-    unknown_carriers = inputs.full is None and "full" in card.features
-    if flags or unknown_carriers:
-        conductor, why = "uncertain", f"{told}; " + (flags[0].text if flags else "the class needs the carriers")
+    if flags or inputs.full is None:  # the card was fitted on hosts whose files place the ion
+        conductor, why = "uncertain", f"{told}; " + (flags[0].text if flags else
+                                                     "the file places no ion: its carriers are unknown")
     elif p >= card.fast_above:
         conductor, why = "fast", f"{told} (fast: sigma >= {card.fast_sigma:.0e} S/cm at room temperature)"
     elif p <= card.slow_below:
