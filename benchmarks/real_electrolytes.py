@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import mannwhitneyu, spearmanr
 
+from hopnet.workflows.conductor import host_barrier  # the one rule: 3D, else 2D, else 1D
 from hopnet_repro.results import RESULTS, write_result
 
 DATA = Path(__file__).parent / "data" / "obelix_train"
@@ -57,11 +58,6 @@ def hosts() -> list[dict]:
         r["ea"] = float(r["ea_eV"]) if r["ea_eV"] else None
         r["disordered"] = r["ordered"] != "True"
     return rows
-
-
-def host_barrier(energies: dict) -> float | None:
-    """3D, else 2D, else 1D percolation energy (eV); None where none forms."""
-    return next((energies[d] for d in ("3D", "2D", "1D") if energies.get(d) is not None), None)
 
 
 # The screen row's columns each benchmark row keeps (those an older hopnet lacks are left out).

@@ -119,14 +119,15 @@ def node_structure(structure: Structure, ion: str) -> tuple[Structure, list[Flag
     """
     elements = [{element_of(sp): occ for sp, occ in site.species.items()} for site in structure]
     split = [i for i, site in enumerate(structure) if set(elements[i]) == {ion} and not site.is_ordered]
-    groups = [g for g in _clusters(structure, split, SPLIT_SITE) if len(g) > 1 and _compact(structure, g)]
+    centres = {tuple(g): _centroid(structure, g) for g in _clusters(structure, split, SPLIT_SITE) if len(g) > 1}
+    groups = [g for g, c in centres.items() if _within(structure, g, c)]
     merged = {i: g for g in groups for i in g}
     species, coords, labels = [], [], []
     for i, site in enumerate(structure):
         if i in merged and i != merged[i][0]:
             continue
         species.append(ion if ion in elements[i] else max(elements[i], key=elements[i].get))
-        coords.append(_centroid(structure, merged[i]) if i in merged else site.frac_coords)
+        coords.append(centres[merged[i]] if i in merged else site.frac_coords)
         labels.append(site.label)
     flags = []
     if groups:
@@ -151,11 +152,10 @@ def _clusters(structure: Structure, members: list[int], within: float) -> list[l
     return [[members[k] for k in np.flatnonzero(labels == c)] for c in range(labels.max() + 1)]
 
 
-def _compact(structure: Structure, group: list[int]) -> bool:
+def _within(structure: Structure, group: tuple[int, ...], centre: np.ndarray) -> bool:
     """Whether every position of a cluster lies within ``SPLIT_SITE`` of its centroid: a chain of positions
     stretching further is more than one site, and stays as it is."""
-    return bool(structure.lattice.get_all_distances(_centroid(structure, group),
-                                                    structure.frac_coords[group]).max() < SPLIT_SITE)
+    return bool(structure.lattice.get_all_distances(centre, structure.frac_coords[list(group)]).max() < SPLIT_SITE)
 
 
 def _centroid(structure: Structure, group: list[int]) -> np.ndarray:

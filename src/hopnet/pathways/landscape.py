@@ -90,9 +90,7 @@ class Landscape:
     def _channel(self, start_frac, end_frac, with_path: bool) -> tuple[float, np.ndarray | None]:
         shape = np.array(self.energy.shape)
         g0, g1 = np.asarray(start_frac) * shape, np.asarray(end_frac) * shape
-        # Grid steps per Å across each pair of cell faces: in a slanted cell the axis length overstates it.
-        widths = perpendicular_widths(self.lattice)
-        margin = np.ceil(TUBE_RADIUS * shape / widths).astype(int) + 1
+        margin = self._margin(TUBE_RADIUS)
         lo = np.floor(np.minimum(g0, g1)).astype(int) - margin
         hi = np.ceil(np.maximum(g0, g1)).astype(int) + margin
         idx = np.stack(np.meshgrid(*[np.arange(a, b + 1) for a, b in zip(lo, hi)], indexing="ij"), axis=-1)
@@ -125,11 +123,16 @@ class Landscape:
         return barrier, np.vstack([a, cart[tuple(voxels.T)], b])
 
 
+    def _margin(self, radius: float) -> np.ndarray:
+        """Grid points per axis that cover ``radius`` Å, plus one: steps per Å across each pair of cell faces,
+        since in a slanted cell the axis length overstates it."""
+        return np.ceil(radius * np.array(self.energy.shape) / perpendicular_widths(self.lattice)).astype(int) + 1
+
     def site_energy(self, frac) -> float:
         """The lowest grid energy within ``SITE_RADIUS`` of a site (eV)."""
         shape = np.array(self.energy.shape)
         g = np.asarray(frac, float) * shape
-        margin = np.ceil(SITE_RADIUS * shape / perpendicular_widths(self.lattice)).astype(int) + 1
+        margin = self._margin(SITE_RADIUS)
         idx = np.stack(np.meshgrid(*[np.arange(int(np.floor(c)) - m, int(np.floor(c)) + m + 2)
                                      for c, m in zip(g, margin)], indexing="ij"), axis=-1).reshape(-1, 3)
         near = np.linalg.norm((idx - g) / shape @ self.lattice, axis=1) <= SITE_RADIUS

@@ -165,7 +165,7 @@ class Pricing:
                                    "orderings to stay within the time bound"))
             environments = environments[:fewer]
             per_landscape = Landscapes(landscapes.per_environment[:fewer], landscapes.flags)
-        kept, bands, drawn = [], [], []
+        kept, drawn = [], []
         for d in network.hops:
             try:
                 per_env = [_drawable(network, d, env, self.mechanism, f"{self.source} hop {d.index}")
@@ -176,10 +176,9 @@ class Pricing:
                 continue
             kept.append(d)
             drawn.append(per_env)
-            bands.append([d.band for d in per_env])
         if not kept:
             raise HopnetInputError(self.source, "no hop could be drawn as a band: " + "; ".join(map(str, flags)))
-        flat = self.model.predict_bands([b for per_hop in bands for b in per_hop], progress=self.progress)
+        flat = self.model.predict_bands([way.band for per_hop in drawn for way in per_hop], progress=self.progress)
         n = len(environments)
         results, bvse = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], drawn[i], per_landscape)
                               for i, d in enumerate(kept)))
@@ -336,6 +335,7 @@ class PricedNetwork:
         so the headline always lies within its range over orderings; the BVSE percolation of the same hops;
         the carriers (on ``landscape``, the first environment's); and the verdict."""
         orderings, headline = self.per_ordering, self.headline()
+        percolation = {f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()}
         carriers = Carriers.of(self.network, landscape)
         bvse = self.bvse_percolation().thresholds
         report = PathwayReport(
@@ -344,11 +344,10 @@ class PricedNetwork:
                                    text=carriers.describe(self.network.ion)),
             bvse_percolation={f"{d}D": None if bvse[d] is None else round(bvse[d], 4) for d in DIMENSIONS},
             conductor=conductor_answer(ConductorInputs.of(
-                {f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
-                {f"{d}D": bvse[d] for d in DIMENSIONS}, carriers.full if carriers.sites else None, carriers.gap),
-                self.network.ion),
+                percolation, {f"{d}D": bvse[d] for d in DIMENSIONS}, carriers.full if carriers.sites else None,
+                carriers.gap), self.network.ion),
             source=source, formula=formula, ion=self.network.ion, mechanism=self.mechanism, hops=self.results,
-            percolation={f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()},
+            percolation=percolation,
             bottleneck={f"{d}D": None if p is None else p.bottleneck[d] for d, p in headline.items()},
             notes=notes, lattice=np.round(self.network.nodes.lattice.matrix, 4).tolist(),
             empty_sites=np.round(self.network.empty_sites, 4).tolist(), framework=self.network.framework())
