@@ -259,7 +259,7 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
     count = {f: sum((r["family"] or "(none)") == f for r in ours) for f in {r["family"] or "(none)" for r in ours}}
     # families of fewer than 3 hosts share one grey: 20 colours cannot tell 30 families apart
     name = {f: f if n >= 3 and f != "(none)" else "other" for f, n in count.items()}
-    families = sorted({v for v in name.values() if v != "other"}) + ["other"]
+    families = sorted({v for v in name.values() if v != "other"}) + (["other"] if "other" in name.values() else [])
     colours = plt.get_cmap("tab20")
     fig, ax = plt.subplots(figsize=(7.5, 5.2), dpi=120)
     for k, family in enumerate(families):
