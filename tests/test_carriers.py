@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
 
-from hopnet.pathways.carriers import Carriers
+from hopnet.pathways.carriers import Carriers, position_occupancy
 from hopnet.pathways.network import HopNetwork, Orderings
 
 
@@ -43,3 +43,13 @@ def test_the_carrier_gap_is_an_empty_minimum_above_the_occupied_sites_of_olivine
     carriers = Carriers.of(network, bvse_landscape(lfp, "Li"))
     assert carriers.full and carriers.gap is not None and 0.0 < carriers.gap < 2.0
     assert np.isfinite(carriers.gap)
+
+
+def test_the_position_occupancy_reads_the_files_positions_apart():
+    """A split pair of half-filled Li positions is one site to the network, but two half-filled positions of the
+    file: the disorder the diffraction saw stays visible to the conductor answer."""
+    split = Structure(Lattice.cubic(6.0), [{"Li": 0.5}, {"Li": 0.5}, "Cl"], [[0, 0, 0], [0.1, 0, 0], [0.5, 0.5, 0.5]])
+    assert position_occupancy(split, "Li") == pytest.approx(0.5)
+    assert position_occupancy(rock_salt(), "Li") == 1.0 and position_occupancy(rock_salt(), "Na") is None
+    carriers = Carriers.of(HopNetwork.from_host(rock_salt(0.5) * 2, "Li", 3.5, Orderings(3, 0)), None, rock_salt(0.5))
+    assert carriers.position_occupancy == pytest.approx(0.5) and "positions are 0.50 occupied" in carriers.describe("Li")

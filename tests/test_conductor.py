@@ -43,6 +43,20 @@ def test_a_missing_input_takes_the_cards_mean():
     assert ConductorInputs(em=0.3, bvse=None, full=False, gap=None).vector(card())[3] == 0.0  # no carrier to make
 
 
+def test_disordered_positions_and_a_soft_anion_framework_raise_p_fast_and_are_named():
+    fitted = card(features=["em", "occupancy", "anion_x"], mean=[0.4, 0.8, 3.2], std=[0.2, 0.2, 0.3],
+                  ea_coef=[0.1, 0.05, 0.05], fast_coef=[-2.0, -1.0, -1.0])
+    sulfide = conductor_answer(ConductorInputs(em=0.3, bvse=None, full=False, gap=None, occupancy=0.5,
+                                               anion_x=2.6), "Li", fitted)
+    oxide = conductor_answer(ConductorInputs(em=0.3, bvse=None, full=True, gap=None, occupancy=1.0,
+                                             anion_x=3.44), "Li", fitted)
+    assert sulfide.p_fast > oxide.p_fast and sulfide.ea < oxide.ea
+    assert "ion positions 0.50 occupied" in sulfide.reason and "anion electronegativity 2.60" in sulfide.reason
+    assert "every ion position full: carriers must be made" in oxide.reason
+    borohydride = conductor_answer(ConductorInputs(em=0.3, bvse=None, full=False, gap=None), "Li", fitted)
+    assert "ion positions unknown" in borohydride.reason and "no anion framework" in borohydride.reason
+
+
 def test_another_ion_than_the_cards_is_uncertain_and_says_why():
     answer = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=False, gap=None), "Na", card())
     assert answer.conductor == "uncertain" and answer.ea is not None

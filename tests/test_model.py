@@ -64,6 +64,16 @@ def test_framework_elements_get_the_charge_they_carry_in_a_host():
     assert crystal_radius(Element("H"), 1) is None
 
 
+def test_the_anion_electronegativity_weighs_the_anions_by_amount_and_skips_polyanion_centres():
+    from pymatgen.core import Composition
+
+    from hopnet.chemistry.charges import anion_electronegativity
+
+    assert anion_electronegativity(Composition("Li3PO4")) == pytest.approx(3.44)  # P is a cation here
+    assert anion_electronegativity(Composition("Li6PS5Cl")) == pytest.approx((5 * 2.58 + 3.16) / 6)
+    assert anion_electronegativity(Composition("LiBH4")) is None
+
+
 def test_gradients_reach_every_parameter(test_entries, tiny):
     model = ALIGNN(tiny)
     out = model(collate([graph_from_band(e.band, tiny.graph) for e in test_entries[:2]]))

@@ -6,7 +6,7 @@ descriptor baseline all read ``host_charge``.
 """
 from __future__ import annotations
 
-from pymatgen.core import Element, Structure
+from pymatgen.core import Composition, Element, Structure
 
 from hopnet.errors import HopnetInputError
 from hopnet.vocabulary import element_of, elements_present
@@ -30,6 +30,15 @@ def host_charge(el: Element | str) -> int | None:
     if el.block == "p":
         return max(positive)
     return min(positive, key=lambda q: (abs(q - 3), -q))
+
+
+def anion_electronegativity(composition: Composition) -> float | None:
+    """The amount-weighted Pauling electronegativity of the anions (the elements ``host_charge`` makes negative:
+    chalcogens, halogens, N). A softer, more polarisable anion framework (S, Se, I) holds a mobile cation less
+    tightly than O or F; None where the host has no such anion (a borohydride)."""
+    anions = {el: n for el, n in composition.element_composition.items() if (host_charge(el) or 0) < 0}
+    total = sum(anions.values())
+    return sum(el.X * n for el, n in anions.items()) / total if total else None
 
 
 def crystal_radius(el: Element, q: int) -> float | None:

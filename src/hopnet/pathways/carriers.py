@@ -9,8 +9,15 @@ all full (Li2S, LiCoO2, Li3PO4) must first make a defect: its activation
 energy carries a formation part on top of migration, and its conductivity is
 orders of magnitude lower at the same barrier.
 
-Two numbers describe this here, read off what the host analysis already has:
+Three numbers describe this here, read off the file and what the host analysis already has:
 
+* the **position occupancy**: the ion's amount over the positions the file
+  gives it, each position counted apart (split positions are not merged
+  here: a Li smeared over a doublet is disorder the diffraction saw, and
+  disorder is what carries the current). 1 for a stoichiometric compound
+  with every ion position full; lower where a sublattice is disordered (a
+  Li on a site it shares with Ti counts, too: the file's position, not the
+  site's fill, is read);
 * the **occupancy** of the ion's sites: the share of the sites the ion may
   occupy (split positions merged into one site, ``pathways.disorder``) that
   hold an atom, the ion or a species it shares the site with (Ti on 16d of
@@ -23,8 +30,8 @@ Two numbers describe this here, read off what the host analysis already has:
   negative means an empty site lies lower than an occupied one: a frustrated
   sublattice, with carriers for free.
 
-Why our own: neither pymatgen-analysis-diffusion nor bvlain reports occupancy
-of the nodes or a site-energy gap; both are a few lines over the landscape and
+Why our own: neither pymatgen-analysis-diffusion nor bvlain reports occupancies
+or a site-energy gap; both are a few lines over the landscape and
 the network hopnet already holds.
 """
 from __future__ import annotations
@@ -32,11 +39,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from pymatgen.core import Structure
 
 from hopnet.pathways.disorder import SPLIT_SITE
 from hopnet.pathways.landscape import EMPTY_SITE_SEPARATION, ENERGY_CAP, Landscape
 from hopnet.pathways.network import HopNetwork
-from hopnet.vocabulary import elements_of
+from hopnet.vocabulary import element_of, elements_of
 
 WHOLE = 0.02  # an occupancy within this of 1 is a full sublattice
 
@@ -45,12 +53,15 @@ WHOLE = 0.02  # an occupancy within this of 1 is a full sublattice
 class Carriers:
     """The ion sublattice of a host: ``ions`` per cell on ``sites`` sites, of which ``filled`` hold an atom (the
     ion or a species sharing the site), and the carrier gap (eV, BVSE scale; None without a landscape or
-    without an empty minimum). No sites: the file places no ion, and its carriers are unknown."""
+    without an empty minimum). No sites: the file places no ion, and its carriers are unknown.
+    ``position_occupancy``: the file's own (``position_occupancy``); None where no file was read (a stored
+    network)."""
 
     ions: float
     sites: int
     filled: float
     gap: float | None
+    position_occupancy: float | None = None
 
     @property
     def occupancy(self) -> float:
@@ -62,7 +73,9 @@ class Carriers:
         return self.sites > 0 and self.occupancy >= 1.0 - WHOLE
 
     @classmethod
-    def of(cls, network: HopNetwork, landscape: Landscape | None) -> "Carriers":
+    def of(cls, network: HopNetwork, landscape: Landscape | None, host: Structure | None = None) -> "Carriers":
+        """The carriers of ``network`` (on ``landscape``, where given), with the position occupancy of ``host``,
+        the structure as read, where given."""
         is_ion = np.array(elements_of(network.nodes)) == network.ion
         if network.first_empty is not None:
             is_ion[network.first_empty:] = False
@@ -71,7 +84,8 @@ class Carriers:
         filled = float(np.mean([(env.lattice.get_all_distances(sites, env.frac_coords).min(axis=1) < SPLIT_SITE).sum()
                                 for env in network.environments])) if len(sites) else 0.0
         gap = None if landscape is None or not len(sites) else _gap(landscape, network, sites)
-        return cls(ions=ions, sites=int(len(sites)), filled=filled, gap=gap)
+        return cls(ions=ions, sites=int(len(sites)), filled=filled, gap=gap,
+                   position_occupancy=None if host is None else position_occupancy(host, network.ion))
 
     def describe(self, ion: str) -> str:
         if not self.sites:
@@ -81,7 +95,16 @@ class Carriers:
         gap = "" if self.gap is None else (
             f"; the lowest empty site lies {self.gap:.2f} eV (bond-valence scale) "
             + ("above the highest occupied one" if self.gap >= 0 else "below an occupied one: a frustrated sublattice"))
-        return f"{self.ions:g} {ion} on {self.sites} sites per cell ({state}){gap}"
+        given = "" if self.position_occupancy is None or self.position_occupancy >= 1.0 - WHOLE else (
+            f"; the file's {ion} positions are {self.position_occupancy:.2f} occupied")
+        return f"{self.ions:g} {ion} on {self.sites} sites per cell ({state}){given}{gap}"
+
+
+def position_occupancy(structure: Structure, ion: str) -> float | None:
+    """The ion's amount over the number of positions that carry it, as the structure gives them (split positions
+    and sites shared with another species each count as one position); None where no position carries it."""
+    shares = [amount for site in structure for species, amount in site.species.items() if element_of(species) == ion]
+    return float(sum(shares) / len(shares)) if shares else None
 
 
 def _gap(landscape: Landscape, network: HopNetwork, sites: np.ndarray) -> float | None:

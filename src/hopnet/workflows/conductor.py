@@ -1,19 +1,25 @@
 """Does it conduct at room temperature? The host answer from migration, the landscape and the carriers.
 
 A low migration barrier is necessary, not sufficient (``pathways.carriers``).
-The answer may combine a few physical inputs, each for a reason; the card says
-which it reads (the shipped one reads the barrier alone: the four together
-cross-validated worse on the real electrolytes, see the README):
+The answer combines a few physical inputs, each for a reason; the card says
+which it reads:
 
 * ``em``: the network's percolation barrier (3D, else 2D, else 1D), the
   migration barrier a carrier pays to cross the crystal;
 * ``bvse``: the same hops percolated by their bond-valence barriers, the
   landscape's view of the channel, whose errors are not the network's;
-* ``full``: every ion site is occupied, so carriers must be made: the measured
-  activation energy then carries a formation part, and the conductivity is
-  orders of magnitude lower at the same barrier;
-* ``gap``: where the sublattice is full, the carrier gap (eV, bond-valence
-  scale, clipped at 0): how costly that carrier is.
+* ``occupancy``: the mean occupancy of the ion's positions as the file gives
+  them (``pathways.carriers.position_occupancy``): below 1 the sublattice is
+  disordered and carries its own carriers; at 1 every carrier must be made,
+  so the measured activation energy carries a formation part and the
+  conductivity is orders of magnitude lower at the same barrier;
+* ``anion_x``: the anions' Pauling electronegativity
+  (``chemistry.charges.anion_electronegativity``): a soft, polarisable anion
+  framework (sulfides, iodides) lowers the measured activation energy below
+  what the DFT barriers the network learned from (mostly oxides) say;
+* ``full`` and ``full_gap``: whether every merged site is held, and the carrier
+  gap of such a host (``pathways.carriers``); measured, not shipped (they
+  cross-validated worse than the inputs above, see the README).
 
 From them, linearly, an estimated activation energy Ea with an interval (split
 conformal: the half-width that covered the stated share of the out-of-fold
@@ -35,6 +41,7 @@ from importlib import resources
 from pydantic import BaseModel
 
 from hopnet.flags import Flag, FlagKind
+from hopnet.pathways.carriers import WHOLE
 
 CARD = "conductor.json"
 DIMENSIONS = ("3D", "2D", "1D")  # the host barrier: the highest-dimensional network the ion has
@@ -47,14 +54,19 @@ class ConductorInputs(BaseModel):
     bvse: float | None
     full: bool | None  # None: unknown (the file places no ion)
     gap: float | None
+    occupancy: float | None = None  # the file's ion positions; None: no file read, or no position
+    anion_x: float | None = None  # None: no chalcogen, halogen or N anion
 
     @classmethod
-    def of(cls, percolation: dict, bvse_percolation: dict, full: bool | None, gap: float | None) -> "ConductorInputs":
-        return cls(em=host_barrier(percolation), bvse=host_barrier(bvse_percolation), full=full, gap=gap)
+    def of(cls, percolation: dict, bvse_percolation: dict, full: bool | None, gap: float | None,
+           occupancy: float | None = None, anion_x: float | None = None) -> "ConductorInputs":
+        return cls(em=host_barrier(percolation), bvse=host_barrier(bvse_percolation), full=full, gap=gap,
+                   occupancy=occupancy, anion_x=anion_x)
 
     def vector(self, card: "ConductorCard") -> list[float]:
-        """The inputs as the card's features, a missing BVSE or gap at the card's training mean."""
-        values = {"em": self.em, "bvse": self.bvse, "full": None if self.full is None else float(self.full),
+        """The inputs as the card's features, a missing one at the card's training mean."""
+        values = {"em": self.em, "bvse": self.bvse, "occupancy": self.occupancy, "anion_x": self.anion_x,
+                  "full": None if self.full is None else float(self.full),
                   "full_gap": None if self.full is None else 0.0 if not self.full else
                   None if self.gap is None else max(self.gap, 0.0)}
         return [values[f] if values[f] is not None else mean for f, mean in zip(card.features, card.mean)]
@@ -125,6 +137,13 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
     said = [f"host barrier {inputs.em:.2f} eV"]
     if "bvse" in card.features:
         said.append(f"BVSE {inputs.bvse:.2f} eV" if inputs.bvse is not None else "no BVSE percolation")
+    if "occupancy" in card.features:
+        said.append("ion positions unknown" if inputs.occupancy is None else
+                    "every ion position full: carriers must be made" if inputs.occupancy >= 1.0 - WHOLE else
+                    f"ion positions {inputs.occupancy:.2f} occupied")
+    if "anion_x" in card.features:
+        said.append("no anion framework of chalcogens, halogens or N" if inputs.anion_x is None else
+                    f"anion electronegativity {inputs.anion_x:.2f}")
     if "full" in card.features and inputs.full is not None:
         said.append("every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")
     if "full_gap" in card.features and inputs.full and inputs.gap is not None:

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 from pymatgen.core import Structure
 
-from hopnet.chemistry.charges import check_mobile_cation
+from hopnet.chemistry.charges import anion_electronegativity, check_mobile_cation
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind, strongest_per_kind
 from hopnet.pathways.band import Band
@@ -68,7 +68,7 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
         raise HopnetInputError(source, f"no two {settings.ion} sites are within {settings.max_hop:g} Å; "
                                        "raise --max-hop")
     notes = [*network.flags, *landscapes.flags, *priced.flags, *extra, *_training_table(host, settings.ion, model)]
-    return priced.report(source, host.composition.reduced_formula, notes, landscapes.first())
+    return priced.report(source, host.composition.reduced_formula, notes, landscapes.first(), host)
 
 
 def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierModel, source: str = "host",
@@ -330,22 +330,28 @@ class PricedNetwork:
         lowest = np.where(checked, np.nanmin(np.where(np.isnan(self.bvse), np.inf, self.bvse), axis=1), np.inf)
         return percolate(len(self.network.nodes), self.kept, lowest, checked)
 
-    def report(self, source: str, formula: str, notes: list[Flag], landscape: Landscape | None) -> PathwayReport:
+    def report(self, source: str, formula: str, notes: list[Flag], landscape: Landscape | None,
+               host: Structure | None = None) -> PathwayReport:
         """The answer: for each dimension the median ordering's percolation energy (an ordered host has one),
         so the headline always lies within its range over orderings; the BVSE percolation of the same hops;
-        the carriers (on ``landscape``, the first environment's); and the verdict."""
+        the carriers (on ``landscape``, the first environment's; the file's positions from ``host``, the
+        structure as read, where there is one); and the verdict."""
         orderings, headline = self.per_ordering, self.headline()
         percolation = {f"{d}D": None if p is None else p.thresholds[d] for d, p in headline.items()}
-        carriers = Carriers.of(self.network, landscape)
+        carriers = Carriers.of(self.network, landscape, host)
+        # the anions of the file as read; of a stored network, its first ordering's (whole atoms, same elements)
+        anion_x = anion_electronegativity((host or self.network.environments[0]).composition)
         bvse = self.bvse_percolation().thresholds
         report = PathwayReport(
             carriers=CarrierReport(ions=carriers.ions, sites=carriers.sites, occupancy=round(carriers.occupancy, 4),
                                    full=carriers.full, gap=None if carriers.gap is None else round(carriers.gap, 4),
-                                   text=carriers.describe(self.network.ion)),
+                                   position_occupancy=None if carriers.position_occupancy is None else
+                                   round(carriers.position_occupancy, 4), text=carriers.describe(self.network.ion)),
+            anion_electronegativity=None if anion_x is None else round(anion_x, 4),
             bvse_percolation={f"{d}D": None if bvse[d] is None else round(bvse[d], 4) for d in DIMENSIONS},
             conductor=conductor_answer(ConductorInputs.of(
                 percolation, {f"{d}D": bvse[d] for d in DIMENSIONS}, carriers.full if carriers.sites else None,
-                carriers.gap), self.network.ion),
+                carriers.gap, carriers.position_occupancy, anion_x), self.network.ion),
             source=source, formula=formula, ion=self.network.ion, mechanism=self.mechanism, hops=self.results,
             percolation=percolation,
             bottleneck={f"{d}D": None if p is None else p.bottleneck[d] for d, p in headline.items()},

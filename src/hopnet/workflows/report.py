@@ -60,6 +60,7 @@ class CarrierReport(BaseModel):
     occupancy: float  # the share of the sites holding an atom (the ion, or a species sharing the site)
     full: bool
     gap: float | None = None
+    position_occupancy: float | None = None  # the ion's amount over its positions in the file (None: no file)
     text: str = ""
 
 
@@ -83,6 +84,7 @@ class PathwayReport(BaseModel):
     carriers: CarrierReport | None = None
     conductor: ConductorAnswer | None = None  # room temperature: fast / slow / uncertain, Ea and its interval
     bvse_percolation: dict[str, float | None] = {}  # the same hops percolated by their BVSE barriers (eV, BVSE scale)
+    anion_electronegativity: float | None = None  # Pauling, amount-weighted over the anions; None: no such anion
 
     def as_dict(self) -> dict:
         return self.model_dump(mode="json")

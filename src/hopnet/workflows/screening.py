@@ -29,7 +29,8 @@ KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites"
 FIELDS = (*KEY_FIELDS, "status", "conductor", "p_fast", "ea", "ea_low", "ea_high", "conductor_reason", "verdict",
           "verdict_reason", "formula", "n_sites", "distinct_hops", "blocked_hops",
           "min_em",
-          "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d", "ion_occupancy", "carrier_gap", "max_em_std",
+          "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d", "ion_occupancy", "carrier_gap",
+          "position_occupancy", "anion_x", "max_em_std",
           "out_of_domain", "notes", "error")
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
 ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
@@ -176,6 +177,9 @@ def screen_one(source: str, settings: HostSettings) -> dict:
                    ea_high="" if answer.ea_interval is None else answer.ea_interval[1],
                    ion_occupancy=report.carriers.occupancy,
                    carrier_gap="" if report.carriers.gap is None else report.carriers.gap,
+                   position_occupancy="" if report.carriers.position_occupancy is None else
+                   report.carriers.position_occupancy,
+                   anion_x="" if report.anion_electronegativity is None else report.anion_electronegativity,
                    **{f"em_{k.lower()}": "" if v is None else round(v, 4) for k, v in report.percolation.items()},
                    **{f"bvse_{k.lower()}": "" if v is None else v for k, v in report.bvse_percolation.items()})
     except HopnetInputError as err:
