@@ -139,7 +139,8 @@ def test_a_disordered_host_too_large_to_order_is_one_line(tmp_path, capsys, tiny
 
 def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_model_card):
     """A hop blocked in one ordering's landscape but open in another's is open (the partial atoms move),
-    and the ordering in which it is blocked forms no network of its own."""
+    and the ordering in which it is blocked forms no network of its own. The anions are disordered too, so each
+    ordering has a framework of its own."""
     from hopnet.chemistry.oxidation import OxidationOrigin
     from hopnet.pathways import landscape
     from hopnet.predictor import load_model
@@ -167,11 +168,25 @@ def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_mo
         return Fixed(100.0 if len(made) == 1 else 0.5)  # the first ordering blocks every hop
 
     monkeypatch.setattr(landscape, "bvse_landscape", fake_landscape)
-    report = host.analyse_host(half_filled_rock_salt(), HostSettings(ion="Li", orderings=3, seed=0),
+    mixed_anions = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.2), [{"Li": 0.5}, {"F": 0.5, "Cl": 0.5}],
+                                             [[0, 0, 0], [0.5, 0.5, 0.5]])
+    report = host.analyse_host(mixed_anions * (2, 1, 1), HostSettings(ion="Li", orderings=3, seed=0),
                                load_model(tiny_model_card))
     assert len(made) == 3 and all(h.valid and h.bvse_barrier == 0.5 for h in report.hops)
     assert report.percolation["1D"] is not None
     assert report.percolation_range["1D"] is None  # one ordering has no open hop, so no network
+
+
+def test_orderings_that_differ_only_in_where_the_ion_sits_share_one_landscape():
+    """bvlain's landscape leaves the ion's own atoms out: the same framework is the same grid, computed once."""
+    from hopnet.pathways.landscape import Landscapes
+    from hopnet.pathways.network import HopNetwork, Orderings
+
+    network = HopNetwork.from_host(half_filled_rock_salt() * 2, "Li", 3.5, Orderings(3, 0))
+    assert len({tuple(s.frac_coords[np.array([e.symbol == "Li" for e in s.species])].round(3).flatten())
+                for s in network.environments}) == 3  # the ion sits differently in each
+    shared = Landscapes.of(network.environments, "Li").per_environment
+    assert shared[0] is shared[1] is shared[2]
 
 
 def test_the_headline_of_an_even_count_of_orderings_is_the_cautious_one():

@@ -28,7 +28,7 @@ from hopnet.chemistry.oxidation import OxidationOrigin
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind
 from hopnet.pathways.hops import perpendicular_widths, symmetry_equivalent_sites
-from hopnet.vocabulary import elements_of
+from hopnet.vocabulary import element_of, elements_of
 
 RESOLUTION = 0.25  # Å between grid points
 TUBE_RADIUS = 1.5  # Å around the straight hop in which the channel may curve
@@ -215,6 +215,14 @@ def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
     return bool(reached & set(np.unique(labels[end & mask])))
 
 
+def _framework_key(structure: Structure, ion: str) -> tuple:
+    """What the ion's landscape depends on besides its own count: the cell, and every other atom (species with
+    any given oxidation state, and position), in order."""
+    return (ion, elements_of(structure).count(ion), np.round(structure.lattice.matrix, 6).tobytes(),
+            tuple((str(site.specie), *np.round(site.frac_coords % 1.0, 6)) for site in structure
+                  if element_of(site.specie) != ion))
+
+
 def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
                    source: str = "host") -> Landscape:
     """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled), on the grid of
@@ -236,12 +244,22 @@ class Landscapes:
 
     @classmethod
     def of(cls, environments: list[Structure], ion: str, source: str = "host") -> "Landscapes":
-        """Each ordering has its own landscape: which channels are open depends on where the partial atoms sit."""
+        """Each ordering has its own landscape: which channels are open depends on where the partial atoms sit.
+        The landscape is the ion's energy among the other atoms (bvlain leaves the ion's own atoms out), so
+        orderings that differ only in where the ion sits share one: computed once, it is the same grid."""
         found: list[Landscape | None] = []
         flags: dict[str, Flag] = {}  # one of each text: the orderings often fail alike
+        computed: dict[tuple, Landscape] = {}
         for structure in environments:
+            key = _framework_key(structure, ion)
+            if key in computed:
+                found.append(computed[key])
+                continue
             try:
                 found.append(bvse_landscape(structure, ion, source=source))
+                # states read off the geometry site by site may depend on where the ion sits: not shared then
+                if found[-1].oxidation_states is not OxidationOrigin.BOND_VALENCE:
+                    computed[key] = found[-1]
             except HopnetInputError as err:
                 found.append(None)
                 text = f"hops not checked for open channels: {err.problem}"
