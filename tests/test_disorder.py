@@ -127,6 +127,17 @@ def test_a_large_centred_cell_is_ordered_in_its_primitive_cell(tmp_path, capsys,
     assert "ordered in the primitive cell" in out
 
 
+def test_a_large_ordered_supercell_is_analysed_in_its_primitive_cell():
+    from hopnet.pathways.network import HopNetwork
+
+    big = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.2), ["Li", "F"], [[0, 0, 0], [0.5] * 3]) * (5, 5, 4)
+    network = HopNetwork.from_host(big, "Li", 3.5)
+    assert len(big) == 800 and len(network.nodes) == 2 and len(network.hops) == 1  # the one Li-Li hop of rock salt
+    assert [f.text for f in network.flags] == ["analysed in the primitive cell (2 of the file's 800 sites)"]
+    small = HopNetwork.from_host(half_filled_rock_salt(li=1.0) * 2, "Li", 3.5)
+    assert len(small.nodes) == 64 and not small.flags  # below the limit the file's own cell is kept
+
+
 def test_a_disordered_host_too_large_to_order_is_one_line(tmp_path, capsys, tiny_model_card):
     big = half_filled_rock_salt() * 5
     big.perturb(0.3, seed=0)  # no smaller cell repeats it any more

@@ -34,7 +34,7 @@ class FlagKind(str, Enum):
     DROPPED_HOP = "dropped hop"  # no band could be drawn for it
     FEWER_ORDERINGS = "fewer orderings"  # priced in fewer orderings than asked, to stay within the time bound
     ROUNDED_OCCUPANCY = "rounded occupancy"
-    PRIMITIVE_CELL = "primitive cell"  # a large centred cell ordered in its primitive cell
+    PRIMITIVE_CELL = "primitive cell"  # a large cell ordered or analysed in its primitive cell
     SPLIT_SITES = "split sites"  # partial positions of one ion site merged into one node
     SHARED_SITES = "shared sites"  # the ion shares sites with another species
     CLEARED_END_SITES = "cleared end sites"  # priced in an ordering with the other species taken off its ends

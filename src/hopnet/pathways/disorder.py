@@ -102,6 +102,21 @@ def _primitive(structure: Structure) -> Structure:
         return structure
 
 
+def primitive_if_large(structure: Structure) -> tuple[Structure, list[Flag]]:
+    """An ordered host of more than ``MAX_ORDERING_ATOMS`` sites in its primitive cell, where it has a smaller one
+    (a supercell built for another code): the hops, their classes and the percolation are the crystal's, and the
+    landscape's grid, the hop search and the symmetry analysis shrink with the cell (a 2,592-site Li2O supercell
+    took minutes, its 3-site primitive cell a second). Smaller hosts stay as given, so the report's sites are
+    the file's."""
+    if len(structure) <= MAX_ORDERING_ATOMS:
+        return structure, []
+    smaller = _primitive(structure)
+    if len(smaller) == len(structure):
+        return structure, []
+    return smaller, [Flag(kind=FlagKind.PRIMITIVE_CELL, value=len(smaller),
+                          text=f"analysed in the primitive cell ({len(smaller)} of the file's {len(structure)} sites)")]
+
+
 def node_structure(structure: Structure, ion: str) -> tuple[Structure, list[Flag]]:
     """``structure`` with the ion on every site it may occupy and each other site its majority species, and
     what reading it so took.

@@ -20,7 +20,7 @@ from monty.json import MSONable
 from pymatgen.core import Structure
 
 from hopnet.flags import Flag
-from hopnet.pathways.disorder import is_disordered, node_structure, sample_ordering, whole_cell
+from hopnet.pathways.disorder import is_disordered, node_structure, primitive_if_large, sample_ordering, whole_cell
 from hopnet.pathways.hops import (
     DistinctHop,
     Hop,
@@ -99,7 +99,8 @@ class HopNetwork(MSONable):
         """The network of a host as given: an ordered host is its own single environment; a disordered one
         (partial occupancies) has every site its ion may occupy as a node and ``sampling.count`` orderings."""
         if not is_disordered(structure):
-            return cls(ion, structure, [structure], [], max_hop)._enumerated(source)
+            structure, flags = primitive_if_large(structure)
+            return cls(ion, structure, [structure], [], max_hop, flags=flags)._enumerated(source)
         cell, flags = whole_cell(structure, source)
         rng = np.random.default_rng(sampling.seed)
         orderings = [sample_ordering(cell, rng, source) for _ in range(max(1, sampling.count))]
