@@ -82,6 +82,14 @@ def test_the_reason_names_only_the_inputs_the_card_reads():
     assert unknown.conductor == "uncertain" and "its carriers are unknown" in unknown.reason  # fitted on files with Li
 
 
+def test_another_ions_bvse_scale_is_not_read():
+    """Na's BVSE barriers run to tens of eV: read on Li's scale they would make every Na host slow."""
+    low, high = (conductor_answer(ConductorInputs(em=0.2, bvse=b, full=False, gap=None), "Na", card())
+                 for b in (0.5, 20.0))
+    assert low.p_fast == high.p_fast and low.ea == high.ea
+    assert "BVSE" not in low.reason.split(";")[0] and "its BVSE barriers, on another scale, are not read" in low.reason
+
+
 def test_no_network_for_another_ion_is_uncertain_not_slow():
     answer = conductor_answer(ConductorInputs(em=None, bvse=None, full=True, gap=None), "Na", card())
     assert answer.conductor == "uncertain" and "fitted on Li electrolytes" in answer.reason

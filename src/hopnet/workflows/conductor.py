@@ -29,8 +29,9 @@ the class is fast above ``fast_above``, slow below ``slow_below``, uncertain in
 between. The fit lives in a card (``weights/conductor.json``) written by
 ``benchmarks/conductor_fit.py`` on the OBELiX real electrolytes, with its
 source, version and cross-validation figures. It was fitted on Li
-electrolytes: for another ion the inputs mean the same, but the weights are
-Li's, and the answer says so.
+electrolytes: for another ion the inputs mean the same (the BVSE barrier
+excepted: its scale grows with the ion's size and charge, so it is not read),
+but the weights are Li's, and the answer says so.
 """
 from __future__ import annotations
 
@@ -124,8 +125,12 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
     card = card or shipped_card()
     flags = []
     if ion != card.ion:
+        # bond-valence energies grow with the ion's size and charge (Na, K hops reach tens of eV): on another ion's
+        # scale the BVSE input would say nothing the card learned, so it is left at the card's mean
+        unread = " (its BVSE barriers, on another scale, are not read)" if "bvse" in card.features else ""
+        inputs = inputs.model_copy(update={"bvse": None})
         flags.append(Flag(kind=FlagKind.UNSEEN_ION, text=f"the conductor answer is fitted on {card.ion} electrolytes; "
-                                                         f"for {ion} its weights are {card.ion}'s"))
+                                                         f"for {ion} its weights are {card.ion}'s{unread}"))
     if inputs.em is None:
         return ConductorAnswer(conductor="uncertain" if flags else "slow",
                                reason="the open hops form no network" + (f"; {flags[0].text}" if flags else ""),
@@ -135,7 +140,7 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
     p = 1.0 / (1.0 + math.exp(-(card.fast_intercept + sum(c * x for c, x in zip(card.fast_coef, z)))))
     # the reason names the inputs this card reads, and only those
     said = [f"host barrier {inputs.em:.2f} eV"]
-    if "bvse" in card.features:
+    if "bvse" in card.features and ion == card.ion:
         said.append(f"BVSE {inputs.bvse:.2f} eV" if inputs.bvse is not None else "no BVSE percolation")
     if "occupancy" in card.features:
         said.append("ion positions unknown" if inputs.occupancy is None else
