@@ -451,6 +451,28 @@ def test_a_library_error_reads_as_a_sentence_not_python():
     assert plain_reason(ValueError("charge np.float64(-1.0) does not balance\nmore")) == "charge -1.0 does not balance"
 
 
+@pytest.mark.parametrize("build", ["olivine", "layered", "antifluorite"])
+def test_hopnets_bvse_engine_agrees_with_bvlains_grid_and_hop_barriers(build, licoo2):
+    """The same points, parameters and potentials: bvlain sums each point's 100 nearest atoms, hopnet each atom's
+    reach of 8 Å. Where either is low enough to matter (within 5 eV of the minimum) they agree to 0.01 eV, and so
+    do the hop barriers read off them."""
+    from hopnet.chemistry.bvse import Engine
+    from hopnet.pathways.landscape import bvse_landscape
+
+    host = {"olivine": lambda: Structure.from_file(LFP), "layered": lambda: licoo2,
+            "antifluorite": lambda: Structure.from_spacegroup("Fm-3m", Lattice.cubic(5.708), ["Li", "S"],
+                                                              [[0.25] * 3, [0, 0, 0]])}[build]()
+    ours, theirs = (bvse_landscape(host, "Li", engine=e) for e in (Engine.HOPNET, Engine.BVLAIN))
+    low = theirs.energy < theirs.energy.min() + 5.0
+    assert ours.energy.shape == theirs.energy.shape
+    assert np.abs(ours.energy - theirs.energy)[low].max() < 0.01
+    hops = distinct_hops(host, enumerate_hops(host, "Li", 5.0), "Li")
+    for d in hops:
+        start, end = host.frac_coords[d.representative.start], host.frac_coords[d.representative.end]
+        end = end + d.representative.image
+        assert ours.hop_barrier(start, end) == pytest.approx(theirs.hop_barrier(start, end), abs=0.01)
+
+
 def test_bvlain_searches_neighbours_on_one_thread():
     """bvlain asks scipy for every core; a screen worker must stay on its own."""
     from bvlain import core

@@ -3,8 +3,10 @@
 The network prices a hop; it has only ever seen hops that exist (the 619 DFT
 paths were chosen by researchers because they do), so on a straight hop through
 a CoO2 slab it extrapolates to an ordinary barrier. Physics decides here which
-hops exist. bvlain (Dembitskiy et al., pip ``bvlain``) computes the mobile ion's
-BVSE on a grid over the cell; a hop's BVSE barrier is the lowest energy at which
+hops exist. The mobile ion's BVSE is computed on a grid over the cell, with the
+parameters and potentials of bvlain (Dembitskiy et al., pip ``bvlain``), summed
+by hopnet's own engine (``chemistry.bvse``: bvlain's grid is the reference, and
+the tests hold the two together); a hop's BVSE barrier is the lowest energy at which
 its two end sites connect through grid points inside a tube around the hop (a
 curved channel counts, the straight line need not be open). A hop whose BVSE
 barrier is far above those of real hops runs through the framework, not between
@@ -23,7 +25,7 @@ import numpy as np
 from pymatgen.core import Structure
 from scipy import ndimage
 
-from hopnet.chemistry.bvse import run_bvse
+from hopnet.chemistry.bvse import Engine, run_bvse
 from hopnet.chemistry.oxidation import OxidationOrigin
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind
@@ -224,10 +226,11 @@ def _framework_key(structure: Structure, ion: str) -> tuple:
 
 
 def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
-                   source: str = "host") -> Landscape:
+                   source: str = "host", engine: Engine = Engine.HOPNET) -> Landscape:
     """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled), on the grid of
-    ``chemistry.bvse.run_bvse``; one line naming the reason where bond valences cannot describe the host."""
-    run = run_bvse(structure, ion, resolution, source)
+    ``chemistry.bvse.run_bvse`` filled by ``engine`` (hopnet's own; bvlain's is the reference); one line naming
+    the reason where bond valences cannot describe the host."""
+    run = run_bvse(structure, ion, resolution, source, engine)
     # bvlain's grid spans [0, 1] with both ends included: drop the repeated last plane of each axis.
     grid = run.grid()[:-1, :-1, :-1]
     return Landscape(np.minimum(np.nan_to_num(grid, nan=ENERGY_CAP, posinf=ENERGY_CAP), ENERGY_CAP), run.lattice(),
