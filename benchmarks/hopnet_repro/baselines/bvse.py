@@ -3,7 +3,8 @@
 BVSE gives the lowest energy at which the mobile ion's low-energy regions
 connect into a 1D, 2D or 3D network for the whole host, not the barrier of one
 named hop; the benchmark compares its 1D percolation energy with the DFT Em
-of each test path. hopnet itself uses bvlain for each hop's channel (``hopnet.pathways.landscape``).
+of each test path. hopnet itself checks each hop's channel on a BVSE grid with bvlain's parameters
+(``hopnet.pathways.landscape``), filled by its own engine or bvlain's.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 
 from pymatgen.core import Structure
 
-from hopnet.chemistry.bvse import DEFAULT_RESOLUTION, run_bvse
+from hopnet.chemistry.bvse import DEFAULT_RESOLUTION, Engine, run_bvse
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
 from hopnet.pathways.landscape import Landscape, bvse_landscape
@@ -26,12 +27,12 @@ def pristine_hosts(band: Band) -> list[Structure]:
     return [pristine, ion_at_start]
 
 
-def band_landscape(band: Band) -> tuple[Landscape, str] | None:
-    """hopnet's BVSE landscape for a dataset band's hop, from the first host of ``pristine_hosts`` that has
-    one, and which host that was."""
+def band_landscape(band: Band, engine: Engine = Engine.HOPNET) -> tuple[Landscape, str] | None:
+    """hopnet's BVSE landscape for a dataset band's hop (grid filled by ``engine``), from the first host of
+    ``pristine_hosts`` that has one, and which host that was."""
     for host, kind in zip(pristine_hosts(band), ("both sites filled", "start site filled")):
         try:
-            return bvse_landscape(host, band.ion, source=band.label), kind
+            return bvse_landscape(host, band.ion, source=band.label, engine=engine), kind
         except HopnetInputError:
             continue
     return None
