@@ -52,12 +52,14 @@ def both_engines(band) -> dict:
 def summary(rows: list[dict], command: str, seed: int) -> dict:
     ok = [r for r in rows if "hopnet_barrier" in r and np.isfinite(r["bvlain_barrier"])
           and np.isfinite(r["hopnet_barrier"])]
+    if not ok:
+        raise SystemExit("no path scored by both engines yet: run on more paths (--limit)")
     difference = np.array([abs(r["hopnet_barrier"] - r["bvlain_barrier"]) for r in ok])
     flipped = [r["sys_name"] for r in ok
                if (r["hopnet_barrier"] > blocked_above(r["ion"])) != (r["bvlain_barrier"] > blocked_above(r["ion"]))]
     ratio = np.array([r["bvlain_seconds"] / r["hopnet_seconds"] for r in ok])
     return {"command": command, "seed": seed, "split": f"paper train split, a random {len(rows)} paths",
-            "machine": f"{platform.machine()}, 1 process, both engines on one thread, side by side per path",
+            "machine": f"{platform.machine()}, 1 process, the two engines side by side per path",
             "resolution_A": RESOLUTION, "paths": len(rows), "compared": len(ok),
             "never_connected_both": sum(1 for r in rows if r.get("bvlain_barrier") == r.get("hopnet_barrier")
                                         == float("inf")),

@@ -213,8 +213,8 @@ def main() -> None:
                f"--features {' '.join(features)}")
     card = ConductorCard(
         name="hopnet-conductor", version=__version__, ion="Li",
-        source=f"OBELiX train split, {len(rows)} CIFs answered by hopnet {__version__} (CC-BY 4.0: OBELiX, "
-               f"Laskowski et al.); fitted by `{command}`",
+        source=f"OBELiX train split, {len(rows)} CIFs answered in the benchmark run {args.rows} (CC-BY 4.0: "
+               f"OBELiX, Laskowski et al.); fitted by `{command}` with hopnet {__version__}",
         # a missing input is imputed with its column's mean, which leaves the scaler's mean that same mean
         features=features, mean=[float(m) for m in scaler.mean_], std=[float(s) for s in scaler.scale_],
         ea_intercept=float(ridge.intercept_), ea_coef=[float(c) for c in ridge.coef_], ea_halfwidth=halfwidth,

@@ -1,8 +1,8 @@
 """``hopnet paths`` on low-symmetry hosts of 56 and 135 atoms: today's code beside an older one, and where the
 time goes.
 
-    git worktree add --detach ../hopnet-0.1 70bbb22^
-    python benchmarks/paths_speed.py --baseline-src ../hopnet-0.1/src
+    git worktree add --detach ../hopnet-0.5 2ebcbd3
+    python benchmarks/paths_speed.py --baseline-src ../hopnet-0.5/src
 
 Hosts, from the shipped pre-training set (Materials Project, so anyone can
 rebuild them): Li2TiMn3O8 (56 atoms, P1, 8 Li), and Li4Zn(PS4)2 (45 atoms, P1)
@@ -35,7 +35,7 @@ from hopnet_repro.results import RESULTS, write_result
 # Å per axis: well above the 0.1 Å tolerance hopnet finds symmetry with, so the supercell is P1 to it.
 RATTLE = 0.15
 
-PARTS = {"oxidation states": "with_oxidation_states", "bond-valence grid (bvlain)": "bvse_distribution",
+PARTS = {"oxidation states": "with_oxidation_states", "bond-valence grid (hopnet's engine)": "_atom_by_atom",
          "hop bands": "hop_band", "graphs": "graph_from_band", "networks": "batch_outputs",
          "hop enumeration": "enumerate_hops", "hop symmetry classes": "distinct_hops"}
 

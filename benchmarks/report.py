@@ -163,7 +163,7 @@ def paths_lines(r: dict) -> list[str]:
             f"band {r['spearman_mean_oof_band']:.2f} (out-of-fold models). Command: `{r['command']}`."]
 
 
-CODES = {"baseline": "before the speed work", "current": "today, default", "compiled": "today, `--compile`"}
+CODES = {"baseline": "older code", "current": "today, default", "compiled": "today, `--compile`"}
 CAMPAIGN_HOSTS, CAMPAIGN_WORKERS, NODE_CORES, NODE_GB = 1_000_000, 1_000, 64, 128
 
 
@@ -432,6 +432,24 @@ def bvse_hops_lines(b: dict) -> list[str]:
     ]
 
 
+def bvse_engine_lines(b: dict) -> list[str]:
+    """hopnet's BVSE engine beside bvlain's on a random sample of the training hops."""
+    d, t = b["abs_difference_eV"], b["seconds_median"]
+    flipped = ", ".join(b["open_blocked_differs"]) or "none"
+    return [f"{b['compared']} of {b['paths']} training paths compared ({b['failed']} without a landscape, "
+            f"{b['never_connected_both']} never connected on either grid, {b['never_connected_one']} on one only); "
+            f"{b['resolution_A']} Å grid, both engines on the same points and bvlain's parameters, side by side per "
+            "path in one process.", "",
+            "| hop barrier difference, eV | median | 95 % | max | share within 0.01 eV | open/blocked call differs |",
+            "|---|---|---|---|---|---|",
+            f"| hopnet engine − bvlain | {d['median']:.4f} | {d['p95']:.4f} | {d['max']:.4f} | "
+            f"{b['within_0.01_eV']:.1%} | {flipped} |", "",
+            f"Median seconds per landscape (oxidation states and parameter tables included): bvlain {t['bvlain']:.2f} s, "
+            f"hopnet {t['hopnet']:.2f} s; median per-path ratio **{b['speedup_median']:.1f}×** (range "
+            f"{b['speedup_range'][0]:.1f}–{b['speedup_range'][1]:.1f}×). Machine: {b['machine']}. Split: {b['split']}, "
+            f"seed {b['seed']}. Command: `{b['command']}`."]
+
+
 def known_conductor_lines(k: dict) -> list[str]:
     lines = ["| host | ion | literature (eV, kind) | expected dim. | hopnet dim. | hopnet 1D Em (eV) | verdict | "
              "BVSE dim. | BVSE 1D (eV) | hopnet s | BVSE s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -466,7 +484,7 @@ def known_conductor_lines(k: dict) -> list[str]:
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
-REAL_ELECTROLYTES = ("v0.4.0", "v0.5.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
+REAL_ELECTROLYTES = ("v0.5.0", "v0.6.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
 
 
 def _num(x, digits=2) -> str:
@@ -535,6 +553,8 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
     for name, r in runs.items():
         reasons = "; ".join(f"{n} × {why}" for why, n in r["unanswered_reasons"].items()) or "none"
         lines += ["", f"Not answered by hopnet {name}: {reasons}."]
+    if len(names) > 1:
+        lines += ["", same_answer_line(names[-2], names[-1])]
     return lines + ["", f"![host barrier vs Ea](benchmarks/results/real_electrolytes/{names[-1]}-ea.png)", "",
                     "Fast = σ ≥ 1e-4 S/cm, slow = σ < 1e-6 S/cm at room temperature; nothing is fitted in these rows. "
                     "Data: OBELiX train split (Therrien et al., Digital Discovery 2026, arXiv 2502.14234; CC-BY 4.0) "
@@ -542,6 +562,26 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
                     f"`benchmarks/data/obelix_train/`. Machine: {last['machine']}. The two runs were not side by "
                     "side: each shared the two cores with other work for part of its time, so their seconds are "
                     "indicative, not a measured ratio."]
+
+
+def same_answer_line(before: str, after: str) -> str:
+    """Whether two runs of the real-electrolyte benchmark give the same hop-network answers, host by host."""
+    def rows(name: str) -> dict[str, dict]:
+        lines = (RESULTS / "real_electrolytes" / f"{name}.jsonl").read_text().splitlines()
+        return {r["id"]: r["hopnet"] for r in map(json.loads, lines) if r["hopnet"].get("status") == "ok"}
+
+    old, new = rows(before), rows(after)
+    both = sorted(set(old) & set(new))
+    energies = lambda h: [h.get(f"em_{d}d") if h.get(f"em_{d}d") != "" else None for d in (1, 2, 3)]  # noqa: E731
+    dims_same = sum(1 for i in both if [e is None for e in energies(old[i])] == [e is None for e in energies(new[i])])
+    deltas = [abs(a - b) for i in both for a, b in zip(energies(old[i]), energies(new[i]))
+              if a is not None and b is not None]
+    return (f"Same answers, {before} → {after}, on the {len(both)} CIFs both answered: verdict the same in "
+            f"{sum(old[i]['verdict'] == new[i]['verdict'] for i in both)}, the dimensions that percolate the same in "
+            f"{dims_same}; percolation energies within 0.01 eV in {sum(d <= 0.01 for d in deltas)} of {len(deltas)} "
+            f"(largest difference {max(deltas, default=0.0):.3f} eV). Answered by {after} only: "
+            f"{len(set(new) - set(old))}; by "
+            f"{before} only: {len(set(old) - set(new))}.")
 
 
 def conductor_lines(r: dict) -> list[str]:
@@ -746,6 +786,8 @@ def main() -> None:
                                 ("Bad input", bad, bad_lines),
                                 ("Which hops exist: BVSE barriers of the training hops", load("bvse_hops_train.json"),
                                  bvse_hops_lines),
+                                ("hopnet's BVSE engine beside bvlain's (training hops)",
+                                 load("bvse_engines_train.json"), bvse_engine_lines),
                                 ("Known conductors: hopnet and BVSE side by side", load("known_conductors.json"),
                                  known_conductor_lines),
                                 ("Real electrolytes with measured conductivity (OBELiX): before and after",

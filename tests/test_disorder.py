@@ -188,16 +188,21 @@ def test_each_ordering_checks_channels_in_its_own_landscape(monkeypatch, tiny_mo
     assert report.percolation_range["1D"] is None  # one ordering has no open hop, so no network
 
 
-def test_orderings_that_differ_only_in_where_the_ion_sits_share_one_landscape():
+def test_orderings_that_differ_only_in_where_the_ion_sits_share_one_landscape(monkeypatch):
     """bvlain's landscape leaves the ion's own atoms out: the same framework is the same grid, computed once."""
-    from hopnet.pathways.landscape import Landscapes
+    from hopnet.pathways import landscape
     from hopnet.pathways.network import HopNetwork, Orderings
 
-    network = HopNetwork.from_host(half_filled_rock_salt() * 2, "Li", 3.5, Orderings(3, 0))
+    host = half_filled_rock_salt() * 2
+    host.add_oxidation_state_by_element({"Li": 1, "F": -1})  # the file's states: Li0.5F balances no other way
+    network = HopNetwork.from_host(host, "Li", 3.5, Orderings(3, 0))
     assert len({tuple(s.frac_coords[np.array([e.symbol == "Li" for e in s.species])].round(3).flatten())
                 for s in network.environments}) == 3  # the ion sits differently in each
-    shared = Landscapes.of(network.environments, "Li").per_environment
-    assert shared[0] is shared[1] is shared[2]
+    computed = []
+    real = landscape.bvse_landscape
+    monkeypatch.setattr(landscape, "bvse_landscape", lambda *args, **kw: computed.append(1) or real(*args, **kw))
+    shared = landscape.Landscapes.of(network.environments, "Li").per_environment
+    assert len(computed) == 1 and shared[0] is not None and shared[0] is shared[1] is shared[2]
 
 
 def test_the_headline_of_an_even_count_of_orderings_is_the_cautious_one():

@@ -70,8 +70,10 @@ def test_the_anion_electronegativity_weighs_the_anions_by_amount_and_skips_polya
     from hopnet.chemistry.charges import anion_electronegativity
 
     assert anion_electronegativity(Composition("Li3PO4")) == pytest.approx(3.44)  # P is a cation here
+    assert anion_electronegativity(Composition("Li2SO4")) == pytest.approx(3.44)  # and so is S here
     assert anion_electronegativity(Composition("Li6PS5Cl")) == pytest.approx((5 * 2.58 + 3.16) / 6)
-    assert anion_electronegativity(Composition("LiBH4")) is None
+    assert anion_electronegativity(Composition("LiBH4")) == pytest.approx(2.20)  # H-
+    assert anion_electronegativity(Composition("LiAl")) is None
 
 
 def test_gradients_reach_every_parameter(test_entries, tiny):

@@ -1,16 +1,19 @@
-"""The one door to bvlain (Dembitskiy et al., pip ``bvlain``): the mobile ion's bond-valence site energy.
+"""The mobile ion's bond-valence site energy (BVSE), with the parameters of bvlain (Dembitskiy et al., pip
+``bvlain``), and the one door to bvlain itself.
 
-Every use of bvlain in hopnet and its benchmarks (each hop's channel, the
+Every BVSE grid in hopnet and its benchmarks (each hop's channel, the
 whole-host percolation baseline) goes through ``run_bvse``, so all of them read
 the same oxidation states (``chemistry.oxidation``) and the same mobile-ion
 charge, and a failure reads the same way.
 
 Two engines fill the grid, on the same points with bvlain's parameters and
 potentials (``Engine``). bvlain's own asks a KD-tree for the 100 nearest
-framework atoms of every grid point and holds them all at once: most of a
-host's landscape time, and on a large cell gigabytes. hopnet's own adds each
-framework atom's potential to the grid points within ``CUTOFF`` of it, one atom
-at a time (only a box of the grid is touched, nothing is held per point).
+framework atoms of every grid point and holds them all at once (100 distances
+and parameters per point): most of a host's landscape time, and on a large
+cell gigabytes. hopnet's own adds each framework atom's potential to the grid
+points within ``CUTOFF`` of it, one atom at a time, into a copy of the grid
+padded by that reach (one number per point), reading bvlain's tables from its
+package data without importing bvlain (whose import alone takes seconds).
 With a 10 Å reach the two grids of antifluorite Li2S (where bvlain's 100
 neighbours reach its 10 Å cut-off) are equal to 1e-13 eV; at 8 Å the tails
 left out shift the low grid points by 0.002 eV, unevenly by < 0.001 eV, for a
@@ -21,19 +24,24 @@ third of 10 Å's work. Where bvlain's 100 neighbours end sooner (dense oxides,
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
+import pickle
 import re
 import warnings
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
-from pymatgen.core import Structure
+from pymatgen.core import Element, Structure
 from scipy.special import erfc
 
 from hopnet.chemistry.charges import mobile_charge
 from hopnet.chemistry.oxidation import OxidationOrigin, with_oxidation_states
 from hopnet.errors import HopnetInputError
+from hopnet.vocabulary import element_of
 
 DEFAULT_RESOLUTION = 0.2  # Å; bvlain's own default, used by the whole-host baseline
 CUTOFF = 8.0  # Å: hopnet's engine adds a framework atom's potential to grid points this close
@@ -42,7 +50,8 @@ SCREENING = 0.74  # bvlain's screening factor f of the Coulomb term
 
 
 class Engine(str, Enum):
-    """Who fills the BVSE grid: bvlain (the reference) or hopnet's atom-by-atom sum (the default)."""
+    """Who fills the BVSE grid: bvlain (the reference, and the only one whose grid bvlain's percolation reads) or
+    hopnet's atom-by-atom sum (what each hop's channel check uses, ``pathways.landscape``)."""
 
     BVLAIN = "bvlain"
     HOPNET = "hopnet"
@@ -50,10 +59,12 @@ class Engine(str, Enum):
 
 @dataclass
 class BvseRun:
-    """bvlain's calculator after its BVSE grid, and where the oxidation states it used came from."""
+    """The BVSE grid of one host (bvlain's, with its calculator, or ``own`` where hopnet's engine filled it), the
+    cell it spans, and where the oxidation states came from."""
 
-    calc: object  # bvlain.Lain
+    calc: object | None  # bvlain.Lain, where bvlain filled the grid
     origin: OxidationOrigin
+    cell: np.ndarray  # rows: lattice vectors, Å
     own: np.ndarray | None = None  # hopnet's engine's grid, where it filled it
 
     def grid(self) -> np.ndarray:
@@ -61,10 +72,12 @@ class BvseRun:
         return self.own if self.own is not None else np.asarray(self.calc.data, dtype=float)
 
     def lattice(self) -> np.ndarray:
-        return np.array(self.calc.cell[:], dtype=float)
+        return self.cell
 
     def percolation(self) -> dict[int, float | None]:
         """bvlain's own percolation energies (eV) in 1, 2 and 3 dimensions; None where it never percolates."""
+        if self.calc is None:
+            raise ValueError("bvlain's percolation reads bvlain's own grid: run_bvse(..., engine=Engine.BVLAIN)")
         with contextlib.redirect_stdout(io.StringIO()):
             energies = self.calc.percolation_barriers()
         return {d: float(energies[f"E_{d}D"]) if np.isfinite(energies[f"E_{d}D"]) else None for d in (1, 2, 3)}
@@ -94,45 +107,68 @@ def run_bvse(structure: Structure, ion: str, resolution: float = DEFAULT_RESOLUT
     percolation needs bvlain's). A host whose oxidation states cannot be found, or an element without
     bond-valence parameters, is one line naming the reason."""
     try:
-        from bvlain import Lain, core
-    except ImportError:
-        raise HopnetInputError(source, "the bond-valence landscape needs bvlain: pip install bvlain") from None
-    _one_thread_neighbours(core)
-    calc = Lain(verbose=False)
-    try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             absent = None if ion in {el.symbol for el in structure.composition.elements} else ion
             decorated, origin = with_oxidation_states(structure, absent)
+            charge = mobile_charge(decorated, ion)
+            if engine is Engine.HOPNET:
+                return BvseRun(None, origin, decorated.lattice.matrix.copy(),
+                               _atom_by_atom(decorated, ion, charge, resolution))
+            try:
+                from bvlain import Lain, core
+            except ImportError:
+                raise HopnetInputError(source, "the reference landscape needs bvlain: pip install bvlain") from None
+            _one_thread_neighbours(core)
+            calc = Lain(verbose=False)
             calc.read_structure(decorated, oxi_check=False)
-            mobile = f"{ion}{mobile_charge(decorated, ion)}+"
-            if engine is Engine.BVLAIN:
-                calc.bvse_distribution(mobile_ion=mobile, resolution=resolution)
-                return BvseRun(calc, origin)
-            calc._get_params(mobile)  # bvlain's parameter tables for this framework (no public call gives them)
-            return BvseRun(calc, origin, own=_atom_by_atom(calc, resolution))
+            calc.bvse_distribution(mobile_ion=f"{ion}{charge}+", resolution=resolution)
+            return BvseRun(calc, origin, np.array(calc.cell[:], dtype=float))
     except (ValueError, KeyError, IndexError) as exc:
         raise HopnetInputError(source, f"no bond-valence landscape for {ion} ({plain_reason(exc)})") from None
 
 
-def _atom_by_atom(calc, resolution: float, cutoff: float = CUTOFF) -> np.ndarray:
-    """bvlain's BVSE on bvlain's grid points (``i / (n - 1)`` along each axis, n = int(length // resolution),
-    both ends included), summed over each framework atom's images within ``cutoff``: the Morse attraction of
-    the anions (counter-charged) and the screened Coulomb repulsion of the cations (like-charged), in
-    bvlain's form. Why our own: see the module's text.
+@lru_cache(maxsize=1)
+def _bvlain_tables() -> tuple[dict, dict, dict]:
+    """bvlain's softBV tables (Morse parameters of each mobile cation against each anion, of each mobile anion
+    against each cation; principal quantum numbers), read from its package data without importing bvlain:
+    its import pulls in pandas, joblib and pymatgen's bond-valence analyser, seconds per process."""
+    spec = importlib.util.find_spec("bvlain")
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError("bvlain's parameter tables are missing: pip install bvlain")
+    data = Path(spec.submodule_search_locations[0]) / "data"
+    return tuple(pickle.loads((data / f"{name}.pkl").read_bytes()) for name in ("cation", "anion", "quantum_n"))
+
+
+def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float,
+                  cutoff: float = CUTOFF) -> np.ndarray:
+    """bvlain's BVSE of ``ion`` (charge ``charge``) among the other atoms of ``decorated`` (oxidation states on
+    every site), on bvlain's grid points (``i / (n - 1)`` along each axis, n = int(length // resolution), both
+    ends included), summed over each framework atom's images within ``cutoff``: the Morse attraction of the
+    counter-charged atoms and the screened Coulomb repulsion of the like-charged ones, with bvlain's
+    parameters (its tables; covalent radii from ASE, as bvlain takes them by default) and in bvlain's form.
+    Why our own: see the module's text.
 
     The grid offsets around an atom are the same for every atom: they are laid out once (every offset whose
     point can lie within ``cutoff`` of an atom anywhere in its grid cell), and each atom only shifts them by
     where it sits inside its grid cell. Each atom's sphere is added to a grid padded by the reach on every
     side, where no two of its points coincide, and the padding is folded back onto the periodic grid once."""
-    framework = calc.atoms
-    lattice = np.array(calc.cell[:], dtype=float)
-    steps = np.array([int(length // resolution) for length in calc.cell.cellpar()[:3]]) - 1  # the last plane repeats
+    from ase.data import covalent_radii
+
+    cations, anions, quantum = _bvlain_tables()
+    z_mobile = Element(ion).Z
+    morse = (cations if charge > 0 else anions)[z_mobile][charge]
+    framework = [site for site in decorated if element_of(site.specie) != ion]
+    z = [Element(element_of(site.specie)).Z for site in framework]
+    q = np.array([float(site.specie.oxi_state) for site in framework])
+    lattice = decorated.lattice.matrix
+    steps = np.array([int(length // resolution) for length in decorated.lattice.abc]) - 1  # the last plane repeats
     step_vectors = lattice / steps[:, None]  # one grid step along each axis, Å
     reach = np.ceil(cutoff * np.linalg.norm(np.linalg.inv(step_vectors), axis=0)).astype(int) + 1
     offsets = np.stack(np.meshgrid(*[np.arange(-k, k + 1) for k in reach], indexing="ij"), axis=-1).reshape(-1, 3)
-    cell_diagonal = np.linalg.norm(step_vectors.sum(axis=0))
-    offsets = offsets[np.linalg.norm(offsets @ step_vectors, axis=1) < cutoff + cell_diagonal]
+    corners = np.stack(np.meshgrid(*[[0, 1]] * 3, indexing="ij"), axis=-1).reshape(-1, 3) @ step_vectors
+    farthest = np.linalg.norm(corners, axis=1).max()  # an atom lies at most this far from its grid cell's corner
+    offsets = offsets[np.linalg.norm(offsets @ step_vectors, axis=1) < cutoff + farthest]
     vectors = offsets @ step_vectors
     squared = (vectors ** 2).sum(axis=1)
     # padded to whole periods, so that folding is a reshape and a sum
@@ -140,25 +176,22 @@ def _atom_by_atom(calc, resolution: float, cutoff: float = CUTOFF) -> np.ndarray
     padded = np.zeros(int(np.prod(padded_shape)))
     strides = np.array([padded_shape[1] * padded_shape[2], padded_shape[2], 1])
     flat_offsets = (offsets + reach) @ strides
-    q = framework.get_array("oxi_states").astype(float)
-    r_min, alpha, d0 = (framework.get_array(k) for k in ("r_min", "alpha", "d0"))
-    r_c, n = framework.get_array("r_c"), framework.get_array("n")
-    scaled = framework.get_scaled_positions(wrap=True) * steps
+    scaled = np.array([site.frac_coords for site in framework]) % 1.0 * steps
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         for j, position in enumerate(scaled):
-            attracts, repels = q[j] * calc.q_mi < 0, q[j] * calc.q_mi > 0
-            if not (attracts or repels):
+            if q[j] * charge == 0:
                 continue
             corner = np.floor(position).astype(int)
             shift = (position - corner) @ step_vectors
             r = np.sqrt(np.maximum(squared - 2.0 * (vectors @ shift) + shift @ shift, 0.0))
             near = r < cutoff
             r = r[near]
-            if attracts:
-                energy = d0[j] * ((np.exp(alpha[j] * (r_min[j] - r)) - 1.0) ** 2 - 1.0) / 2.0
+            if q[j] * charge < 0:
+                p = morse[z[j]][q[j]]  # a KeyError names the pair without parameters, as bvlain's does
+                energy = p["d0"] * ((np.exp(p["alpha"] * (p["r_min"] - r)) - 1.0) ** 2 - 1.0) / 2.0
             else:
-                energy = (COULOMB_EV_A * calc.q_mi * q[j] / np.sqrt(calc.n_mi * n[j]) / r
-                          * erfc(r / (SCREENING * (calc.rc_mi + r_c[j]))))
+                energy = (COULOMB_EV_A * charge * q[j] / np.sqrt(quantum[z_mobile] * quantum[z[j]]) / r
+                          * erfc(r / (SCREENING * (covalent_radii[z_mobile] + covalent_radii[z[j]]))))
             padded[flat_offsets[near] + corner @ strides] += energy
     folded = padded.reshape(padded_shape[0] // steps[0], steps[0], padded_shape[1] // steps[1], steps[1],
                             padded_shape[2] // steps[2], steps[2]).sum(axis=(0, 2, 4))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pymatgen.core import Composition, Element, Structure
 
+from hopnet.chemistry.oxidation import common_states
 from hopnet.errors import HopnetInputError
 from hopnet.vocabulary import element_of, elements_present
 
@@ -33,10 +34,14 @@ def host_charge(el: Element | str) -> int | None:
 
 
 def anion_electronegativity(composition: Composition) -> float | None:
-    """The amount-weighted Pauling electronegativity of the anions (the elements ``host_charge`` makes negative:
-    chalcogens, halogens, N). A softer, more polarisable anion framework (S, Se, I) holds a mobile cation less
-    tightly than O or F; None where the host has no such anion (a borohydride)."""
-    anions = {el: n for el, n in composition.element_composition.items() if (host_charge(el) or 0) < 0}
+    """The amount-weighted Pauling electronegativity of the anions. A softer, more polarisable anion framework
+    (S, Se, I) holds a mobile cation less tightly than O or F; None where the host has no anion (an alloy).
+    The anions are the elements negative in the composition's one balanced assignment of common states (the S
+    of Li2SO4 is a cation there, the H of LiBH4 an anion), else those ``host_charge`` makes negative
+    (chalcogens, halogens, N)."""
+    states = common_states(composition)
+    anions = {el: n for el, n in composition.element_composition.items()
+              if ((states[el.symbol] if states else host_charge(el)) or 0) < 0}
     total = sum(anions.values())
     return sum(el.X * n for el, n in anions.items()) / total if total else None
 

@@ -218,9 +218,11 @@ def _connected(mask: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
 
 
 def _framework_key(structure: Structure, ion: str) -> tuple:
-    """What the ion's landscape depends on besides its own count: the cell, and every other atom (species with
-    any given oxidation state, and position), in order."""
-    return (ion, elements_of(structure).count(ion), np.round(structure.lattice.matrix, 6).tobytes(),
+    """What the ion's landscape depends on besides where the ion sits: the ion's species (with any given
+    oxidation state: Cu+ and Cu2+ differ) and count, the cell, and every other atom (species with any given
+    oxidation state, and position), in order."""
+    return (tuple(sorted(str(site.specie) for site in structure if element_of(site.specie) == ion)),
+            np.round(structure.lattice.matrix, 6).tobytes(),
             tuple((str(site.specie), *np.round(site.frac_coords % 1.0, 6)) for site in structure
                   if element_of(site.specie) != ion))
 
@@ -260,8 +262,9 @@ class Landscapes:
                 continue
             try:
                 found.append(bvse_landscape(structure, ion, source=source))
-                # states read off the geometry site by site may depend on where the ion sits: not shared then
-                if found[-1].oxidation_states is not OxidationOrigin.BOND_VALENCE:
+                # shared only where the states are the file's or the composition's alone: the analyser reads
+                # the geometry, ion included, and the guesses after it are reached only where it failed
+                if found[-1].oxidation_states in (OxidationOrigin.STRUCTURE, OxidationOrigin.COMMON):
                     computed[key] = found[-1]
             except HopnetInputError as err:
                 found.append(None)

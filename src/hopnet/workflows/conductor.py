@@ -56,7 +56,7 @@ class ConductorInputs(BaseModel):
     full: bool | None  # None: unknown (the file places no ion)
     gap: float | None
     occupancy: float | None = None  # the file's ion positions; None: no file read, or no position
-    anion_x: float | None = None  # None: no chalcogen, halogen or N anion
+    anion_x: float | None = None  # None: no anion (an alloy)
 
     @classmethod
     def of(cls, percolation: dict, bvse_percolation: dict, full: bool | None, gap: float | None,
@@ -147,7 +147,7 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
                     "every ion position full: carriers must be made" if inputs.occupancy >= 1.0 - WHOLE else
                     f"ion positions {inputs.occupancy:.2f} occupied")
     if "anion_x" in card.features:
-        said.append("no anion framework of chalcogens, halogens or N" if inputs.anion_x is None else
+        said.append("no anion" if inputs.anion_x is None else
                     f"anion electronegativity {inputs.anion_x:.2f}")
     if "full" in card.features and inputs.full is not None:
         said.append("every ion site full: carriers must be made" if inputs.full else "a partially occupied ion sublattice")

@@ -83,7 +83,8 @@ def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierM
     landscapes = _landscapes(network, settings, source)
     priced = Pricing(model, settings.resolved_mechanism, source, progress).price(network, landscapes)
     return priced.report(source, network.environments[0].composition.reduced_formula,
-                         [*network.flags, *landscapes.flags, *priced.flags], landscapes.first())
+                         [*network.flags, *landscapes.flags, *priced.flags], landscapes.first(),
+                         network.environments[0] if network.is_ordered else None)  # an ordered host is its file
 
 
 def _prepared(structure: Structure, settings: HostSettings, source: str) -> Structure:
