@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections import Counter
 
 from hopnet_repro.results import RESULTS, read_result
@@ -163,7 +164,7 @@ def paths_lines(r: dict) -> list[str]:
             f"band {r['spearman_mean_oof_band']:.2f} (out-of-fold models). Command: `{r['command']}`."]
 
 
-CODES = {"baseline": "older code", "current": "today, default", "compiled": "today, `--compile`"}
+CODES = {"baseline": "older code", "current": "default", "compiled": "`--compile`"}
 CAMPAIGN_HOSTS, CAMPAIGN_WORKERS, NODE_CORES, NODE_GB = 1_000_000, 1_000, 64, 128
 
 
@@ -178,9 +179,9 @@ def screen_lines(r: dict) -> list[str]:
                          f"{'-' if ratio is None else f'{ratio:.2f}×'} | {run['peak_rss_mb_per_worker']:.0f} | "
                          f"{run['load_average_at_start']:.1f} |")
     lines += ["", "Each row screens the same hosts from scratch (start-up and model loading included); rows of one "
-              "worker count ran back to back in one invocation. Today's code does more per host than the old one "
-              "(a bond-valence channel check of every hop, empty sites where a host's own sites form no network, "
-              "one torch thread per worker), so its hop counts differ too."]
+              "worker count ran back to back in one invocation, so their ratio is measured; rows of another worker "
+              "count may be of other versions (the hopnet column says which). Where the codes' rules differ, so do "
+              "their hop counts."]
     notes = [f"{w} worker(s): {p['note']}" for w, p in sorted(r["phases"].items()) if p.get("note")]
     if notes:
         lines += ["", "Conditions: " + "; ".join(notes) + "."]
@@ -385,8 +386,9 @@ def thread_lines(t: dict) -> list[str]:
 
 def paths_speed_lines(p: dict) -> list[str]:
     codes = [c for c in CODES if any(c in row for row in p["hosts"].values())]
-    lines = ["", "**`hopnet paths` on large low-symmetry hosts** (one process, CLI end to end):", "",
-             "| host | atoms | " + " | ".join(f"{CODES[c]} (s)" for c in codes) + " | hops (today) | of them "
+    lines = ["", f"**`hopnet paths` on large low-symmetry hosts** (one process, CLI end to end; measured with hopnet "
+                 f"{p['hopnet_version']}):", "",
+             "| host | atoms | " + " | ".join(f"{CODES[c]} (s)" for c in codes) + " | hops (default) | of them "
              "channel-checked |", "|---|---|" + "---|" * len(codes) + "---|---|"]
     for name, row in p["hosts"].items():
         today = row.get("current", {})
@@ -398,7 +400,7 @@ def paths_speed_lines(p: dict) -> list[str]:
         if prof:
             parts = ", ".join(f"{part} {sec / prof['profiled_seconds']:.0%}"
                               for part, sec in sorted(prof["seconds_by_part"].items(), key=lambda kv: -kv[1]))
-            lines += ["", f"Where today's time goes on {name} (in-process profile, {prof['profiled_seconds']:.0f} s "
+            lines += ["", f"Where the time went on {name} (in-process profile, {prof['profiled_seconds']:.0f} s "
                           f"under the profiler): {parts}."]
     for code, timings in p.get("startup_seconds", {}).items():
         lines += ["", f"Start-up, {CODES[code]} (median of 5 fresh processes): "
@@ -484,7 +486,8 @@ def known_conductor_lines(k: dict) -> list[str]:
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
-REAL_ELECTROLYTES = ("v0.5.0", "v0.6.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
+REAL_ELECTROLYTES = ("v0.4.0", "v0.5.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
+RERUN = "v0.6.0"  # a run stopped part-way (the session's time): its hosts' answers and seconds beside the last run's
 
 
 def _num(x, digits=2) -> str:
@@ -555,6 +558,8 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
         lines += ["", f"Not answered by hopnet {name}: {reasons}."]
     if len(names) > 1:
         lines += ["", same_answer_line(names[-2], names[-1])]
+    if (RESULTS / "real_electrolytes" / f"{RERUN}.jsonl").exists() and RERUN not in runs:
+        lines += ["", rerun_line(names[-1], RERUN)]
     return lines + ["", f"![host barrier vs Ea](benchmarks/results/real_electrolytes/{names[-1]}-ea.png)", "",
                     "Fast = σ ≥ 1e-4 S/cm, slow = σ < 1e-6 S/cm at room temperature; nothing is fitted in these rows. "
                     "Data: OBELiX train split (Therrien et al., Digital Discovery 2026, arXiv 2502.14234; CC-BY 4.0) "
@@ -564,13 +569,37 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
                     "indicative, not a measured ratio."]
 
 
-def same_answer_line(before: str, after: str) -> str:
-    """Whether two runs of the real-electrolyte benchmark give the same hop-network answers, host by host."""
-    def rows(name: str) -> dict[str, dict]:
-        lines = (RESULTS / "real_electrolytes" / f"{name}.jsonl").read_text().splitlines()
-        return {r["id"]: r["hopnet"] for r in map(json.loads, lines) if r["hopnet"].get("status") == "ok"}
+def _answered_rows(name: str) -> dict[str, dict]:
+    """The rows of a real-electrolyte run whose host hopnet answered, by CIF id."""
+    lines = (RESULTS / "real_electrolytes" / f"{name}.jsonl").read_text().splitlines()
+    return {r["id"]: r for r in map(json.loads, lines) if r["hopnet"].get("status") == "ok"}
 
-    old, new = rows(before), rows(after)
+
+def rerun_line(before: str, after: str) -> str:
+    """A part-way run beside a whole one, on the hosts the part-way run reached: the same answers, and seconds."""
+    from real_electrolytes import hosts
+
+    disordered = {h["id"] for h in hosts() if h["disordered"]}
+    old, new = _answered_rows(before), _answered_rows(after)
+    reached = [json.loads(line)["id"] for line in (RESULTS / "real_electrolytes" / f"{after}.jsonl").read_text()
+               .splitlines()]
+    both = [i for i in reached if i in old and i in new]
+    median = lambda rows, ids: statistics.median(rows[i]["hopnet_seconds"] for i in ids) if ids else float("nan")  # noqa: E731
+    mixed = [i for i in both if i in disordered]
+    return (f"hopnet {after}, run on the first {len(reached)} CIFs only (stopped for time; `python "
+            f"benchmarks/real_electrolytes.py --name {after} --workers 2` resumes it): "
+            + same_answer_line(before, after, set(reached))
+            + f" Median seconds per host on the {len(both)} answered by both: {before} {median(old, both):.1f}, "
+            f"{after} {median(new, both):.1f}; disordered ({len(mixed)}): {median(old, mixed):.1f} and "
+            f"{median(new, mixed):.1f} (not side by side: {after} shared the cores with other benchmarks part of "
+            "its time).")
+
+
+def same_answer_line(before: str, after: str, reached: set[str] | None = None) -> str:
+    """Whether two runs of the real-electrolyte benchmark give the same hop-network answers, host by host (on the
+    CIFs ``reached`` by both, where given)."""
+    old = {i: r["hopnet"] for i, r in _answered_rows(before).items() if reached is None or i in reached}
+    new = {i: r["hopnet"] for i, r in _answered_rows(after).items()}
     both = sorted(set(old) & set(new))
     energies = lambda h: [h.get(f"em_{d}d") if h.get(f"em_{d}d") != "" else None for d in (1, 2, 3)]  # noqa: E731
     dims_same = sum(1 for i in both if [e is None for e in energies(old[i])] == [e is None for e in energies(new[i])])
