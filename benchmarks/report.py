@@ -486,7 +486,7 @@ def known_conductor_lines(k: dict) -> list[str]:
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
-REAL_ELECTROLYTES = ("v0.4.0", "v0.5.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
+REAL_ELECTROLYTES = ("v0.5.0", "v0.6.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
 RERUN = "v0.6.0"  # a run stopped part-way (the session's time): its hosts' answers and seconds beside the last run's
 
 
