@@ -94,6 +94,26 @@ def test_a_compiled_model_predicts_what_the_eager_one_does(test_entries, tiny_mo
     assert max(abs(a.em - b.em) for a, b in zip(eager, compiled)) <= 1e-5
 
 
+def test_a_compilation_that_fails_falls_back_to_the_uncompiled_networks_and_says_so(test_entries, tiny_model_card,
+                                                                                      monkeypatch, capsys):
+    """A laptop without a C++ compiler: torch.compile fails on the first batch; the screen goes on uncompiled."""
+    from hopnet.predictor import load_model
+
+    def no_compiler(fn, **_):
+        def fails(*args, **kwargs):
+            raise RuntimeError("InvalidCxxCompiler: No working C++ compiler found\nmore detail")
+        return fails
+
+    monkeypatch.setattr(torch, "compile", no_compiler)
+    bands = [e.band for e in test_entries[:5]]
+    model = load_model(tiny_model_card, compiled=True)
+    got = model.predict_bands(bands)
+    assert [p.em for p in got] == [p.em for p in load_model(tiny_model_card).predict_bands(bands)]
+    assert not model.compiled
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "torch.compile failed (InvalidCxxCompiler: No working C++ compiler found)" in err
+
+
 def test_the_device_is_where_the_networks_run(test_entries, tiny_model_card):
     from hopnet.errors import HopnetInputError
     from hopnet.predictor import load_model

@@ -64,7 +64,7 @@ def test_lifepo4_hops_reduce_by_symmetry_and_bands_look_like_training_bands():
     distinct = distinct_hops(s, hops, "Li")
     assert sum(len(d.members) for d in distinct) == len(hops)
     assert distinct[0].length == pytest.approx(2.985, abs=0.01)  # the b-axis channel hop
-    scaling = supercell_scaling(s, distinct[0].length)
+    scaling = supercell_scaling(s.lattice, distinct[0].length)
     assert np.all(np.array(s.lattice.abc) * scaling >= 9.0)
     band = hop_band(s, "Li", distinct[0].representative, "vacancy")
     assert band.hop_length == pytest.approx(distinct[0].length, abs=1e-6)
@@ -484,3 +484,34 @@ def test_bvlain_searches_neighbours_on_one_thread():
     assert core.cKDTree.one_thread
     tree = core.cKDTree(np.random.default_rng(0).random((50, 3)))
     assert tree.query(np.zeros((4, 3)), k=2, workers=-1)[0].shape == (4, 2)
+
+
+def test_a_hops_band_drawn_in_arrays_is_pymatgens_supercell_band():
+    """``hop_band`` repeats the host with numpy; pymatgen's own supercell of the LLL-reduced cell, with the ion's
+    end sites taken off, gives the same atoms and the same graph (oblique cell, oxidation states, a long hop)."""
+    from hopnet.graphs.builder import GraphConfig, graph_from_band
+    from hopnet.pathways.band import band_from_sites
+    from hopnet.pathways.hops import ENDPOINT_CLEARANCE
+
+    s = Structure.from_file(LFP)
+    s.add_oxidation_state_by_element({"Li": 1, "Fe": 2, "P": 5, "O": -2})
+    s = Structure(Lattice.from_parameters(*s.lattice.abc, 90, 104, 90), s.species, s.frac_coords)  # oblique
+    hop = distinct_hops(s, enumerate_hops(s, "Li", 5.0), "Li")[-1].representative
+    band = hop_band(s, "Li", hop, "vacancy")
+
+    reduced = s.get_reduced_structure("LLL")
+    start = reduced.lattice.get_fractional_coords(s.lattice.get_cartesian_coords(s.frac_coords[hop.start]))
+    end = reduced.lattice.get_fractional_coords(s.lattice.get_cartesian_coords(s.frac_coords[hop.end] + hop.image))
+    scaling = supercell_scaling(reduced.lattice, hop.length)
+    supercell = reduced * scaling
+    start, end = (start - np.floor(start)) / scaling, (end - np.floor(start)) / scaling
+    near = supercell.lattice.get_all_distances(np.vstack([start, end]), supercell.frac_coords).min(axis=0)
+    supercell.remove_sites([i for i, d in enumerate(near) if d <= ENDPOINT_CLEARANCE])
+    expected = band_from_sites(supercell, "Li", start, end)
+
+    assert band.hop_length == pytest.approx(hop.length, abs=1e-9)
+    assert len(band.atoms) == len(expected.host) and band.host.composition == expected.host.composition.element_composition
+    ours, theirs = graph_from_band(band, GraphConfig()), graph_from_band(expected, GraphConfig())
+    assert sorted(ours.z) == sorted(theirs.z) and len(ours.src) == len(theirs.src)
+    np.testing.assert_allclose(np.sort(ours.length), np.sort(theirs.length), atol=1e-5)
+    np.testing.assert_allclose(np.sort(ours.cos_angle), np.sort(theirs.cos_angle), atol=1e-5)

@@ -1,6 +1,7 @@
 """The user-facing model: bands or endpoint structures in, barriers out."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from hopnet.models.batching import run_batched
 from hopnet.models.card import Member, ModelCard, load_model_files, resolve_weights
 from hopnet.models.domain import EmbeddingDomain
 from hopnet.pathways.band import Band, band_from_endpoints
-from hopnet.vocabulary import DEVICES, elements_of, is_good_conductor
+from hopnet.vocabulary import DEVICES, is_good_conductor
 
 # An element the network never saw does not by itself take a band out of its domain when it is a dilute dopant
 # away from the hop (Ta on 1 in 8 Zr sites of LLZO): the message passing reaches the ion's surroundings within a
@@ -28,10 +29,11 @@ DOPANT_CLEARANCE = 3.0  # Å from every image of the ion: beyond its first catio
 
 def _dilute_and_away(band: Band, element: str) -> bool:
     """Whether ``element`` is a dilute dopant of ``band``'s host, away from every image of the ion."""
-    where = np.flatnonzero(np.array(elements_of(band.host)) == element)
-    if len(where) >= DILUTE_SHARE * len(band.host):
+    host = band.atoms
+    where = np.flatnonzero(np.array(host.symbols) == element)
+    if len(where) >= DILUTE_SHARE * len(host):
         return False
-    distances = band.host.lattice.get_all_distances(band.frac_images, band.host.frac_coords[where])
+    distances = host.lattice.get_all_distances(band.frac_images, host.frac_coords[where])
     return bool(distances.min() > DOPANT_CLEARANCE)
 
 
@@ -64,6 +66,7 @@ class BarrierModel:
         # hops (screen, evaluate), not for one host. Shapes vary from batch to batch, hence dynamic=True.
         self._encoders = [torch.compile(m.model.encode, dynamic=True) if compiled else m.model.encode
                           for m in members]
+        self.compiled = compiled
         self.card = card
         self.graph_config = members[0].model.cfg.graph
         self.threads = threads
@@ -114,12 +117,26 @@ class BarrierModel:
         outputs = np.empty((len(self.members), batch.num_graphs))
         distance = np.full(batch.num_graphs, np.nan)
         batch = batch.to(self.device)
-        for k, (m, encode) in enumerate(zip(self.members, self._encoders)):
-            pooled = encode(batch)
+        for k, m in enumerate(self.members):
+            pooled = self._encode(k, batch)
             if k == 0 and self.embedding_domain:
                 distance = self.embedding_domain.distance(pooled.cpu().numpy())
             outputs[k] = m.model.readout(pooled).cpu().numpy() * m.std + m.mean
         return outputs, distance
+
+    def _encode(self, k: int, batch: GraphBatch) -> torch.Tensor:
+        """Member ``k``'s pooled vectors. Compilation happens on the first call and needs a C++ compiler; where
+        it fails, the networks run uncompiled from then on (the same numbers, slower), and stderr says so once."""
+        if not self.compiled:
+            return self._encoders[k](batch)
+        try:
+            return self._encoders[k](batch)
+        except Exception as exc:  # torch raises many types for a missing or broken compiler
+            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            print(f"hopnet: torch.compile failed ({reason}); running the networks uncompiled", file=sys.stderr)
+            self.compiled = False
+            self._encoders = [m.model.encode for m in self.members]
+            return self._encoders[k](batch)
 
     def _members_and_distance(self, batch: GraphBatch) -> np.ndarray:
         """(graphs, members + 1): each member's Em, then the graph's embedding distance (NaN without a domain)."""
@@ -136,7 +153,7 @@ class BarrierModel:
         if self._ions and band.ion not in self._ions:
             flags.append(Flag(kind=FlagKind.UNSEEN_ION,
                               text=f"mobile ion {band.ion} not among training ions {', '.join(sorted(self._ions))}"))
-        unseen = sorted(set(elements_of(band.host)) - self._elements) if self._elements else []
+        unseen = sorted(set(band.atoms.symbols) - self._elements) if self._elements else []
         dilute = [el for el in unseen if _dilute_and_away(band, el)]
         if len(dilute) < len(unseen):
             near = [el for el in unseen if el not in dilute]

@@ -6,10 +6,12 @@ file never reaches the graph builder as a silent wrong number.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from pymatgen.core import Structure
+from pymatgen.core import Element, Lattice, Structure
 
 from hopnet.errors import HopnetInputError
 
@@ -43,10 +45,7 @@ def validate_structure(structure: Structure, source: str | Path) -> None:
     """Refuse structures no DFT code would accept."""
     if len(structure) == 0:
         raise HopnetInputError(source, "structure has no atoms")
-    if len(structure) > MAX_ATOMS:
-        raise HopnetInputError(
-            source, f"{len(structure)} atoms exceeds the limit of {MAX_ATOMS}; use a smaller cell"
-        )
+    check_size(len(structure), source)
     for site in structure:
         for specie in site.species:
             if not 1 <= getattr(specie, "Z", 0) <= 94:
@@ -67,6 +66,11 @@ def validate_structure(structure: Structure, source: str | Path) -> None:
     check_overlaps(structure, source)
 
 
+def check_size(n_atoms: int, source: str | Path) -> None:
+    if n_atoms > MAX_ATOMS:
+        raise HopnetInputError(source, f"{n_atoms} atoms exceeds the limit of {MAX_ATOMS}; use a smaller cell")
+
+
 def check_overlaps(structure: Structure, source: str | Path) -> None:
     """Fully occupied atoms closer than MIN_DISTANCE overlap. Partially occupied sites may sit closer
     (split sites of a disordered crystal hold one atom between them), so they are not checked."""
@@ -82,3 +86,70 @@ def check_overlaps(structure: Structure, source: str | Path) -> None:
             f"overlapping atoms: site {a} ({structure[a].specie}) and site {b} "
             f"({structure[b].specie}) are {dist[i]:.2f} Å apart (< {MIN_DISTANCE} Å)",
         )
+
+
+@dataclass(frozen=True)
+class AtomArrays:
+    """Ordered atoms in a periodic cell as three arrays: what a band and its graph need of a host.
+
+    A pymatgen ``Structure`` holds one Python object per site (~10 µs each to make); a hop's supercell of a few
+    hundred atoms was made several times per hop (repeat, drop the ion's end sites, add the images), which was a
+    fifth of a small host's time. These arrays are made once per host cell and repeated with numpy; a
+    ``Structure`` is made only where one is asked for (``to_structure``). Species lose their oxidation states here:
+    everything downstream reads elements.
+    """
+
+    lattice: Lattice
+    numbers: np.ndarray  # (n,) atomic numbers
+    frac_coords: np.ndarray  # (n, 3)
+
+    @classmethod
+    def of(cls, structure: "Structure | AtomArrays") -> "AtomArrays":
+        if isinstance(structure, AtomArrays):
+            return structure
+        return cls(structure.lattice, np.array([site.specie.Z for site in structure], dtype=np.int64),
+                   np.array(structure.frac_coords, float))
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @property
+    def cart_coords(self) -> np.ndarray:
+        return self.lattice.get_cartesian_coords(self.frac_coords)
+
+    @property
+    def symbols(self) -> list[str]:
+        return [_SYMBOLS[z] for z in self.numbers]
+
+    def select(self, keep: np.ndarray) -> "AtomArrays":
+        """The atoms where ``keep`` (a boolean mask or indices)."""
+        return AtomArrays(self.lattice, self.numbers[keep], self.frac_coords[keep])
+
+    @cached_property
+    def lll_reduced(self) -> "AtomArrays":
+        """The same crystal in its LLL-reduced cell, coordinates wrapped into it (as pymatgen's
+        ``get_reduced_structure("LLL")``)."""
+        reduced = self.lattice.get_lll_reduced_lattice()
+        frac = reduced.get_fractional_coords(self.cart_coords)
+        return AtomArrays(reduced, self.numbers, _wrapped(frac))
+
+    def repeated(self, scaling: np.ndarray) -> "AtomArrays":
+        """The supercell of ``scaling`` (three whole numbers) repeats along the cell axes."""
+        scaling = np.asarray(scaling, int)
+        shifts = np.stack(np.meshgrid(*(np.arange(k) for k in scaling), indexing="ij"), -1).reshape(-1, 3)
+        frac = (self.frac_coords[:, None, :] + shifts[None, :, :]) / scaling
+        lattice = Lattice(self.lattice.matrix * scaling[:, None])
+        return AtomArrays(lattice, np.repeat(self.numbers, len(shifts)), _wrapped(frac.reshape(-1, 3)))
+
+    def to_structure(self) -> Structure:
+        return Structure(self.lattice, [int(z) for z in self.numbers], self.frac_coords)
+
+
+_SYMBOLS = {z: Element.from_Z(z).symbol for z in range(1, 95)}
+
+
+def _wrapped(frac: np.ndarray) -> np.ndarray:
+    """Into [0, 1), with values a rounding error below 1 taken as 0 (a site on a cell face stays one site)."""
+    frac = np.mod(frac, 1.0)
+    frac[np.abs(frac - 1.0) < 1e-8] = 0.0
+    return frac

@@ -264,15 +264,16 @@ def _host_settings(args, **extra):
                         device=args.device, compiled=args.compile, **extra)
 
 
-def _inference_flags(p) -> None:
-    p.add_argument("--compile", action="store_true",
-                   help="compile the networks (torch.compile; needs a C++ compiler): a one-off compilation per "
-                        "process, then faster per hop (README, Speed); worth it for thousands of hops, not one host")
+def _inference_flags(p, compile_by_default: bool = False) -> None:
+    p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=compile_by_default,
+                   help="compile the networks (torch.compile; falls back to uncompiled where no C++ compiler is "
+                        "found): a one-off compilation per process, then ~3x faster per hop (README, Speed); worth "
+                        f"it for many hosts, not one (default: {'on' if compile_by_default else 'off'})")
     p.add_argument("--device", choices=DEVICES, default="cpu",
                    help="where the networks run (default cpu; cuda needs a CUDA build of torch and a GPU)")
 
 
-def _host_flags(p, threads_help: str = THREADS_HELP) -> None:
+def _host_flags(p, threads_help: str = THREADS_HELP, compile_by_default: bool = False) -> None:
     """The flags `paths` and `screen` share: the fields of ``HostSettings``."""
     p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
                    help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
@@ -288,7 +289,7 @@ def _host_flags(p, threads_help: str = THREADS_HELP) -> None:
     p.add_argument("--seed", type=_non_negative_int, default=0, help="seed of those orderings (default 0)")
     p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
     p.add_argument("--threads", type=_positive_int, default=1, help=threads_help)
-    _inference_flags(p)
+    _inference_flags(p, compile_by_default)
 
 
 def cmd_screen(args) -> None:
@@ -400,7 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
     p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
-    _host_flags(p, threads_help="torch threads per worker (default 1: parallelism comes from --workers)")
+    _host_flags(p, threads_help="torch threads per worker (default 1: parallelism comes from --workers)",
+                compile_by_default=True)
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("pretrain", help="multi-property pre-training of the encoder on the seven bulk properties")

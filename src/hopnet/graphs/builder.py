@@ -10,10 +10,12 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from pymatgen.core import Structure
+from pymatgen.core import Element, Lattice, Structure
+from pymatgen.optimization.neighbors import find_points_in_spheres
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
+from hopnet.structures import AtomArrays
 from hopnet.vocabulary import N_IMAGES
 
 GRAPH_VERSION = 2  # bump when the same config would build a different graph (invalidates caches)
@@ -71,15 +73,17 @@ def _within_kth(center: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
     return dist <= kth + TIE_TOLERANCE
 
 
-def _knn_edges(structure: Structure, centers_idx: np.ndarray, cfg: GraphConfig):
+def _knn_edges(lattice: Lattice, cart: np.ndarray, centers_idx: np.ndarray, cfg: GraphConfig):
     """Edges (centre, neighbour, vector, length) to the ``max_neighbors`` nearest atoms, sorted by centre."""
-    sites = [structure[i] for i in centers_idx]
-    c, n, images, dist = structure.get_neighbor_list(cfg.cutoff, sites=sites, exclude_self=True)
+    matrix = np.ascontiguousarray(lattice.matrix, dtype=float)
+    cart = np.ascontiguousarray(cart, dtype=float)
+    # pymatgen's C neighbour search, on arrays: ``Structure.get_neighbor_list`` would make a site object per atom.
+    c, n, images, dist = find_points_in_spheres(cart, np.ascontiguousarray(cart[centers_idx]), r=cfg.cutoff,
+                                                pbc=np.ones(3, dtype=np.int64), lattice=matrix, tol=1e-8)
     c = centers_idx[c]
-    # With an explicit ``sites`` list pymatgen cannot tell a centre from itself.
     not_self = (n != c) | np.any(images != 0, axis=1)
     c, n, images, dist = c[not_self], n[not_self], images[not_self], dist[not_self]
-    vec = structure.cart_coords[n] + images @ structure.lattice.matrix - structure.cart_coords[c]
+    vec = cart[n] + images @ matrix - cart[c]
     order = np.lexsort((dist, c))
     c, n, vec, dist = c[order], n[order], vec[order], dist[order]
     keep = _within_kth(c, dist, cfg.max_neighbors)
@@ -105,14 +109,14 @@ def _triplets(center: np.ndarray, vec: np.ndarray, dist: np.ndarray, angle_neigh
     return e1, e2, np.clip(cos, -1.0, 1.0).astype(np.float32)
 
 
-def local_nodes(structure: Structure, centers_frac: np.ndarray, radius: float) -> np.ndarray:
+def local_nodes(structure: Structure | AtomArrays, centers_frac: np.ndarray, radius: float) -> np.ndarray:
     """Indices of the sites within ``radius`` of any of the fractional points ``centers_frac``."""
     near = structure.lattice.get_all_distances(np.atleast_2d(centers_frac), structure.frac_coords).min(axis=0)
     return np.flatnonzero(near <= radius)
 
 
 def build_graph(
-    structure: Structure, cfg: GraphConfig, n_path: int = 0, source: str = "structure",
+    structure: Structure | AtomArrays, cfg: GraphConfig, n_path: int = 0, source: str = "structure",
     nodes: np.ndarray | None = None,
 ) -> CrystalGraph:
     """Graph of ``structure`` whose first ``n_path`` sites are the ion's path images.
@@ -121,11 +125,12 @@ def build_graph(
     ``scope="local"`` those near the path): two structures of the same atoms
     then give graphs whose atoms correspond one to one.
     """
-    n_sites = len(structure)
+    atoms = AtomArrays.of(structure)
+    n_sites = len(atoms)
     if nodes is None:
         local = cfg.scope == "local" and n_path
-        nodes = local_nodes(structure, structure.frac_coords[:n_path], cfg.local_radius) if local else np.arange(n_sites)
-    c, n, vec, dist = _knn_edges(structure, nodes, cfg)
+        nodes = local_nodes(atoms, atoms.frac_coords[:n_path], cfg.local_radius) if local else np.arange(n_sites)
+    c, n, vec, dist = _knn_edges(atoms.lattice, atoms.cart_coords, nodes, cfg)
     # Re-index to the kept nodes; a neighbour outside the local region is dropped.
     remap = np.full(n_sites, -1)
     remap[nodes] = np.arange(len(nodes))
@@ -134,13 +139,15 @@ def build_graph(
     lonely = np.setdiff1d(nodes, c)
     if lonely.size:
         raise HopnetInputError(
-            source, f"site {int(lonely[0])} ({structure[int(lonely[0])].specie}) has no neighbour within {cfg.cutoff} Å"
+            source, f"site {int(lonely[0])} ({atoms.symbols[int(lonely[0])]}) has no neighbour within {cfg.cutoff} Å"
         )
     e1, e2, cos = _triplets(c, vec, dist, cfg.angle_neighbors)
-    z = np.array([structure[i].specie.Z for i in nodes], dtype=np.int64)
     flag = (nodes < n_path).astype(np.int64)
-    return CrystalGraph(z, flag, remap[n], remap[c], dist, e1, e2, cos)
+    return CrystalGraph(atoms.numbers[nodes], flag, remap[n], remap[c], dist, e1, e2, cos)
 
 
 def graph_from_band(band: Band, cfg: GraphConfig) -> CrystalGraph:
-    return build_graph(band.to_structure(), cfg, n_path=N_IMAGES, source=band.label or "band")
+    host = band.atoms
+    atoms = AtomArrays(band.lattice, np.concatenate([np.full(len(band.frac_images), Element(band.ion).Z), host.numbers]),
+                       np.vstack([band.frac_images, host.frac_coords]))
+    return build_graph(atoms, cfg, n_path=N_IMAGES, source=band.label or "band")

@@ -8,14 +8,14 @@ rest is the host frozen at the initial geometry.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from pymatgen.core import Lattice, Structure
 from scipy.optimize import linear_sum_assignment
 
 from hopnet.errors import HopnetInputError
-from hopnet.structures import validate_structure
+from hopnet.structures import AtomArrays, check_size, validate_structure
 from hopnet.vocabulary import N_IMAGES, element_of, elements_of, parse_ion
 
 LATTICE_RTOL = 0.05  # initial/final cells may differ by a relaxation, not by a different cell
@@ -23,18 +23,34 @@ MIN_HOP = 0.5  # Å; a shorter displacement is relaxation noise, not a hop
 HOST_RELAX_FRACTION = 0.6  # a host atom moving more than this share of the hop makes the ion ambiguous
 
 
-@dataclass(frozen=True)
 class Band:
-    """A hop of ``ion`` through ``host``, the ion drawn at ``N_IMAGES`` images."""
+    """A hop of ``ion`` through ``host``, the ion drawn at ``N_IMAGES`` images.
 
-    host: Structure
-    ion: str
-    frac_images: np.ndarray  # (N_IMAGES, 3) fractional coordinates of the ion images
-    label: str = ""
+    The host is a ``Structure`` or, for the bands a host's hops are drawn as, its ``AtomArrays``; each form is
+    made from the other only when asked for.
+    """
+
+    def __init__(self, host: Structure | AtomArrays, ion: str, frac_images: np.ndarray, label: str = ""):
+        self._host = host
+        self.ion = ion
+        self.frac_images = np.asarray(frac_images, float)  # (N_IMAGES, 3) fractional coordinates of the ion images
+        self.label = label
+
+    @cached_property
+    def host(self) -> Structure:
+        return self._host if isinstance(self._host, Structure) else self._host.to_structure()
+
+    @cached_property
+    def atoms(self) -> AtomArrays:
+        return AtomArrays.of(self._host)
+
+    @property
+    def lattice(self) -> Lattice:
+        return self._host.lattice
 
     @property
     def hop_length(self) -> float:
-        cart = self.host.lattice.get_cartesian_coords(self.frac_images)
+        cart = self.lattice.get_cartesian_coords(self.frac_images)
         return float(np.linalg.norm(cart[-1] - cart[0]))
 
     def to_structure(self, images: slice | list[int] | None = None) -> Structure:
@@ -75,17 +91,29 @@ def band_from_sites(
     host: Structure, ion: str, start, end, coords_are_cartesian: bool = False, label: str = ""
 ) -> Band:
     """A hop of ``ion`` between two sites of ``host`` (the host holds neither)."""
-    source = label or "host"
     start, end = np.asarray(start, float), np.asarray(end, float)
     if coords_are_cartesian:
         start, end = host.lattice.get_fractional_coords(start), host.lattice.get_fractional_coords(end)
-    images = interpolate(host.lattice, start, end)
-    band = Band(host, ion, images, label)
-    if band.hop_length < MIN_HOP:
-        raise HopnetInputError(source, f"the two ion sites are {band.hop_length:.2f} Å apart; no hop to predict")
+    band = _drawn(host, ion, start, end, label)
     # Intermediate images may pass close to host atoms (so do 9 training paths);
     # the ion's two end sites inside the host must be physical.
-    validate_structure(band.to_structure([0, -1]), source)
+    validate_structure(band.to_structure([0, -1]), label or "host")
+    return band
+
+
+def band_in_repeat(host: AtomArrays, ion: str, start: np.ndarray, end: np.ndarray, label: str = "") -> Band:
+    """``band_from_sites`` for a host that is a repeat of an already checked cell with no atom within 1 Å of the
+    hop's two end sites (``pathways.hops.hop_band``): of the checks, only those such a host can fail are made."""
+    band = _drawn(host, ion, start, end, label)
+    check_size(len(host) + 2, label or "host")
+    return band
+
+
+def _drawn(host: Structure | AtomArrays, ion: str, start: np.ndarray, end: np.ndarray, label: str) -> Band:
+    band = Band(host, ion, interpolate(host.lattice, start, end), label)
+    if band.hop_length < MIN_HOP:
+        raise HopnetInputError(label or "host",
+                               f"the two ion sites are {band.hop_length:.2f} Å apart; no hop to predict")
     return band
 
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from pymatgen.core import Structure
+from pymatgen.core import Element, Lattice, Structure
 from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
 
 from hopnet.errors import HopnetInputError
-from hopnet.pathways.band import MIN_HOP, Band, band_from_sites
+from hopnet.structures import AtomArrays
+from hopnet.pathways.band import MIN_HOP, Band, band_in_repeat
 from hopnet.vocabulary import element_of, elements_of
 
 MIN_CELL_LENGTH = 9.0  # Å; the median training host is 9.8 Å along its shortest axis
@@ -167,7 +168,7 @@ def perpendicular_widths(matrix: np.ndarray) -> np.ndarray:
     return abs(float(np.linalg.det(m))) / faces
 
 
-def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
+def supercell_scaling(lattice: Lattice, hop_length: float) -> np.ndarray:
     """Repeats per axis so every face-to-face width is >= MIN_CELL_LENGTH and more than twice the hop.
 
     Widths, not axis lengths: in an oblique cell a long axis can still be
@@ -175,11 +176,11 @@ def supercell_scaling(structure: Structure, hop_length: float) -> np.ndarray:
     image, so the band would draw a wrap-around path instead of the hop.
     """
     target = max(MIN_CELL_LENGTH, 2 * hop_length + 0.5)
-    return np.maximum(1, np.ceil(target / perpendicular_widths(structure.lattice.matrix))).astype(int)
+    return np.maximum(1, np.ceil(target / perpendicular_widths(lattice.matrix))).astype(int)
 
 
 def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, label: str = "",
-             environment: Structure | None = None) -> Band:
+             environment: Structure | AtomArrays | None = None) -> Band:
     """The band input of one hop in a supercell.
 
     ``vacancy``: the other ion sites stay filled (a dilute vacancy, as in most
@@ -187,35 +188,34 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
     framework (a charged host with a single inserted ion). ``environment`` (an
     ordered structure on the same lattice) supplies the atoms around the hop
     instead of ``structure``: one sampled ordering of a disordered host, whose
-    partially occupied ion sites are the hop network's nodes.
+    partially occupied ion sites are the hop network's nodes. Pass it as
+    ``AtomArrays`` to draw many hops in it: its reduced cell is then found once.
     """
-    env = structure if environment is None else environment
+    env = AtomArrays.of(structure if environment is None else environment)
+    ion_z = Element(ion).Z
     if mechanism == "interstitial":
-        env = Structure.from_sites([site for site, el in zip(env, elements_of(env)) if el != ion])
+        env = env.select(env.numbers != ion_z)
     # The same crystal in its LLL-reduced cell: a near-orthogonal cell needs far fewer
     # repeats to be wide enough, so oblique primitive cells stay small.
-    reduced = env.get_reduced_structure("LLL")
-    start_cart = structure.lattice.get_cartesian_coords(structure.frac_coords[hop.start])
-    end_cart = structure.lattice.get_cartesian_coords(structure.frac_coords[hop.end] + np.array(hop.image))
+    reduced = env.lll_reduced
+    start_cart = structure.lattice.get_cartesian_coords(structure[hop.start].frac_coords)
+    end_cart = structure.lattice.get_cartesian_coords(structure[hop.end].frac_coords + np.array(hop.image))
     start_frac = reduced.lattice.get_fractional_coords(start_cart)
     shift = np.floor(start_frac)
-    scaling = supercell_scaling(reduced, hop.length)
-    supercell = reduced * scaling
+    scaling = supercell_scaling(reduced.lattice, hop.length)
+    supercell = reduced.repeated(scaling)
     start = (start_frac - shift) / scaling
     end = (reduced.lattice.get_fractional_coords(end_cart) - shift) / scaling
     # An ion on the hop's end sites is the moving ion itself (or, in a disordered host, an alternative
     # position of the same split site): the band draws the ion there instead. Any other atom there is
     # a site on top of the framework, which no hop can use.
     near_ends = supercell.lattice.get_all_distances(np.vstack([start, end]), supercell.frac_coords).min(axis=0)
-    is_ion = np.array(elements_of(supercell)) == ion
+    is_ion = supercell.numbers == ion_z
     blocking = np.flatnonzero((near_ends <= ENDPOINT_CLEARANCE) & ~is_ion)
     if blocking.size:
-        atom = supercell[int(blocking[0])]
         raise HopnetInputError(label or "host", f"an end site of the hop is {near_ends[blocking[0]]:.2f} Å from "
-                                                f"{atom.specie}: no hop to draw")
-    host = Structure.from_sites([site for site, d, ion_here in zip(supercell, near_ends, is_ion)
-                                 if not (ion_here and d <= ENDPOINT_CLEARANCE)])
-    band = band_from_sites(host, ion, start, end, label=label)
+                                                f"{supercell.symbols[int(blocking[0])]}: no hop to draw")
+    band = band_in_repeat(supercell.select(~(is_ion & (near_ends <= ENDPOINT_CLEARANCE))), ion, start, end, label)
     if abs(band.hop_length - hop.length) > 1e-3:  # the supercell rule above should make this impossible
         raise RuntimeError(f"{label}: band hop {band.hop_length:.3f} Å differs from the hop {hop.length:.3f} Å")
     return band

@@ -9,7 +9,7 @@ its reason.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -25,7 +25,8 @@ from hopnet.pathways.carriers import Carriers
 from hopnet.pathways.landscape import Landscape, Landscapes, blocked_above, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings, Percolation, percolate
 from hopnet.predictor import BarrierModel, Prediction
-from hopnet.vocabulary import element_of, elements_of, is_good_conductor
+from hopnet.structures import AtomArrays
+from hopnet.vocabulary import elements_of, is_good_conductor
 from hopnet.workflows.conductor import ConductorInputs, conductor_answer
 from hopnet.workflows.report import CarrierReport, HopResult, PathwayReport, verdict
 from hopnet.workflows.settings import HostSettings
@@ -153,6 +154,10 @@ class Pricing:
     mechanism: str
     source: str
     progress: bool = False
+    # A network widened by empty sites keeps the own sites' node numbers and environments, so its hops between
+    # own sites are drawn as the same bands: each band is priced once per host, by (environment, member, cleared).
+    _known: dict[tuple, Prediction] = field(default_factory=dict, repr=False)
+    _atoms: dict[int, AtomArrays] = field(default_factory=dict, repr=False)
 
     def price(self, network: HopNetwork, landscapes: Landscapes) -> PricedNetwork:
         """Every hop class of ``network``, drawn as a band in each environment and priced; its channel checked
@@ -167,10 +172,15 @@ class Pricing:
             environments = environments[:fewer]
             per_landscape = Landscapes(landscapes.per_environment[:fewer], landscapes.flags)
         kept, drawn = [], []
+        # Arrays of each environment, made once per host: its cell is then reduced once, not per hop.
+        for env in environments:
+            if id(env) not in self._atoms:
+                self._atoms[id(env)] = AtomArrays.of(env)
+        atoms = [self._atoms[id(env)] for env in environments]
         for d in network.hops:
             try:
                 per_env = [_drawable(network, d, env, self.mechanism, f"{self.source} hop {d.index}")
-                           for env in environments]
+                           for env in atoms]
             except HopnetInputError as err:  # one unbuildable band drops its hop, not the host
                 flags.append(Flag(kind=FlagKind.DROPPED_HOP, value=d.length,
                                   text=f"hop {d.index} ({d.length:.2f} Å) dropped: {err.problem}"))
@@ -179,8 +189,13 @@ class Pricing:
             drawn.append(per_env)
         if not kept:
             raise HopnetInputError(self.source, "no hop could be drawn as a band: " + "; ".join(map(str, flags)))
-        flat = self.model.predict_bands([way.band for per_hop in drawn for way in per_hop], progress=self.progress)
         n = len(environments)
+        ways = [(id(env), way) for per_hop in drawn for env, way in zip(environments, per_hop)]
+        new = {(env, way.member, way.cleared): way.band for env, way in ways
+               if (env, way.member, way.cleared) not in self._known}
+        if new:
+            self._known.update(zip(new, self.model.predict_bands(list(new.values()), progress=self.progress)))
+        flat = [self._known[env, way.member, way.cleared] for env, way in ways]
         results, bvse = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], drawn[i], per_landscape)
                               for i, d in enumerate(kept)))
         em = np.array([[p.em for p in flat[i * n:(i + 1) * n]] for i in range(len(kept))])  # (hops, orderings)
@@ -198,7 +213,7 @@ class Drawn:
     cleared: tuple[str, ...] = ()
 
 
-def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: Structure, mechanism: str,
+def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: AtomArrays, mechanism: str,
               label: str) -> Drawn:
     """The first member of ``hop_class`` that is a hop in ``environment``, and its band. Where the ion shares
     sites with another species (Li and La on the A sites of LLTO), an ordering puts that species on some of the
@@ -219,11 +234,10 @@ def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: Structur
     frac = network.nodes.frac_coords
     ends = np.vstack([frac[member.start], frac[member.end] + member.image])
     near = environment.lattice.get_all_distances(ends, environment.frac_coords).min(axis=0) <= ENDPOINT_CLEARANCE
-    taken = [int(i) for i in np.flatnonzero(near) if element_of(environment[int(i)].specie) != network.ion]
-    cleared = environment.copy()
-    cleared.remove_sites(taken)
-    return Drawn(member, hop_band(network.nodes, network.ion, member, mechanism, label=label, environment=cleared),
-                 tuple(sorted({element_of(environment[i].specie) for i in taken})))
+    taken = near & (np.array(environment.symbols) != network.ion)
+    return Drawn(member, hop_band(network.nodes, network.ion, member, mechanism, label=label,
+                                  environment=environment.select(~taken)),
+                 tuple(sorted({environment.symbols[i] for i in np.flatnonzero(taken)})))
 
 
 def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction], drawn: list[Drawn],
@@ -267,7 +281,7 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
     result = HopResult(
         hop=hop_class.index, start_site=h.start, end_site=h.end, start_label=start.label, end_label=end.label,
         start_wyckoff=start.wyckoff, end_wyckoff=end.wyckoff, image=h.image, length=round(hop_class.length, 4),
-        multiplicity=len(hop_class.members), supercell_atoms=len(drawn[0].band.host), em=float(em.mean()), em_std=std,
+        multiplicity=len(hop_class.members), supercell_atoms=len(drawn[0].band.atoms), em=float(em.mean()), em_std=std,
         good_conductor=is_good_conductor(float(em.mean())),
         bvse_barrier=None if barrier is None else round(barrier, 3), valid=valid, flags=flags,
         segments=network.segments(hop_class), via_empty_site=via_empty)
