@@ -164,7 +164,8 @@ def paths_lines(r: dict) -> list[str]:
             f"band {r['spearman_mean_oof_band']:.2f} (out-of-fold models). Command: `{r['command']}`."]
 
 
-CODES = {"baseline": "older code", "current": "default", "compiled": "`--compile`"}
+CODES = {"baseline": "older code", "baseline-compiled": "older code, `--compile`", "current": "default",
+         "compiled": "`--compile`", "eager": "`--no-compile`"}
 CAMPAIGN_HOSTS, CAMPAIGN_WORKERS, NODE_CORES, NODE_GB = 1_000_000, 1_000, 64, 128
 
 

@@ -2,7 +2,9 @@
 
 The older code is a git worktree (``git worktree add --detach ../hopnet-0.1 70bbb22^``); a process
 sees it instead of the installed package when its ``src`` folder leads ``PYTHONPATH``. The codes:
-``baseline`` (that checkout), ``current`` (this one, defaults) and ``compiled`` (this one, ``--compile``).
+``baseline`` (that checkout, its defaults), ``baseline-compiled`` (that checkout, ``--compile``), ``current`` (this
+one, its defaults), ``compiled`` (this one, ``--compile``) and ``eager`` (this one, ``--no-compile``: since 0.7.0
+``screen`` compiles by default).
 """
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import argparse
 import os
 from pathlib import Path
 
-CODES = ("baseline", "current", "compiled")
+CODES = ("baseline", "baseline-compiled", "current", "compiled", "eager")
+FLAGS = {"baseline-compiled": ["--compile"], "compiled": ["--compile"], "eager": ["--no-compile"]}
 
 
 def check_baseline(ap: argparse.ArgumentParser, codes: list[str], baseline_src: Path | None) -> None:
@@ -18,17 +21,17 @@ def check_baseline(ap: argparse.ArgumentParser, codes: list[str], baseline_src: 
     unknown = set(codes) - set(CODES)
     if unknown:
         ap.error(f"unknown codes {sorted(unknown)}; choose from {', '.join(CODES)}")
-    if "baseline" in codes and not (baseline_src and (baseline_src / "hopnet").is_dir()):
+    if any(c.startswith("baseline") for c in codes) and not (baseline_src and (baseline_src / "hopnet").is_dir()):
         ap.error("--baseline-src must name an older checkout's src folder (see the docstring)")
 
 
 def environment(code: str, baseline_src: Path | None) -> dict[str, str]:
     """The environment a child process of ``code`` runs in."""
     env = dict(os.environ)
-    if code == "baseline":
+    if code.startswith("baseline"):
         env["PYTHONPATH"] = str(Path(baseline_src).resolve())
     return env
 
 
 def cli_flags(code: str) -> list[str]:
-    return ["--compile"] if code == "compiled" else []
+    return FLAGS.get(code, [])

@@ -197,8 +197,15 @@ def _worker_signals() -> None:
     """Workers leave Ctrl-C to the parent, which stops the pool at once and says so in one line (no worker
     tracebacks); the rows already written stay, and a re-run resumes after them."""
     import signal
+    import threading
+
+    from tqdm import tqdm
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # torch.compile draws tqdm bars inside the worker, and tqdm's default lock is a multiprocessing semaphore: a
+    # worker stopped mid-compilation would leave it behind, and Python's resource tracker would say so on stderr
+    # after the one line. A worker's bars are never shown, so a thread lock serves.
+    tqdm.set_lock(threading.RLock())
 
 
 def _local_results(sources: Iterator[str], settings: HostSettings, workers: int) -> Iterator[dict]:
