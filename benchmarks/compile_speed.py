@@ -1,12 +1,13 @@
 """Compiled vs eager inference of the shipped ensemble, side by side in one process.
 
-    python benchmarks/compile_speed.py --rounds 3
+    python benchmarks/compile_speed.py --rounds 3 [--cold]
 
 The 559 training bands' graphs are built once; then the shipped 5-network
 ensemble predicts them all, eager and compiled (``load_model(compiled=True)``,
 torch.compile with dynamic shapes) in alternating rounds, one torch thread.
 Reported: the one-off compilation (the first compiled pass minus a later one;
-shorter when torch's on-disk kernel cache is warm from an earlier process),
+shorter when torch's on-disk kernel cache is warm from an earlier process;
+``--cold`` points that cache at an empty folder, as on a machine's first run),
 hops per second of each mode after it, their ratio, and the largest
 difference between the two modes' Em. Graph building is timed apart: it is the
 same for both.
@@ -14,7 +15,9 @@ same for both.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import tempfile
 import time
 
 import numpy as np
@@ -26,7 +29,7 @@ from hopnet.graphs.builder import graph_from_band
 from hopnet.predictor import load_model
 from hopnet_repro.results import RESULTS, write_result
 
-BATCH = 32
+BATCH = 8  # as BarrierModel.predict_bands
 
 
 def ensemble_pass(model, graphs) -> tuple[np.ndarray, float]:
@@ -41,7 +44,10 @@ def ensemble_pass(model, graphs) -> tuple[np.ndarray, float]:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--cold", action="store_true", help="compile with an empty kernel cache (a machine's first run)")
     args = ap.parse_args()
+    if args.cold:  # read by torch when it first compiles, which is below
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="inductor-cold-")
     torch.set_num_threads(1)
     eager, compiled = load_model(threads=1), load_model(threads=1, compiled=True)
     bands = [e.band for e in load_barriers("train")]
@@ -56,7 +62,8 @@ if __name__ == "__main__":
             seconds[name].append(ensemble_pass(model, graphs)[1])
     median = {k: float(np.median(v)) for k, v in seconds.items()}
     result = {
-        "command": f"python benchmarks/compile_speed.py --rounds {args.rounds}",
+        "command": f"python benchmarks/compile_speed.py --rounds {args.rounds}" + (" --cold" if args.cold else ""),
+        "kernel_cache": "cold" if args.cold else "warm", "batch": BATCH,
         "split": "paper train (559 bands; timing only)", "seed": None,
         "machine": f"{platform.machine()}, 1 torch thread; other processes may share the 2 cores (ratios are "
                    "measured side by side)",

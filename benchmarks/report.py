@@ -216,8 +216,9 @@ def campaign_lines(r: dict) -> list[str]:
             "jobflow/atomate2 with `HopnetPathsMaker` when the best hops go on to NEB makers. Per-host cost "
             "grows with the number of distinct hops and the cell size (the bond-valence grid and the "
             "oxidation-state assignment); large low-symmetry cells dominate a campaign (see the `paths` timings), "
-            "so sort or bin hosts by size before sharding; `--compile` trades a one-off compilation per worker "
-            "(and a C++ compiler on the nodes) for faster networks (see the speed section)."]
+            "so sort or bin hosts by size before sharding. `screen` compiles the networks in each worker by "
+            "default (a one-off cost per worker; put torch's kernel cache, `TORCHINDUCTOR_CACHE_DIR`, on a disk the "
+            "nodes share so that only the first worker pays the cold compilation)."]
 
 
 def cv_runs(scheme: str) -> list[dict]:
@@ -364,10 +365,11 @@ def inference_speed_lines() -> list[str]:
 
 def compile_lines(c: dict) -> list[str]:
     hps = c["hops_per_second"]
-    return ["", f"**Compiled inference** (`--compile`): the shipped {c['members']}-network ensemble on the "
-            f"{c['hops']} training bands, one process, one torch thread: eager {hps['eager']:.1f} hops/s, compiled "
-            f"{hps['compiled']:.1f} hops/s (**{c['speedup']:.2f}×**), largest |ΔEm| {c['max_abs_em_difference']:.1e} "
-            f"eV; one-off compilation {c['compile_seconds']:.0f} s (torch's kernel cache warm); graph building "
+    return ["", f"**Compiled inference** (`screen`'s default, `--compile` elsewhere): the shipped {c['members']}-network "
+            f"ensemble on the {c['hops']} training bands, {c.get('batch', 32)} a batch, one process, one torch thread: "
+            f"eager {hps['eager']:.1f} hops/s, compiled {hps['compiled']:.1f} hops/s (**{c['speedup']:.2f}×**), largest "
+            f"|ΔEm| {c['max_abs_em_difference']:.1e} eV; one-off compilation {c['compile_seconds']:.0f} s (torch's "
+            f"kernel cache {c.get('kernel_cache', 'warm')}); graph building "
             f"{1 / c['graph_seconds_per_hop']:.0f} bands/s apart. Machine: {c['machine']}. Command: "
             f"`{c['command']}`."]
 
@@ -451,6 +453,28 @@ def bvse_engine_lines(b: dict) -> list[str]:
             f"hopnet {t['hopnet']:.2f} s; median per-path ratio **{b['speedup_median']:.1f}×** (range "
             f"{b['speedup_range'][0]:.1f}–{b['speedup_range'][1]:.1f}×). Machine: {b['machine']}. Split: {b['split']}, "
             f"seed {b['seed']}. Command: `{b['command']}`."]
+
+
+def oxidation_path_lines(o: dict) -> list[str]:
+    """Which rule gave each host's landscape its oxidation states, its median time, and the analyser check."""
+    lines = ["| hosts | from the file | common states (one balanced assignment) | bond-valence analyser | "
+             "composition | none | median ms: common / analyser | analyser agrees with the common states |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, s in o["sets"].items():
+        n, ms = s["origins"], s["median_seconds"]
+        common, analyser = ms.get("common oxidation states"), ms.get("bond valence")
+        composition = n.get("composition", 0) + n.get("composition, mixed valence averaged", 0)
+        lines.append(f"| {name} ({s['hosts']}) | {n.get('structure', 0)} | {n.get('common oxidation states', 0)} | "
+                     f"{n.get('bond valence', 0)} | {composition} | {n.get('none', 0) + n.get('unread', 0)} | "
+                     f"{'–' if common is None else f'{1000 * common:.1f}'} / "
+                     f"{'–' if analyser is None else f'{1000 * analyser:.0f}'} | "
+                     f"{s['analyser_agrees']} of {s['common_checked']} ({s['analyser_none']} where the analyser finds "
+                     f"none; differs: {', '.join(s['analyser_disagrees']) or 'none'}) |")
+    return lines + ["", "Each host's first environment (the host, or its first sampled ordering). Where the common-"
+                    "states rule answered, the analyser was run beside it (its median time there: "
+                    + ", ".join(f"{name} {1000 * s['analyser_median_seconds']:.0f} ms" for name, s in o["sets"].items()
+                                if s["analyser_median_seconds"] is not None)
+                    + f"). Machine: {o['machine']}. Command: `{o['command']}`."]
 
 
 def known_conductor_lines(k: dict) -> list[str]:
@@ -818,6 +842,8 @@ def main() -> None:
                                  bvse_hops_lines),
                                 ("hopnet's BVSE engine beside bvlain's (training hops)",
                                  load("bvse_engines_train.json"), bvse_engine_lines),
+                                ("Oxidation states of the landscape: which rule answers, how fast",
+                                 load("oxidation_paths.json"), oxidation_path_lines),
                                 ("Known conductors: hopnet and BVSE side by side", load("known_conductors.json"),
                                  known_conductor_lines),
                                 ("Real electrolytes with measured conductivity (OBELiX): before and after",

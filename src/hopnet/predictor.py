@@ -61,17 +61,18 @@ class BarrierModel:
         self.members = members
         for m in members:
             m.model.to(self.device)
-        # torch.compile fuses the network's many small element-wise steps (benchmarks/compile_speed.py
-        # measures the gain per hop and the one-off compilation per process): worth it for thousands of
-        # hops (screen, evaluate), not for one host. Shapes vary from batch to batch, hence dynamic=True.
+        # torch.compile fuses the network's many small element-wise steps (benchmarks/compile_speed.py measures
+        # the gain per hop and the one-off compilation per process): worth it for many hosts (screen), not for
+        # one. Shapes vary from batch to batch, hence dynamic=True. (The members stacked with torch.func.vmap
+        # and compiled as one were faster on one batch, but vmap's layer-norm rule fixes the batch's sizes,
+        # so every new batch recompiled.)
+        self._compiled: list | None = None
         if compiled:  # compile in this process: each screen worker spawning its own pool of compilers would
             # oversubscribe the cores, and Ctrl-C would leave the pools' semaphores behind
             import torch._inductor.config as inductor_config
 
             inductor_config.compile_threads = 1
-        self._encoders = [torch.compile(m.model.encode, dynamic=True) if compiled else m.model.encode
-                          for m in members]
-        self.compiled = compiled
+            self._compiled = [torch.compile(m.model.encode, dynamic=True) for m in members]
         self.card = card
         self.graph_config = members[0].model.cfg.graph
         self.threads = threads
@@ -124,26 +125,29 @@ class BarrierModel:
         outputs = np.empty((len(self.members), batch.num_graphs))
         distance = np.full(batch.num_graphs, np.nan)
         batch = batch.to(self.device)
+        pooled = self._encode(batch)
+        if self.embedding_domain:
+            distance = self.embedding_domain.distance(pooled[0].cpu().numpy())
         for k, m in enumerate(self.members):
-            pooled = self._encode(k, batch)
-            if k == 0 and self.embedding_domain:
-                distance = self.embedding_domain.distance(pooled.cpu().numpy())
-            outputs[k] = m.model.readout(pooled).cpu().numpy() * m.std + m.mean
+            outputs[k] = m.model.readout(pooled[k]).cpu().numpy() * m.std + m.mean
         return outputs, distance
 
-    def _encode(self, k: int, batch: GraphBatch) -> torch.Tensor:
-        """Member ``k``'s pooled vectors. Compilation happens on the first call and needs a C++ compiler; where
-        it fails, the networks run uncompiled from then on (the same numbers, slower), and stderr says so once."""
-        if not self.compiled:
-            return self._encoders[k](batch)
-        try:
-            return self._encoders[k](batch)
-        except Exception as exc:  # torch raises many types for a missing or broken compiler
-            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-            print(f"hopnet: torch.compile failed ({reason}); running the networks uncompiled", file=sys.stderr)
-            self.compiled = False
-            self._encoders = [m.model.encode for m in self.members]
-            return self._encoders[k](batch)
+    @property
+    def compiled(self) -> bool:
+        return self._compiled is not None
+
+    def _encode(self, batch: GraphBatch) -> torch.Tensor:
+        """Every member's pooled vectors, (members, graphs, n_pool). Compilation happens on the first call and
+        needs a C++ compiler; where it fails, the networks run uncompiled from then on (the same numbers,
+        slower), and stderr says so once."""
+        if self._compiled is not None:
+            try:
+                return torch.stack([encode(batch) for encode in self._compiled])
+            except Exception as exc:  # torch raises many types for a missing or broken compiler
+                reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+                print(f"hopnet: torch.compile failed ({reason}); running the networks uncompiled", file=sys.stderr)
+                self._compiled = None
+        return torch.stack([m.model.encode(batch) for m in self.members])
 
     def _members_and_distance(self, batch: GraphBatch) -> np.ndarray:
         """(graphs, members + 1): each member's Em, then the graph's embedding distance (NaN without a domain)."""
