@@ -515,3 +515,12 @@ def test_a_hops_band_drawn_in_arrays_is_pymatgens_supercell_band():
     assert sorted(ours.z) == sorted(theirs.z) and len(ours.src) == len(theirs.src)
     np.testing.assert_allclose(np.sort(ours.length), np.sort(theirs.length), atol=1e-5)
     np.testing.assert_allclose(np.sort(ours.cos_angle), np.sort(theirs.cos_angle), atol=1e-5)
+
+
+def test_a_band_is_not_drawn_in_an_ordering_with_overlapping_atoms():
+    """Two partial sites 0.3 Å apart may both be filled by a sampled ordering: no crystal, no band (the hop is
+    dropped with this reason, as a file with overlapping atoms is refused)."""
+    s = Structure(Lattice.cubic(4.0), ["Li", "Li", "F", "F"], [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0.5, 0.5],
+                                                                [0.5, 0.5, 0.575]])
+    with pytest.raises(HopnetInputError, match=r"overlapping atoms: site \d \(F\) and site \d \(F\) are 0.30 Å"):
+        hop_band(s, "Li", Hop(0, 1, (0, 0, 0), s.get_distance(0, 1)), "vacancy")

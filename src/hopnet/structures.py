@@ -144,6 +144,23 @@ class AtomArrays:
     def to_structure(self) -> Structure:
         return Structure(self.lattice, [int(z) for z in self.numbers], self.frac_coords)
 
+    @cached_property
+    def overlap(self) -> str | None:
+        """What ``check_overlaps`` would say of these atoms (two closer than MIN_DISTANCE), or None. An ordering of
+        a disordered file can put two atoms of nearby partial sites closer than any crystal holds them."""
+        from pymatgen.optimization.neighbors import find_points_in_spheres
+
+        cart = np.ascontiguousarray(self.cart_coords)
+        c, n, images, dist = find_points_in_spheres(cart, cart, r=MIN_DISTANCE, pbc=np.ones(3, dtype=np.int64),
+                                                    lattice=np.ascontiguousarray(self.lattice.matrix), tol=1e-8)
+        pair = (c != n) | np.any(images != 0, axis=1)
+        if not pair.any():
+            return None
+        i = int(np.argmin(np.where(pair, dist, np.inf)))
+        a, b = int(c[i]), int(n[i])
+        return (f"overlapping atoms: site {a} ({self.symbols[a]}) and site {b} ({self.symbols[b]}) are "
+                f"{dist[i]:.2f} Å apart (< {MIN_DISTANCE} Å)")
+
 
 _SYMBOLS = {z: Element.from_Z(z).symbol for z in range(1, 95)}
 
