@@ -524,3 +524,29 @@ def test_a_band_is_not_drawn_in_an_ordering_with_overlapping_atoms():
                                                                 [0.5, 0.5, 0.575]])
     with pytest.raises(HopnetInputError, match=r"overlapping atoms: site \d \(F\) and site \d \(F\) are 0.30 Å"):
         hop_band(s, "Li", Hop(0, 1, (0, 0, 0), s.get_distance(0, 1)), "vacancy")
+
+
+def test_an_oblique_cell_gets_the_same_landscape_point_by_point_in_bounded_memory(licoo2, monkeypatch):
+    """A cell with angles near 20° would need hundreds of millions of grid offsets around each atom (1.4 GB for a
+    16-atom LiNiO2 cell of the pre-training set): its sum runs from the grid points' side instead. Both ways give
+    the same grid, here forced on LiCoO2 and on its cell sheared to 20°-odd angles."""
+    import resource
+
+    import hopnet.chemistry.bvse as bvse
+    from hopnet.chemistry.oxidation import with_oxidation_states
+
+    decorated, _ = with_oxidation_states(licoo2)
+    atom_by_atom = bvse._atom_by_atom(decorated, "Li", 1, 0.2)
+    monkeypatch.setattr(bvse, "MAX_OFFSETS", 0)
+    np.testing.assert_allclose(bvse._atom_by_atom(decorated, "Li", 1, 0.2), atom_by_atom, atol=1e-9)
+    monkeypatch.undo()
+
+    a, b, c = licoo2.lattice.matrix
+    sheared = Structure(Lattice([a, 4 * a + b, 4 * a + 4 * b + c]), decorated.species,  # the same crystal, an oblique cell
+                        decorated.lattice.get_cartesian_coords(decorated.frac_coords), coords_are_cartesian=True,
+                        to_unit_cell=True)
+    assert min(sheared.lattice.angles) < 25
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    grid = bvse._atom_by_atom(sheared, "Li", 1, 0.2)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before < 300  # MB
+    assert grid.min() == pytest.approx(atom_by_atom.min(), abs=0.05)  # the same crystal: the same deepest site

@@ -45,6 +45,8 @@ from hopnet.vocabulary import element_of
 
 DEFAULT_RESOLUTION = 0.2  # Å; bvlain's own default, used by the whole-host baseline
 CUTOFF = 8.0  # Å: hopnet's engine adds a framework atom's potential to grid points this close
+MAX_OFFSETS = 2_000_000  # grid offsets around one atom (an ordinary cell needs ~300,000 at 0.2 Å) ...
+MAX_PAIRS = 2_000_000  # ... beyond which the sum runs point by point, this many point-atom pairs at a time
 COULOMB_EV_A = 14.4  # e^2 / (4 pi eps0) in eV Å, as bvlain writes it
 SCREENING = 0.74  # bvlain's screening factor f of the Coulomb term
 
@@ -153,11 +155,6 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
     point can lie within ``cutoff`` of an atom anywhere in its grid cell), and each atom only shifts them by
     where it sits inside its grid cell. Each atom's sphere is added to a grid padded by the reach on every
     side, where no two of its points coincide, and the padding is folded back onto the periodic grid once."""
-    from ase.data import covalent_radii
-
-    cations, anions, quantum = _bvlain_tables()
-    z_mobile = Element(ion).Z
-    morse = (cations if charge > 0 else anions)[z_mobile][charge]
     framework = [site for site in decorated if element_of(site.specie) != ion]
     z = [Element(element_of(site.specie)).Z for site in framework]
     q = np.array([float(site.specie.oxi_state) for site in framework])
@@ -165,6 +162,9 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
     steps = np.array([int(length // resolution) for length in decorated.lattice.abc]) - 1  # the last plane repeats
     step_vectors = lattice / steps[:, None]  # one grid step along each axis, Å
     reach = np.ceil(cutoff * np.linalg.norm(np.linalg.inv(step_vectors), axis=0)).astype(int) + 1
+    pair_energy = _pair_energy(ion, charge)
+    if np.prod(2 * reach + 1) > MAX_OFFSETS:
+        return _point_by_point(decorated, framework, z, q, steps, pair_energy, cutoff)
     offsets = np.stack(np.meshgrid(*[np.arange(-k, k + 1) for k in reach], indexing="ij"), axis=-1).reshape(-1, 3)
     corners = np.stack(np.meshgrid(*[[0, 1]] * 3, indexing="ij"), axis=-1).reshape(-1, 3) @ step_vectors
     farthest = np.linalg.norm(corners, axis=1).max()  # an atom lies at most this far from its grid cell's corner
@@ -185,18 +185,64 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
             shift = (position - corner) @ step_vectors
             r = np.sqrt(np.maximum(squared - 2.0 * (vectors @ shift) + shift @ shift, 0.0))
             near = r < cutoff
-            r = r[near]
-            if q[j] * charge < 0:
-                p = morse[z[j]][q[j]]  # a KeyError names the pair without parameters, as bvlain's does
-                energy = p["d0"] * ((np.exp(p["alpha"] * (p["r_min"] - r)) - 1.0) ** 2 - 1.0) / 2.0
-            else:
-                energy = (COULOMB_EV_A * charge * q[j] / np.sqrt(quantum[z_mobile] * quantum[z[j]]) / r
-                          * erfc(r / (SCREENING * (covalent_radii[z_mobile] + covalent_radii[z[j]]))))
-            padded[flat_offsets[near] + corner @ strides] += energy
+            padded[flat_offsets[near] + corner @ strides] += pair_energy(r[near], z[j], q[j])
     folded = padded.reshape(padded_shape[0] // steps[0], steps[0], padded_shape[1] // steps[1], steps[1],
                             padded_shape[2] // steps[2], steps[2]).sum(axis=(0, 2, 4))
     grid = np.roll(folded, -reach, axis=(0, 1, 2))  # padded index i + reach is grid index i
     return np.pad(grid, [(0, 1)] * 3, mode="wrap")  # bvlain's shape: the first plane repeated at the end
+
+
+def _pair_energy(ion: str, charge: int):
+    """The mobile ion's energy at distances ``r`` from one framework atom (element number, oxidation state), in
+    bvlain's form: the Morse attraction of a counter-charged atom, the screened Coulomb repulsion of a
+    like-charged one."""
+    from ase.data import covalent_radii
+
+    cations, anions, quantum = _bvlain_tables()
+    z_mobile = Element(ion).Z
+    morse = (cations if charge > 0 else anions)[z_mobile][charge]
+
+    def energy(r: np.ndarray, z: int, q: float) -> np.ndarray:
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            if q * charge < 0:
+                p = morse[z][q]  # a KeyError names the pair without parameters, as bvlain's does
+                return p["d0"] * ((np.exp(p["alpha"] * (p["r_min"] - r)) - 1.0) ** 2 - 1.0) / 2.0
+            return (COULOMB_EV_A * charge * q / np.sqrt(quantum[z_mobile] * quantum[z]) / r
+                    * erfc(r / (SCREENING * (covalent_radii[z_mobile] + covalent_radii[z]))))
+
+    return energy
+
+
+def _point_by_point(decorated: Structure, framework: list, z: list[int], q: np.ndarray, steps: np.ndarray,
+                    pair_energy, cutoff: float) -> np.ndarray:
+    """The same sum as ``_atom_by_atom``, from the grid points' side: each point's framework atoms within
+    ``cutoff`` by pymatgen's C neighbour search, a block of points at a time. Used where the cell is so oblique
+    that the box of grid offsets around one atom would not fit in memory (a cell with angles near 20° needs
+    hundreds of millions); slower per point, flat in memory."""
+    from pymatgen.optimization.neighbors import find_points_in_spheres
+
+    lattice = np.ascontiguousarray(decorated.lattice.matrix)
+    index = np.stack(np.meshgrid(*[np.arange(n) for n in steps], indexing="ij"), axis=-1).reshape(-1, 3)
+    points = (index / steps) @ lattice
+    atoms = np.ascontiguousarray(np.array([site.frac_coords for site in framework]) % 1.0 @ lattice)
+    charged = np.flatnonzero(q != 0)
+    kinds = {(z[j], q[j]) for j in charged}
+    per_point = len(framework) / abs(np.linalg.det(lattice)) * 4.0 / 3.0 * np.pi * cutoff ** 3
+    block = max(1, int(MAX_PAIRS // max(per_point, 1.0)))
+    grid = np.zeros(len(points))
+    kind_of = {k: i for i, k in enumerate(sorted(kinds))}
+    atom_kind = np.array([kind_of.get((z[j], q[j]), -1) for j in range(len(framework))])
+    for start in range(0, len(points), block):
+        chunk = np.ascontiguousarray(points[start:start + block])
+        centre, atom, _, r = find_points_in_spheres(atoms, chunk, r=cutoff, pbc=np.ones(3, dtype=np.int64),
+                                                    lattice=lattice, tol=1e-8)
+        keep = r < cutoff
+        centre, atom, r = centre[keep], atom[keep], r[keep]
+        for (zk, qk), k in kind_of.items():
+            mine = atom_kind[atom] == k
+            grid[start:start + block] += np.bincount(centre[mine], weights=pair_energy(r[mine], zk, qk),
+                                                     minlength=len(chunk))
+    return np.pad(grid.reshape(steps), [(0, 1)] * 3, mode="wrap")
 
 
 def plain_reason(exc: Exception) -> str:
