@@ -146,8 +146,7 @@ class AtomArrays:
 
     @cached_property
     def overlap(self) -> str | None:
-        """What ``check_overlaps`` would say of these atoms (two closer than MIN_DISTANCE), or None. An ordering of
-        a disordered file can put two atoms of nearby partial sites closer than any crystal holds them."""
+        """What ``check_overlaps`` would say of these atoms (two closer than MIN_DISTANCE), or None."""
         from pymatgen.optimization.neighbors import find_points_in_spheres
 
         cart = np.ascontiguousarray(self.cart_coords)

@@ -102,10 +102,14 @@ def band_from_sites(
 
 
 def band_in_repeat(host: AtomArrays, ion: str, start: np.ndarray, end: np.ndarray, label: str = "") -> Band:
-    """``band_from_sites`` for a host that is a repeat of an already checked cell with no atom within 1 Å of the
-    hop's two end sites (``pathways.hops.hop_band``): of the checks, only those such a host can fail are made."""
+    """``band_from_sites`` for a host that is a repeat of a cell of known elements with no atom within 1 Å of
+    the hop's two end sites (``pathways.hops.hop_band``): of the checks, only those such a host can fail are
+    made, on arrays. Overlapping atoms stay one of them: an ordering of a disordered file can fill two partial
+    sites closer than any crystal holds atoms."""
     band = _drawn(host, ion, start, end, label)
     check_size(len(host) + 2, label or "host")
+    if host.overlap:
+        raise HopnetInputError(label or "host", host.overlap)
     return band
 
 

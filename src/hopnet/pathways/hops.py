@@ -195,8 +195,6 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
     ion_z = Element(ion).Z
     if mechanism == "interstitial":
         env = env.select(env.numbers != ion_z)
-    if env.overlap:  # the band's host is a repeat of this cell: checked once per cell, not per band
-        raise HopnetInputError(label or "host", env.overlap)
     # The same crystal in its LLL-reduced cell: a near-orthogonal cell needs far fewer
     # repeats to be wide enough, so oblique primitive cells stay small.
     reduced = env.lll_reduced
