@@ -455,28 +455,6 @@ def bvse_engine_lines(b: dict) -> list[str]:
             f"seed {b['seed']}. Command: `{b['command']}`."]
 
 
-def oxidation_path_lines(o: dict) -> list[str]:
-    """Which rule gave each host's landscape its oxidation states, its median time, and the analyser check."""
-    lines = ["| hosts | from the file | common states (one balanced assignment) | bond-valence analyser | "
-             "composition | none | median ms: common / analyser | analyser agrees with the common states |",
-             "|---|---|---|---|---|---|---|---|"]
-    for name, s in o["sets"].items():
-        n, ms = s["origins"], s["median_seconds"]
-        common, analyser = ms.get("common oxidation states"), ms.get("bond valence")
-        composition = n.get("composition", 0) + n.get("composition, mixed valence averaged", 0)
-        lines.append(f"| {name} ({s['hosts']}) | {n.get('structure', 0)} | {n.get('common oxidation states', 0)} | "
-                     f"{n.get('bond valence', 0)} | {composition} | {n.get('none', 0) + n.get('unread', 0)} | "
-                     f"{'–' if common is None else f'{1000 * common:.1f}'} / "
-                     f"{'–' if analyser is None else f'{1000 * analyser:.0f}'} | "
-                     f"{s['analyser_agrees']} of {s['common_checked']} ({s['analyser_none']} where the analyser finds "
-                     f"none; differs: {', '.join(s['analyser_disagrees']) or 'none'}) |")
-    return lines + ["", "Each host's first environment (the host, or its first sampled ordering). Where the common-"
-                    "states rule answered, the analyser was run beside it (its median time there: "
-                    + ", ".join(f"{name} {1000 * s['analyser_median_seconds']:.0f} ms" for name, s in o["sets"].items()
-                                if s["analyser_median_seconds"] is not None)
-                    + f"). Machine: {o['machine']}. Command: `{o['command']}`."]
-
-
 def known_conductor_lines(k: dict) -> list[str]:
     lines = ["| host | ion | literature (eV, kind) | expected dim. | hopnet dim. | hopnet 1D Em (eV) | verdict | "
              "BVSE dim. | BVSE 1D (eV) | hopnet s | BVSE s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -848,8 +826,6 @@ def main() -> None:
                                  bvse_hops_lines),
                                 ("hopnet's BVSE engine beside bvlain's (training hops)",
                                  load("bvse_engines_train.json"), bvse_engine_lines),
-                                ("Oxidation states of the landscape: which rule answers, how fast",
-                                 load("oxidation_paths.json"), oxidation_path_lines),
                                 ("Known conductors: hopnet and BVSE side by side", load("known_conductors.json"),
                                  known_conductor_lines),
                                 ("Real electrolytes with measured conductivity (OBELiX): before and after",

@@ -81,7 +81,7 @@ def _knn_edges(lattice: Lattice, cart: np.ndarray, centers_idx: np.ndarray, cfg:
     c, n, images, dist = find_points_in_spheres(cart, np.ascontiguousarray(cart[centers_idx]), r=cfg.cutoff,
                                                 pbc=np.ones(3, dtype=np.int64), lattice=matrix, tol=1e-8)
     c = centers_idx[c]
-    not_self = (n != c) | np.any(images != 0, axis=1)
+    not_self = (n != c) | np.any(images != 0, axis=1)  # each centre finds itself, at distance 0
     c, n, images, dist = c[not_self], n[not_self], images[not_self], dist[not_self]
     vec = cart[n] + images @ matrix - cart[c]
     order = np.lexsort((dist, c))
@@ -147,7 +147,7 @@ def build_graph(
 
 
 def graph_from_band(band: Band, cfg: GraphConfig) -> CrystalGraph:
-    host = band.atoms
-    atoms = AtomArrays(band.lattice, np.concatenate([np.full(len(band.frac_images), Element(band.ion).Z), host.numbers]),
+    host, images = band.atoms, len(band.frac_images)
+    atoms = AtomArrays(band.lattice, np.concatenate([np.full(images, Element(band.ion).Z), host.numbers]),
                        np.vstack([band.frac_images, host.frac_coords]))
     return build_graph(atoms, cfg, n_path=N_IMAGES, source=band.label or "band")
