@@ -81,11 +81,24 @@ def check_overlaps(structure: Structure, source: str | Path) -> None:
     if len(dist):
         i = int(np.argmin(dist))
         a, b = int(centers[i]), int(neighbors[i])
-        raise HopnetInputError(
-            source,
-            f"overlapping atoms: site {a} ({structure[a].specie}) and site {b} "
-            f"({structure[b].specie}) are {dist[i]:.2f} Å apart (< {MIN_DISTANCE} Å)",
-        )
+        raise HopnetInputError(source, _overlap_text(a, structure[a].specie, b, structure[b].specie, dist[i]))
+
+
+def _overlap_text(a: int, species_a, b: int, species_b, distance: float) -> str:
+    return (f"overlapping atoms: site {a} ({species_a}) and site {b} ({species_b}) are {distance:.2f} Å apart "
+            f"(< {MIN_DISTANCE} Å)")
+
+
+def periodic_neighbours(lattice: Lattice, points: np.ndarray, centres: np.ndarray, r: float):
+    """(centre index, point index, lattice image, distance) of every point within ``r`` Å of a centre, periodic
+    images included (Cartesian Å in): pymatgen's C neighbour search on arrays, which
+    ``Structure.get_neighbor_list`` calls after making a site object per atom. Each centre that is also a
+    point finds itself at distance 0."""
+    from pymatgen.optimization.neighbors import find_points_in_spheres
+
+    return find_points_in_spheres(np.ascontiguousarray(points, dtype=float), np.ascontiguousarray(centres, dtype=float),
+                                  r=r, pbc=np.ones(3, dtype=np.int64),
+                                  lattice=np.ascontiguousarray(lattice.matrix, dtype=float), tol=1e-8)
 
 
 @dataclass(frozen=True)
@@ -147,18 +160,14 @@ class AtomArrays:
     @cached_property
     def overlap(self) -> str | None:
         """What ``check_overlaps`` would say of these atoms (two closer than MIN_DISTANCE), or None."""
-        from pymatgen.optimization.neighbors import find_points_in_spheres
-
-        cart = np.ascontiguousarray(self.cart_coords)
-        c, n, images, dist = find_points_in_spheres(cart, cart, r=MIN_DISTANCE, pbc=np.ones(3, dtype=np.int64),
-                                                    lattice=np.ascontiguousarray(self.lattice.matrix), tol=1e-8)
+        cart = self.cart_coords
+        c, n, images, dist = periodic_neighbours(self.lattice, cart, cart, MIN_DISTANCE)
         pair = (c != n) | np.any(images != 0, axis=1)
         if not pair.any():
             return None
         i = int(np.argmin(np.where(pair, dist, np.inf)))
         a, b = int(c[i]), int(n[i])
-        return (f"overlapping atoms: site {a} ({self.symbols[a]}) and site {b} ({self.symbols[b]}) are "
-                f"{dist[i]:.2f} Å apart (< {MIN_DISTANCE} Å)")
+        return _overlap_text(a, self.symbols[a], b, self.symbols[b], dist[i])
 
 
 _SYMBOLS = {z: Element.from_Z(z).symbol for z in range(1, 95)}

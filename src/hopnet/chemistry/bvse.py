@@ -41,6 +41,7 @@ from scipy.special import erfc
 from hopnet.chemistry.charges import mobile_charge
 from hopnet.chemistry.oxidation import OxidationOrigin, with_oxidation_states
 from hopnet.errors import HopnetInputError
+from hopnet.structures import periodic_neighbours
 from hopnet.vocabulary import element_of
 
 DEFAULT_RESOLUTION = 0.2  # Å; bvlain's own default, used by the whole-host baseline
@@ -219,23 +220,18 @@ def _point_by_point(decorated: Structure, framework: list, z: list[int], q: np.n
     ``cutoff`` by pymatgen's C neighbour search, a block of points at a time. Used where the cell is so oblique
     that the box of grid offsets around one atom would not fit in memory (a cell with angles near 20° needs
     hundreds of millions); slower per point, flat in memory."""
-    from pymatgen.optimization.neighbors import find_points_in_spheres
-
-    lattice = np.ascontiguousarray(decorated.lattice.matrix)
+    lattice = decorated.lattice.matrix
     index = np.stack(np.meshgrid(*[np.arange(n) for n in steps], indexing="ij"), axis=-1).reshape(-1, 3)
     points = (index / steps) @ lattice
-    atoms = np.ascontiguousarray(np.array([site.frac_coords for site in framework]) % 1.0 @ lattice)
-    charged = np.flatnonzero(q != 0)
-    kinds = {(z[j], q[j]) for j in charged}
+    atoms = np.array([site.frac_coords for site in framework]) % 1.0 @ lattice
     per_point = len(framework) / abs(np.linalg.det(lattice)) * 4.0 / 3.0 * np.pi * cutoff ** 3
     block = max(1, int(MAX_PAIRS // max(per_point, 1.0)))
     grid = np.zeros(len(points))
-    kind_of = {k: i for i, k in enumerate(sorted(kinds))}
+    kind_of = {k: i for i, k in enumerate(sorted({(z[j], q[j]) for j in np.flatnonzero(q != 0)}))}
     atom_kind = np.array([kind_of.get((z[j], q[j]), -1) for j in range(len(framework))])
     for start in range(0, len(points), block):
-        chunk = np.ascontiguousarray(points[start:start + block])
-        centre, atom, _, r = find_points_in_spheres(atoms, chunk, r=cutoff, pbc=np.ones(3, dtype=np.int64),
-                                                    lattice=lattice, tol=1e-8)
+        chunk = points[start:start + block]
+        centre, atom, _, r = periodic_neighbours(decorated.lattice, atoms, chunk, cutoff)
         keep = r < cutoff
         centre, atom, r = centre[keep], atom[keep], r[keep]
         for (zk, qk), k in kind_of.items():

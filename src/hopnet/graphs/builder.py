@@ -11,11 +11,10 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from pymatgen.core import Element, Lattice, Structure
-from pymatgen.optimization.neighbors import find_points_in_spheres
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.band import Band
-from hopnet.structures import AtomArrays
+from hopnet.structures import AtomArrays, periodic_neighbours
 from hopnet.vocabulary import N_IMAGES
 
 GRAPH_VERSION = 2  # bump when the same config would build a different graph (invalidates caches)
@@ -75,15 +74,11 @@ def _within_kth(center: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
 
 def _knn_edges(lattice: Lattice, cart: np.ndarray, centers_idx: np.ndarray, cfg: GraphConfig):
     """Edges (centre, neighbour, vector, length) to the ``max_neighbors`` nearest atoms, sorted by centre."""
-    matrix = np.ascontiguousarray(lattice.matrix, dtype=float)
-    cart = np.ascontiguousarray(cart, dtype=float)
-    # pymatgen's C neighbour search, on arrays: ``Structure.get_neighbor_list`` would make a site object per atom.
-    c, n, images, dist = find_points_in_spheres(cart, np.ascontiguousarray(cart[centers_idx]), r=cfg.cutoff,
-                                                pbc=np.ones(3, dtype=np.int64), lattice=matrix, tol=1e-8)
+    c, n, images, dist = periodic_neighbours(lattice, cart, cart[centers_idx], cfg.cutoff)
     c = centers_idx[c]
-    not_self = (n != c) | np.any(images != 0, axis=1)  # each centre finds itself, at distance 0
+    not_self = (n != c) | np.any(images != 0, axis=1)
     c, n, images, dist = c[not_self], n[not_self], images[not_self], dist[not_self]
-    vec = cart[n] + images @ matrix - cart[c]
+    vec = cart[n] + images @ lattice.matrix - cart[c]
     order = np.lexsort((dist, c))
     c, n, vec, dist = c[order], n[order], vec[order], dist[order]
     keep = _within_kth(c, dist, cfg.max_neighbors)
