@@ -6,8 +6,9 @@ For each DFT path of the training split (visited in a seeded random order, so
 ``--limit`` scores a random sample), the host of ``bvse_hops.py`` (both end
 sites filled, else the ion at the start) gets its landscape twice, side by side
 in one process: filled by bvlain (its KD-tree of each point's 100 nearest
-atoms) and by hopnet (each atom's reach of 8 Å, ``hopnet.chemistry.bvse``), on
-the same grid points with the same parameters. Recorded per path: both hop
+atoms, ``hopnet_repro.baselines.bvlain_engine``) and by hopnet (each atom's
+reach of 8 Å, ``hopnet.chemistry.bvse``), on the same grid points with the
+same parameters. Recorded per path: both hop
 barriers and both landscapes' seconds (oxidation states and bvlain's parameter
 tables included in each). Summary: the barriers' agreement, the hops whose
 open/blocked call at their ion's ceiling (``BLOCKED_ABOVE``) differs, and the
@@ -24,10 +25,10 @@ import time
 
 import numpy as np
 
-from hopnet.chemistry.bvse import Engine
 from hopnet.data.barriers import load_barriers
 from hopnet.errors import HopnetInputError
-from hopnet.pathways.landscape import BLOCKED_ABOVE, RESOLUTION, blocked_above
+from hopnet.pathways.landscape import BLOCKED_ABOVE, RESOLUTION, blocked_above, bvse_landscape
+from hopnet_repro.baselines.bvlain_engine import bvlain_landscape
 from hopnet_repro.baselines.bvse import band_landscape
 from hopnet_repro.limits import timed_item
 from hopnet_repro.results import RESULTS, write_result
@@ -37,14 +38,14 @@ ROWS = RESULTS / "bvse_engines_train.jsonl"
 
 def both_engines(band) -> dict:
     row = {}
-    for engine in (Engine.BVLAIN, Engine.HOPNET):
+    for engine, of_host in (("bvlain", bvlain_landscape), ("hopnet", bvse_landscape)):
         t0 = time.perf_counter()
-        found = band_landscape(band, engine)
+        found = band_landscape(band, of_host)
         if found is None:
             raise HopnetInputError(band.label, "no bond-valence landscape with either end site filled")
         landscape, kind = found
-        row[f"{engine.value}_barrier"] = landscape.hop_barrier(band.frac_images[0], band.frac_images[-1])
-        row[f"{engine.value}_seconds"] = round(time.perf_counter() - t0, 4)
+        row[f"{engine}_barrier"] = landscape.hop_barrier(band.frac_images[0], band.frac_images[-1])
+        row[f"{engine}_seconds"] = round(time.perf_counter() - t0, 4)
         row["host"] = kind
     return row
 

@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from hopnet.chemistry.bvse import run_bvse
 from hopnet.errors import HopnetInputError
 from hopnet.predictor import load_model
 from hopnet.structures import read_structure
 from hopnet.workflows.host import analyse_host
 from hopnet.workflows.settings import HostSettings
+from hopnet_repro.baselines.bvlain_engine import run_bvlain
 from hopnet_repro.results import RESULTS, write_result
 
 DATA = Path(__file__).parent / "data" / "known_conductors"
@@ -61,9 +61,10 @@ if __name__ == "__main__":
             report = analyse_host(structure, HostSettings(ion=host["ion"]), model, source=host["id"])
             perc = {int(k[0]): v for k, v in report.percolation.items()}
             row.update(hopnet_1d=perc[1], hopnet_percolation=perc, hopnet_dimensionality=dimensionality(perc),
-                       hopnet_verdict=report.verdict, hopnet_blocked=sum(not h.valid for h in report.hops),
+                       hopnet_conductor=report.conductor.conductor,
+                       hopnet_blocked=sum(not h.valid for h in report.hops),
                        hopnet_hops=len(report.hops), hopnet_notes=[f.text for f in report.notes],
-                       hopnet_verdict_reason=report.verdict_reason)
+                       hopnet_headline=report.headline)
         except HopnetInputError as err:
             row["hopnet_error"] = str(err)
         except Exception as exc:  # noqa: BLE001 - as for the baseline: one host failing is a row, not a stop
@@ -74,7 +75,7 @@ if __name__ == "__main__":
             ordered = structure if structure.is_ordered else None
             if ordered is None:
                 raise ValueError("bvlain reads ordered structures only")
-            energies = run_bvse(ordered, host["ion"], source=host["id"]).percolation()
+            energies = run_bvlain(ordered, host["ion"], source=host["id"]).percolation()
             row.update(bvse_1d=energies[1], bvse_percolation=energies, bvse_dimensionality=dimensionality(energies))
         except Exception as exc:  # noqa: BLE001 - a baseline failing on one host is a row, not a stop
             row["bvse_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0]

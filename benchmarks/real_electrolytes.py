@@ -6,15 +6,15 @@
 Every CIF of benchmarks/data/obelix_train/ (see its README; CC-BY 4.0, cite
 OBELiX and Laskowski et al.) goes through the code ``hopnet screen`` runs
 (``screen_one``, shipped model, default settings), then through bvlain's own
-whole-host percolation (``hopnet.chemistry.bvse``, on the CIFs it reads:
+whole-host percolation (``hopnet_repro.baselines.bvlain_engine``, on the CIFs it reads:
 ordered ones), one after the other in one child process per host, each timed.
 A host that has not answered after ``--timeout`` seconds is stopped and is a
 row with that reason. Rows are appended to
 ``results/real_electrolytes/<name>.jsonl`` as they finish, so a stopped run
 resumes; the summary goes to ``results/real_electrolytes/<name>.json``.
 
-Scores, fixed before looking: a host's barrier is its 3D percolation energy,
-else 2D, else 1D (the network the ion has at all); fast = sigma >= 1e-4 S/cm,
+Scores, fixed before looking: a host's barrier is its widest network's
+percolation energy (3D, else 2D, else 1D: the network the answer reads); fast = sigma >= 1e-4 S/cm,
 slow = sigma < 1e-6 S/cm (values below a measurement limit count at the
 limit). Nothing is fitted here. Two trivial rows every answer must beat: "the
 CIF is partially occupied -> fast" and "Ea = the median Ea of the set".
@@ -33,18 +33,13 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import mannwhitneyu, spearmanr
 
-from hopnet.workflows.conductor import host_barrier  # the one rule: 3D, else 2D, else 1D
+from hopnet.workflows.conductor import reads_dimension  # the one rule: the widest network
 from hopnet_repro.results import RESULTS, read_result, write_result
 
 DATA = Path(__file__).parent / "data" / "obelix_train"
 OUT = RESULTS / "real_electrolytes"
 FAST, SLOW = 1e-4, 1e-6  # S/cm
 FAMILY_MIN = 5  # hosts a family needs for its own row
-# Li channel ceilings (eV of BVSE barrier) swept on the priced networks: today's (the highest BVSE barrier of a
-# conducting Li training hop), higher ones, and none. The rule is chosen by family-grouped CV (``ceiling_cv``).
-CEILINGS = (4.3, 5.0, 6.0, 8.0, float("inf"))
-
-
 def sigma(text: str) -> float | None:
     """S/cm; a value below a measurement limit ("<1E-10") at the limit."""
     text = text.strip().lstrip("<").strip()
@@ -61,15 +56,16 @@ def hosts() -> list[dict]:
 
 
 # The screen row's columns each benchmark row keeps (those an older hopnet lacks are left out).
-ANSWER_COLUMNS = ("status", "verdict", "verdict_reason", "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d",
-                  "ion_occupancy", "carrier_gap", "notes", "out_of_domain", "error", "distinct_hops", "blocked_hops")
+ANSWER_COLUMNS = ("status", "conductor", "p_fast", "ea", "ea_low", "ea_high", "conductor_reason", "dimension",
+                  "networks", "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d", "ion_occupancy",
+                  "carrier_gap", "position_occupancy", "anion_x", "notes", "out_of_domain", "error", "distinct_hops",
+                  "blocked_hops")
 
 
-def ceiling_headline(priced, ceiling: float) -> dict:
-    """The host's 1D/2D/3D energies had the channel ceiling been ``ceiling`` eV (inf: no hop blocked)."""
-    from dataclasses import replace
-
-    return {f"{d}D": None if p is None else p.thresholds[d] for d, p in replace(priced, ceiling=ceiling).headline().items()}
+def host_barrier(energies: dict) -> float | None:
+    """The host's barrier as the answer reads it: its widest network's (eV); None where none forms."""
+    dim = reads_dimension(energies)
+    return None if dim is None else float(energies[dim])
 
 
 def _measure(cif: str, queue, empty_sites: str) -> None:
@@ -77,30 +73,25 @@ def _measure(cif: str, queue, empty_sites: str) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
-    from hopnet.chemistry.bvse import run_bvse
     from hopnet.structures import read_structure
-    from hopnet.workflows.screening import screen_one
+    from hopnet.workflows.screening import screen_report
     from hopnet.workflows.settings import HostSettings
+    from hopnet_repro.baselines.bvlain_engine import run_bvlain
 
-    from hopnet.workflows import host
-
-    priced = []  # the network the screen code percolates last: observed, not recomputed, for the ceiling sweep
-    report = host.PricedNetwork.report
-    host.PricedNetwork.report = lambda self, *a, **k: priced.append(self) or report(self, *a, **k)
     out = {}
     t0 = time.perf_counter()
-    row = screen_one(cif, HostSettings(ion="Li", empty_sites=empty_sites))
+    row, report = screen_report(cif, HostSettings(ion="Li", empty_sites=empty_sites))
     out["hopnet_seconds"] = time.perf_counter() - t0
     out["hopnet"] = {k: row[k] for k in ANSWER_COLUMNS if k in row}
-    if priced:
-        out["ceilings"] = {str(c): ceiling_headline(priced[-1], c) for c in CEILINGS}
+    if report is not None:  # what the conductor card is fitted on, as the product computed it
+        out["inputs"] = report.conductor.inputs.model_dump(mode="json")
     queue.put(dict(out))  # hopnet's answer stands even if bvlain then runs out of time
     t0 = time.perf_counter()
     try:
         structure = read_structure(cif)
         if not structure.is_ordered:
             raise ValueError("bvlain reads ordered structures only")
-        energies = run_bvse(structure, "Li", source=Path(cif).name).percolation()
+        energies = run_bvlain(structure, "Li", source=Path(cif).name).percolation()
         out["bvse"] = {f"{d}D": e for d, e in energies.items()}
     except Exception as exc:  # noqa: BLE001 - a baseline failing on one host is a row, not a stop
         out["bvse_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
@@ -146,6 +137,8 @@ def scored(rows: list[dict], method: str) -> list[dict]:
             score = host_barrier(energies)
         elif method == "bvse":
             score = host_barrier(r.get("bvse") or {})
+        elif method == "hopnet_bvse":  # hopnet's own landscape on the same open hops, at the dimension read
+            score = (r.get("inputs") or {}).get("bvse")
         else:
             raise ValueError(method)
         if score is not None:
@@ -162,8 +155,9 @@ def auc(rows: list[dict], score_key: str = "score") -> float | None:
     return float(mannwhitneyu(fast, slow).statistic / (len(fast) * len(slow)))
 
 
-def metrics(rows: list[dict], good: list[bool] | None = None, median_ea: float | None = None) -> dict:
-    """The benchmark's figures for scored rows (``score`` = host barrier in eV)."""
+def metrics(rows: list[dict], called_fast: list[bool] | None = None, median_ea: float | None = None) -> dict:
+    """The benchmark's figures for scored rows (``score`` = host barrier in eV); with ``called_fast`` (the
+    product's class per row), how often a "fast" call conducts fast, and how many fast hosts it calls so."""
     with_sigma = [r for r in rows if r["sigma"] is not None]
     with_ea = [r for r in rows if r["ea"] is not None]
     out = {"hosts": len(rows), "fast": sum(r["sigma"] >= FAST for r in with_sigma),
@@ -177,12 +171,12 @@ def metrics(rows: list[dict], good: list[bool] | None = None, median_ea: float |
            "mae_ea": float(np.mean([abs(r["score"] - r["ea"]) for r in with_ea])) if with_ea else None}
     if median_ea is not None and with_ea:
         out["mae_ea_of_the_median"] = float(np.mean([abs(median_ea - r["ea"]) for r in with_ea]))
-    if good is not None:
-        called = [r for r, g in zip(rows, good) if g and r["sigma"] is not None]
-        fast = [(r, g) for r, g in zip(rows, good) if r["sigma"] is not None and r["sigma"] >= FAST]
-        out.update(called_good=len(called),
-                   precision_good=float(np.mean([r["sigma"] >= FAST for r in called])) if called else None,
-                   recall_good=float(np.mean([g for _, g in fast])) if fast else None)
+    if called_fast is not None:
+        called = [r for r, g in zip(rows, called_fast) if g and r["sigma"] is not None]
+        fast = [(r, g) for r, g in zip(rows, called_fast) if r["sigma"] is not None and r["sigma"] >= FAST]
+        out.update(called_fast=len(called),
+                   precision_fast=float(np.mean([r["sigma"] >= FAST for r in called])) if called else None,
+                   recall_fast=float(np.mean([g for _, g in fast])) if fast else None)
     return out
 
 
@@ -190,6 +184,7 @@ def summary(rows: list[dict]) -> dict:
     median_ea = float(np.median([r["ea"] for r in rows if r["ea"] is not None]))
     ours = scored(rows, "hopnet")
     bvse = scored(rows, "bvse")
+    landscape = scored(rows, "hopnet_bvse")
     both = [r for r in ours if r["id"] in {b["id"] for b in bvse}]
     trivial = [{**r, "score": 0.0 if r["disordered"] else 1.0} for r in rows]
     reasons: dict[str, int] = {}
@@ -202,8 +197,11 @@ def summary(rows: list[dict]) -> dict:
         members = [r for r in ours if (r["family"] or "(none)") == family]
         total = sum((r["family"] or "(none)") == family for r in rows)
         if total >= FAMILY_MIN:
-            families[family] = {"cifs": total, **metrics(members, [r["hopnet"]["verdict"] == "good" for r in members]),
-                                "trivial_auc": auc([r for r in trivial if (r["family"] or "(none)") == family])}
+            same = [r for r in landscape if (r["family"] or "(none)") == family]
+            families[family] = {"cifs": total, **metrics(members, [r["hopnet"]["conductor"] == "fast" for r in members]),
+                                "trivial_auc": auc([r for r in trivial if (r["family"] or "(none)") == family]),
+                                "bvse_same_hops": {k: v for k, v in metrics(same).items()
+                                                   if k in ("hosts", "auc_fast_vs_slow", "spearman_log_sigma")}}
     seconds = [r["hopnet_seconds"] for r in rows if r["hopnet"].get("status") == "ok"]
     # The CIFs both answered, each timed one after the other in one process: a per-host ratio, not two medians.
     paired = np.array([(r["hopnet_seconds"], r["bvse_seconds"]) for r in rows
@@ -212,15 +210,16 @@ def summary(rows: list[dict]) -> dict:
     return {
         "cifs": len(rows), "answered": len(ours),
         "unanswered_reasons": dict(sorted(reasons.items(), key=lambda item: -item[1])),
-        "hopnet": metrics(ours, [r["hopnet"]["verdict"] == "good" for r in ours], median_ea),
+        "hopnet": metrics(ours, [r["hopnet"]["conductor"] == "fast" for r in ours], median_ea),
         "bvse": metrics(bvse, median_ea=median_ea),
-        "hopnet_on_bvse_hosts": metrics(both, [r["hopnet"]["verdict"] == "good" for r in both], median_ea),
+        "bvse_same_hops": metrics(landscape, median_ea=median_ea),
+        "hopnet_on_bvse_hosts": metrics(both, [r["hopnet"]["conductor"] == "fast" for r in both], median_ea),
         "trivial_partial_occupancy_is_fast": {"auc_fast_vs_slow": auc(trivial), "hosts": len(trivial),
                                               "auc_on_hopnet_hosts": auc([t for t in trivial
                                                                           if t["id"] in {r["id"] for r in ours}])},
         "trivial_median_ea": {"ea": median_ea, "mae_ea": float(np.mean([abs(median_ea - r["ea"]) for r in rows
                                                                         if r["ea"] is not None]))},
-        "verdicts": {v: sum(r["hopnet"].get("verdict") == v for r in rows) for v in ("good", "poor", "uncertain")},
+        "classes": {v: sum(r["hopnet"].get("conductor") == v for r in rows) for v in ("fast", "slow", "uncertain")},
         "median_seconds_per_host": {"hopnet": float(np.median(seconds)) if seconds else None,
                                     "hopnet_disordered": float(np.median(disordered_seconds))
                                     if disordered_seconds else None,
@@ -232,29 +231,7 @@ def summary(rows: list[dict]) -> dict:
                          "median_bvse_over_hopnet": float(np.median(paired[:, 1] / paired[:, 0]))
                          if len(paired) else None},
         "families": families,
-        "channel_ceiling": ceiling_sweep(rows),
     }
-
-
-def ceiling_sweep(rows: list[dict]) -> dict:
-    """The figures had the Li channel ceiling been each of ``CEILINGS``, on the hosts answered at all of them,
-    and the ceiling chosen by cross-validation grouped by family (a host without a family is its own group):
-    for each held-out family the ceiling of the best AUC on the others prices it; the pooled out-of-fold
-    scores are then measured as any answer."""
-    swept = [r for r in rows if r.get("ceilings")]
-    at = {c: {r["id"]: host_barrier(r["ceilings"][str(c)]) for r in swept} for c in CEILINGS}
-    swept = [r for r in swept if all(at[c][r["id"]] is not None for c in CEILINGS)]
-    figures = {str(c): metrics([{**r, "score": at[c][r["id"]]} for r in swept]) for c in CEILINGS}
-    group = {r["id"]: r["family"] or r["id"] for r in swept}
-    chosen, out_of_fold = {}, []
-    for family in sorted(set(group.values())):
-        train = [r for r in swept if group[r["id"]] != family]
-        best = max(CEILINGS, key=lambda c: (auc([{**r, "score": at[c][r["id"]]} for r in train]) or 0.0, -c))
-        chosen[family] = best
-        out_of_fold += [{**r, "score": at[best][r["id"]]} for r in swept if group[r["id"]] == family]
-    picks = [str(c) for c in chosen.values()]
-    return {"hosts": len(swept), "per_ceiling": figures,
-            "family_grouped_cv": {**metrics(out_of_fold), "chosen": {c: picks.count(c) for c in sorted(set(picks))}}}
 
 
 def plot(rows: list[dict], path: Path, title: str) -> None:

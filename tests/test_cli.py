@@ -50,6 +50,29 @@ def test_predict_dataset_to_csv_and_evaluate(tmp_path, capsys, tiny_model_card):
     assert (tmp_path / "parity.png").stat().st_size > 1000
 
 
+def test_predicts_out_of_domain_column_holds_only_out_of_domain_flags(tmp_path, capsys, monkeypatch, tiny_model_card):
+    """A dilute unseen dopant is priced, not extrapolated: a note beside the prediction, not an out-of-domain
+    reason; a hop longer than any trained on is one."""
+    from hopnet.data.barriers import _open
+    from hopnet.flags import Flag, FlagKind
+    from hopnet.predictor import BarrierModel
+
+    note = Flag(kind=FlagKind.DILUTE_UNSEEN_ELEMENT, text="1 atom of Cl, never seen in training, dilute", value=1)
+    outside = Flag(kind=FlagKind.HOP_LENGTH, text="hop length 6.1 Å beyond the training range", value=6.1)
+    monkeypatch.setattr(BarrierModel, "domain_flags", lambda self, band, distance=None: [note, outside])
+    with _open("barriers_band_test.json.gz") as fh:
+        records = json.load(fh)[:2]
+    data = tmp_path / "paths.json"
+    data.write_text(json.dumps(records))
+    code, _, err = run(capsys, "predict", data, "-o", tmp_path / "predictions.csv", "--model", tiny_model_card)
+    assert code == 0, err
+    code, _, err = run(capsys, "predict", "--example", "-o", tmp_path / "one.csv", "--model", tiny_model_card)
+    assert code == 0, err
+    for table in ("predictions.csv", "one.csv"):
+        rows = list(csv.DictReader(open(tmp_path / table)))
+        assert {(r["out_of_domain"], r["notes"]) for r in rows} == {(outside.text, note.text)}, table
+
+
 def _write(path, text: str | bytes):
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
     return path
@@ -291,7 +314,7 @@ def test_paths_plot_keeps_legend_off_the_bars_and_error_bars_above_zero(hop_resu
     fig.canvas.draw()
     legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
     assert legend.x0 >= axes.x1  # beside the axes, never over a bar
-    assert any("good conductor below 0.65 eV" in t.get_text() for t in ax.get_legend().get_texts())
+    assert any("good hop (the paper's class) below 0.65 eV" in t.get_text() for t in ax.get_legend().get_texts())
     whiskers = [c for c in ax.containers if isinstance(c, ErrorbarContainer)][0].lines[2][0].get_segments()
     assert min(seg[:, 0].min() for seg in whiskers) >= 0.0 and ax.get_xlim()[0] == 0
 
@@ -384,4 +407,4 @@ def test_an_ion_the_file_does_not_place_takes_its_sites_from_the_landscape_when_
                          "--model", tiny_model_card)
     assert code == 0, err
     assert "empty sites (bond-valence minima) added as nodes: the file places no Na" in out
-    assert "verdict: uncertain" in out and "via an empty site" in out
+    assert "answer: uncertain conductor" in out and "via an empty site" in out

@@ -1,29 +1,46 @@
 """The room-temperature answer: inputs, the card, the class and its reason."""
 import pytest
 
-from hopnet.flags import FlagKind
-from hopnet.workflows.conductor import ConductorCard, ConductorInputs, conductor_answer, host_barrier, shipped_card
+from hopnet.flags import Flag, FlagKind
+from hopnet.workflows.conductor import (
+    ConductorCard,
+    ConductorInputs,
+    IntervalCard,
+    conductor_answer,
+    reads_dimension,
+    shipped_card,
+)
 
 
 def card(**changes) -> ConductorCard:
     """A card whose P(fast) falls with the barrier and with a full sublattice, and whose Ea rises with both."""
     fields = dict(name="test", version="0", source="test", ion="Li", features=["em", "bvse", "full", "full_gap"],
                   mean=[0.4, 1.0, 0.5, 0.2], std=[0.2, 0.5, 0.5, 0.3], ea_intercept=0.4,
-                  ea_coef=[0.1, 0.0, 0.1, 0.05], ea_halfwidth=0.1, ea_coverage=0.8, fast_intercept=0.0,
+                  ea_coef=[0.1, 0.0, 0.1, 0.05], interval=interval(), fast_intercept=0.0,
                   fast_coef=[-2.0, -0.5, -2.0, -0.5], fast_above=2 / 3, slow_below=1 / 3, fast_sigma=1e-4,
                   slow_sigma=1e-6, cv={})
     return ConductorCard(**{**fields, **changes})
 
 
-def test_the_host_barrier_is_the_highest_dimensional_network():
-    assert host_barrier({"1D": 0.2, "2D": 0.3, "3D": 0.5}) == 0.5
-    assert host_barrier({"1D": 0.2, "2D": 0.3, "3D": None}) == 0.3
-    assert host_barrier({"1D": None, "2D": None, "3D": None}) is None
+def interval(**changes) -> IntervalCard:
+    """Half-width 0.1 eV for an in-domain hop without spread."""
+    return IntervalCard(**{**dict(coverage=0.8, quantile=1.0, base=0.1, spread_weight=1.0, out_of_domain_factor=2.0,
+                                  coverage_nested={}), **changes})
+
+
+def inputs(em=0.2, bvse=0.5, full=False, gap=None, **more) -> ConductorInputs:
+    return ConductorInputs(dimension=None if em is None else "3D", em=em, bvse=bvse, full=full, gap=gap, **more)
+
+
+def test_the_answer_reads_the_widest_network():
+    assert reads_dimension({"1D": 0.2, "2D": 0.3, "3D": 0.5}) == "3D"
+    assert reads_dimension({"1D": 0.2, "2D": 0.3, "3D": None}) == "2D"
+    assert reads_dimension({"1D": None, "2D": None, "3D": None}) is None
 
 
 def test_a_low_barrier_with_carriers_is_fast_and_the_same_barrier_full_is_not():
-    partial = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=False, gap=None), "Li", card())
-    full = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=True, gap=0.8), "Li", card())
+    partial = conductor_answer(inputs(em=0.2, bvse=0.5, full=False, gap=None), "Li", card())
+    full = conductor_answer(inputs(em=0.2, bvse=0.5, full=True, gap=0.8), "Li", card())
     assert partial.conductor == "fast" and "partially occupied" in partial.reason and "1e-04 S/cm" in partial.reason
     assert full.conductor != "fast" and full.p_fast < partial.p_fast and full.ea > partial.ea
     assert "carriers must be made" in full.reason
@@ -32,33 +49,33 @@ def test_a_low_barrier_with_carriers_is_fast_and_the_same_barrier_full_is_not():
 
 
 def test_a_high_barrier_is_slow_and_no_network_is_slow_with_that_reason():
-    assert conductor_answer(ConductorInputs(em=1.2, bvse=3.0, full=True, gap=1.0), "Li", card()).conductor == "slow"
-    none = conductor_answer(ConductorInputs(em=None, bvse=None, full=True, gap=None), "Li", card())
+    assert conductor_answer(inputs(em=1.2, bvse=3.0, full=True, gap=1.0), "Li", card()).conductor == "slow"
+    none = conductor_answer(inputs(em=None, bvse=None, full=True, gap=None), "Li", card())
     assert none.conductor == "slow" and none.reason == "the open hops form no network" and none.ea is None
 
 
 def test_a_missing_input_takes_the_cards_mean():
-    inputs = ConductorInputs(em=0.3, bvse=None, full=True, gap=None)
-    assert inputs.vector(card()) == [0.3, 1.0, 1.0, 0.2]
-    assert ConductorInputs(em=0.3, bvse=None, full=False, gap=None).vector(card())[3] == 0.0  # no carrier to make
+    given = inputs(em=0.3, bvse=None, full=True, gap=None)
+    assert given.vector(card()) == [0.3, 1.0, 1.0, 0.2]
+    assert inputs(em=0.3, bvse=None, full=False, gap=None).vector(card())[3] == 0.0  # no carrier to make
 
 
 def test_disordered_positions_and_a_soft_anion_framework_raise_p_fast_and_are_named():
     fitted = card(features=["em", "occupancy", "anion_x"], mean=[0.4, 0.8, 3.2], std=[0.2, 0.2, 0.3],
                   ea_coef=[0.1, 0.05, 0.05], fast_coef=[-2.0, -1.0, -1.0])
-    sulfide = conductor_answer(ConductorInputs(em=0.3, bvse=None, full=False, gap=None, occupancy=0.5,
+    sulfide = conductor_answer(inputs(em=0.3, bvse=None, full=False, gap=None, occupancy=0.5,
                                                anion_x=2.6), "Li", fitted)
-    oxide = conductor_answer(ConductorInputs(em=0.3, bvse=None, full=True, gap=None, occupancy=1.0,
+    oxide = conductor_answer(inputs(em=0.3, bvse=None, full=True, gap=None, occupancy=1.0,
                                              anion_x=3.44), "Li", fitted)
     assert sulfide.p_fast > oxide.p_fast and sulfide.ea < oxide.ea
     assert "ion positions 0.50 occupied" in sulfide.reason and "anion electronegativity 2.60" in sulfide.reason
     assert "every ion position full: carriers must be made" in oxide.reason
-    alloy = conductor_answer(ConductorInputs(em=0.3, bvse=None, full=False, gap=None), "Li", fitted)
+    alloy = conductor_answer(inputs(em=0.3, bvse=None, full=False, gap=None), "Li", fitted)
     assert "ion positions unknown" in alloy.reason and "no anion" in alloy.reason
 
 
 def test_another_ion_than_the_cards_is_uncertain_and_says_why():
-    answer = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=False, gap=None), "Na", card())
+    answer = conductor_answer(inputs(em=0.2, bvse=0.5, full=False, gap=None), "Na", card())
     assert answer.conductor == "uncertain" and answer.ea is not None
     assert answer.flags[0].kind is FlagKind.UNSEEN_ION and "fitted on Li electrolytes" in answer.reason
 
@@ -68,6 +85,7 @@ def test_the_shipped_card_was_fitted_by_family_grouped_cv_on_this_version():
 
     shipped = shipped_card()
     assert shipped.ion == "Li" and shipped.version == __version__ and "conductor_fit.py" in shipped.source
+    assert f"--rows v{__version__}" in shipped.source  # fitted on the inputs this version computes
     assert {"auc_fast_vs_slow", "spearman_ea", "mae_ea"} <= set(shipped.cv)
     assert len(shipped.features) == len(shipped.mean) == len(shipped.std) == len(shipped.ea_coef) == \
         len(shipped.fast_coef)
@@ -75,21 +93,39 @@ def test_the_shipped_card_was_fitted_by_family_grouped_cv_on_this_version():
 
 def test_the_reason_names_only_the_inputs_the_card_reads():
     barrier_only = card(features=["em"], mean=[0.4], std=[0.2], ea_coef=[0.1], fast_coef=[-2.0])
-    answer = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=True, gap=0.3), "Li", barrier_only)
-    assert answer.conductor == "fast" and "host barrier 0.20 eV" in answer.reason
+    answer = conductor_answer(inputs(em=0.2, bvse=0.5, full=True, gap=0.3), "Li", barrier_only)
+    assert answer.conductor == "fast" and "the 3D network at 0.20 eV" in answer.reason
     assert "BVSE" not in answer.reason and "carriers" not in answer.reason
-    unknown = conductor_answer(ConductorInputs(em=0.2, bvse=0.5, full=None, gap=None), "Li", barrier_only)
+    unknown = conductor_answer(inputs(em=0.2, bvse=0.5, full=None, gap=None), "Li", barrier_only)
     assert unknown.conductor == "uncertain" and "its carriers are unknown" in unknown.reason  # fitted on files with Li
 
 
 def test_another_ions_bvse_scale_is_not_read():
     """Na's BVSE barriers run to tens of eV: read on Li's scale they would make every Na host slow."""
-    low, high = (conductor_answer(ConductorInputs(em=0.2, bvse=b, full=False, gap=None), "Na", card())
+    low, high = (conductor_answer(inputs(em=0.2, bvse=b, full=False, gap=None), "Na", card())
                  for b in (0.5, 20.0))
     assert low.p_fast == high.p_fast and low.ea == high.ea
     assert "BVSE" not in low.reason.split(";")[0] and "its BVSE barriers, on another scale, are not read" in low.reason
 
 
 def test_no_network_for_another_ion_is_uncertain_not_slow():
-    answer = conductor_answer(ConductorInputs(em=None, bvse=None, full=True, gap=None), "Na", card())
+    answer = conductor_answer(inputs(em=None, bvse=None, full=True, gap=None), "Na", card())
     assert answer.conductor == "uncertain" and "fitted on Li electrolytes" in answer.reason
+
+
+def test_the_interval_widens_with_the_deciding_hops_spread_and_out_of_domain_and_never_goes_below_zero():
+    plain = conductor_answer(inputs(), "Li", card())
+    spread = conductor_answer(inputs(em_std=0.3), "Li", card())
+    above = lambda a: a.ea_interval[1] - a.ea  # noqa: E731 - the half-width, unclipped above the estimate
+    assert above(plain) == pytest.approx(0.1, abs=1e-4)
+    assert above(spread) == pytest.approx((0.1 ** 2 + 0.3 ** 2) ** 0.5, abs=1e-4)
+    low = conductor_answer(inputs(), "Li", card(ea_intercept=0.0, interval=interval(base=0.5)))
+    assert low.ea_interval[0] == 0.0 < low.ea_interval[1]
+
+
+def test_a_host_decided_by_an_out_of_domain_hop_is_uncertain_with_the_reason_and_a_wider_interval():
+    flag = Flag(kind=FlagKind.UNSEEN_ELEMENT, text="elements never seen in training: Er")
+    inside, outside = (conductor_answer(inputs(out_of_domain=ood), "Li", card()) for ood in ([], [flag]))
+    assert inside.conductor == "fast" and outside.conductor == "uncertain"
+    assert "outside the training domain (elements never seen in training: Er)" in outside.reason
+    assert outside.ea_interval[1] - outside.ea == pytest.approx(0.2, abs=1e-4)

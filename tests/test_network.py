@@ -7,6 +7,7 @@ import pytest
 from pymatgen.core import Lattice, Structure
 
 from hopnet.examples import example_path
+from hopnet.pathways.migration_graph import network_from_migration_graph, to_migration_graph
 from hopnet.pathways.network import HopNetwork, Orderings
 
 LFP = example_path("LiFePO4_host.cif")
@@ -75,12 +76,12 @@ def test_a_migration_graph_round_trip_keeps_every_hop(tiny_model_card):
     from hopnet.workflows.settings import HostSettings
 
     network = HopNetwork.from_host(Structure.from_file(LFP), "Li", 5.0)
-    graph = network.to_migration_graph(barriers={0: 0.27})
+    graph = to_migration_graph(network, barriers={0: 0.27})
     edges = list(graph.m_graph.graph.edges(data=True))
     assert len(edges) == sum(len(d.members) for d in network.hops)
     assert {d["hopnet_em"] for _, _, d in edges if d["hopnet_hop"] == 0} == {0.27}
     assert len(graph.unique_hops) >= len(network.hops)  # the library's own grouping of the same hops
-    back = HopNetwork.from_migration_graph(graph)
+    back = network_from_migration_graph(graph)
     assert sorted(round(d.length, 3) for d in back.hops) == sorted(round(d.length, 3) for d in network.hops)
     assert [len(d.members) for d in back.hops] == [len(d.members) for d in network.hops]
     report = analyse_network(back, HostSettings(ion="Li", channels=False), load_model(tiny_model_card))
@@ -95,7 +96,7 @@ def test_empty_sites_go_to_a_migration_graph_and_come_back_empty():
     network = HopNetwork.from_host(lfp, "Li", 2.5)  # the Li-Li hops are longer: only empty sites connect
     extra, _ = empty_sites(network.nodes, "Li", bvse_landscape(lfp, "Li"))
     widened = network.with_empty_sites(extra)
-    back = HopNetwork.from_migration_graph(widened.to_migration_graph())
+    back = network_from_migration_graph(to_migration_graph(widened))
     assert back.first_empty == len(lfp) and back.environments[0].composition == lfp.composition
     assert [len(d.members) for d in back.hops] == [len(d.members) for d in widened.hops]
     assert all(back.via_empty_site(d.representative) for d in back.hops)
@@ -107,4 +108,14 @@ def test_a_disordered_network_is_not_handed_to_a_migration_graph():
     s = labelled_rock_salt()
     s.replace_species({"Li": {"Li": 0.5}})
     with pytest.raises(HopnetInputError, match="disordered host"):
-        HopNetwork.from_host(s, "Li", 5.0).to_migration_graph()
+        to_migration_graph(HopNetwork.from_host(s, "Li", 5.0))
+
+
+def test_a_migration_graph_without_ion_sites_is_one_line_naming_its_source():
+    from types import SimpleNamespace
+
+    from hopnet.errors import HopnetInputError
+
+    with pytest.raises(HopnetInputError, match="^stored.json: the migration graph has no sites"):
+        network_from_migration_graph(SimpleNamespace(only_sites=Structure(Lattice.cubic(4.0), [], [])),
+                                     source="stored.json")

@@ -14,7 +14,9 @@ from hopnet.pathways.hops import (
     distinct_hops,
     enumerate_hops,
     hop_band,
+    network_direction,
     periodic_dimensionality,
+    periodic_span,
     supercell_scaling,
 )
 
@@ -49,6 +51,19 @@ def test_long_hops_get_a_supercell_where_they_are_the_shortest_image():
     band = hop_band(s, "Li", hop, "vacancy")
     assert band.hop_length == pytest.approx(hop.length)
     assert min(band.host.lattice.abc) > 2 * hop.length
+
+
+def test_a_network_says_which_way_it_runs_in_its_cells_axes():
+    s = simple_cubic_li()
+    along = {int(np.flatnonzero(h.image)[0]): h for h in enumerate_hops(s, "Li", max_hop=3.2)}  # axis -> hop
+    assert network_direction(periodic_span(len(s), [along[2]])) == "along c"
+    assert network_direction(periodic_span(len(s), [along[1], along[2]])) == "in the bc plane"
+    hops = list(along.values())
+    assert network_direction(periodic_span(len(s), hops)) == ""
+    diagonal = [Hop(0, 0, (1, 1, 0), 4.2), Hop(0, 0, (2, 2, 0), 8.4)]
+    assert network_direction(periodic_span(1, diagonal)) == "along [1 1 0]"  # the shortest repeat, not its double
+    assert network_direction(periodic_span(1, [Hop(0, 0, (1, 1, 0), 4.2), Hop(0, 0, (0, 0, 1), 3.0)])) == \
+        "in the (1 -1 0) plane"
 
 
 def test_dimensionality_of_a_closed_ring_is_zero():
@@ -162,6 +177,10 @@ def test_the_bond_valence_landscape_blocks_hops_through_the_coo2_slab(licoo2, ti
     assert all(h.bvse_barrier > in_plane.bvse_barrier + 3 for h in across)
     assert report.percolation["2D"] is not None and report.percolation["3D"] is None  # layered: 2D
     assert across[0].flags[0].kind is FlagKind.BLOCKED and not across[0].out_of_domain
+    # the answer's inputs are the same open hops at the same dimension: no BVSE network through the blocked slab
+    assert [(n.dimension, n.direction) for n in report.networks][-1] == ("2D", "in the ab plane")
+    assert report.bvse_percolation["3D"] is None and report.bvse_percolation["2D"] < min(h.bvse_barrier for h in across)
+    assert report.conductor.inputs.dimension == "2D" and report.conductor.inputs.bvse == report.bvse_percolation["2D"]
     unchecked = analyse_host(licoo2, li(channels=False), load_model(tiny_model_card))
     assert all(h.valid and h.bvse_barrier is None for h in unchecked.hops)
 
@@ -219,43 +238,38 @@ def test_paths_with_one_site_finds_the_b_channel_of_fepo4(tmp_path, capsys, tiny
     assert report["percolation"]["1D"] is not None
 
 
-def test_verdict_follows_the_deciding_hop_and_its_spread_and_names_why(hop_result):
-    from hopnet.flags import Flag
-    from hopnet.workflows.report import PathwayReport, verdict
+def test_the_headline_states_every_network_and_why_it_reads_the_widest(hop_result):
+    from hopnet.workflows.conductor import ConductorAnswer, ConductorInputs
+    from hopnet.workflows.report import NetworkFact, headline
 
-    def report(em, std, flags=()):
-        hop = hop_result(em, std, flags=list(flags))
-        return PathwayReport(source="x", formula="LiX", ion="Li", mechanism="vacancy", hops=[hop],
-                             percolation={"1D": em, "2D": None, "3D": None},
-                             bottleneck={"1D": 0, "2D": None, "3D": None})
-
-    assert verdict(report(0.3, 0.1)) == ("good", "1D network at 0.30 ± 0.10 eV (hop 0), below 0.65 eV")
-    assert verdict(report(0.9, 0.1))[0] == "poor"
-    word, why = verdict(report(0.6, 0.1))
-    assert word == "uncertain" and "straddles 0.65 eV" in why  # 0.5-0.7
-    unseen = Flag(kind=FlagKind.UNSEEN_ION, text="mobile ion Cs not among training ions")
-    assert verdict(report(0.3, 0.1, [unseen])) == ("uncertain", "1D network at 0.30 ± 0.10 eV (hop 0); the deciding "
-                                                               "hop: mobile ion Cs not among training ions")
-    trained = Flag(kind=FlagKind.IN_TRAINING_TABLE, text="in the training table")
-    assert verdict(report(0.3, 0.1, [trained]))[0] == "good"  # a flag that is no doubt leaves the verdict alone
-    none = report(0.3, 0.1)
-    none.bottleneck = {"1D": None, "2D": None, "3D": None}
-    assert verdict(none) == ("poor", "the open hops form no network")
+    networks = [NetworkFact(dimension="1D", em=0.28, bottleneck=0, direction="along b", bvse=0.5),
+                NetworkFact(dimension="2D", em=1.84, bottleneck=1, direction="in the ab plane", bvse=3.7)]
+    inputs = ConductorInputs(dimension="2D", em=1.84, bvse=3.7, full=True, gap=0.4)
+    answer = ConductorAnswer(conductor="slow", reason="r", inputs=inputs, ea=1.4, ea_interval=(1.1, 1.7))
+    assert headline(networks, answer) == (
+        "slow conductor at room temperature, estimated Ea 1.40 eV (1.10-1.70); it reads the 2D network, the widest "
+        "that forms (a 1D channel alone is cut by the first defect on it). Networks: 1D along b at 0.28 eV; "
+        "2D in the ab plane at 1.84 eV; no 3D network.")
+    none = ConductorAnswer(conductor="slow", reason="the open hops form no network",
+                           inputs=ConductorInputs(dimension=None, em=None, bvse=None, full=True, gap=None))
+    assert headline([], none) == ("slow conductor at room temperature. Networks: no 1D network; no 2D network; "
+                                  "no 3D network.")
 
 
 def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, tiny_model_card):
-    import hopnet.workflows.host as host
+    import hopnet.workflows.pricing as pricing
     from hopnet.predictor import load_model
+    from hopnet.workflows.host import analyse_host
 
-    real = host.hop_band
+    real = pricing.hop_band
 
     def fails_for_the_long_hop(structure, ion, hop, mechanism, label="", environment=None):
         if hop.length > 4.0:
             raise HopnetInputError(label, "site 7 (O) has no neighbour within 8.0 Å")
         return real(structure, ion, hop, mechanism, label=label, environment=environment)
 
-    monkeypatch.setattr(host, "hop_band", fails_for_the_long_hop)
-    report = host.analyse_host(Structure.from_file(LFP), li(), load_model(tiny_model_card))
+    monkeypatch.setattr(pricing, "hop_band", fails_for_the_long_hop)
+    report = analyse_host(Structure.from_file(LFP), li(), load_model(tiny_model_card))
     assert [h.length for h in report.hops] == [pytest.approx(2.985, abs=0.01)]
     dropped = [f for f in report.notes if f.kind is FlagKind.DROPPED_HOP]
     assert [f.text for f in dropped] == ["hop 1 (4.65 Å) dropped: site 7 (O) has no neighbour within 8.0 Å"]
@@ -357,7 +371,7 @@ def test_a_host_whose_own_sites_form_no_network_gets_one_through_empty_sites(tin
     assert report.percolation["1D"] is not None and all(h.via_empty_site for h in report.hops)
     assert all(any(f.kind is FlagKind.VIA_EMPTY_SITE for f in h.flags) for h in report.hops)
     assert not any(h.out_of_domain for h in report.hops)  # an empty site is its own doubt, not the domain's
-    assert report.verdict == "uncertain" and "via an empty site" in report.verdict_reason
+    assert report.networks and report.networks[0].bottleneck in {h.hop for h in report.hops}
     assert max(max(h.start_site, h.end_site) for h in report.hops) >= 4  # empty sites follow the 4 Li
     plain = analyse_host(lfp, li(), model)  # the own sites percolate: no empty sites unless asked
     assert not plain.empty_sites and not any(h.via_empty_site for h in plain.hops)
@@ -449,41 +463,6 @@ def test_a_library_error_reads_as_a_sentence_not_python():
     assert plain_reason(KeyError("oxi_states")) == "no data for oxi_states"
     assert plain_reason(KeyError(("Li", np.float64(-1.0)))) == "no data for ('Li', -1.0)"
     assert plain_reason(ValueError("charge np.float64(-1.0) does not balance\nmore")) == "charge -1.0 does not balance"
-
-
-@pytest.mark.parametrize("build", ["olivine", "layered", "antifluorite"])
-def test_hopnets_bvse_engine_agrees_with_bvlains_grid_and_hop_barriers(build, licoo2):
-    """The same points, parameters and potentials: bvlain sums each point's 100 nearest atoms, hopnet each atom's
-    reach of 8 Å. Where either is low enough to matter (within 5 eV of the minimum) they agree to 0.01 eV, and so
-    do the hop barriers read off them."""
-    from hopnet.chemistry.bvse import Engine
-    from hopnet.pathways.landscape import bvse_landscape
-
-    host = {"olivine": lambda: Structure.from_file(LFP), "layered": lambda: licoo2,
-            "antifluorite": lambda: Structure.from_spacegroup("Fm-3m", Lattice.cubic(5.708), ["Li", "S"],
-                                                              [[0.25] * 3, [0, 0, 0]])}[build]()
-    ours, theirs = (bvse_landscape(host, "Li", engine=e) for e in (Engine.HOPNET, Engine.BVLAIN))
-    low = theirs.energy < theirs.energy.min() + 5.0
-    assert ours.energy.shape == theirs.energy.shape
-    assert np.abs(ours.energy - theirs.energy)[low].max() < 0.01
-    hops = distinct_hops(host, enumerate_hops(host, "Li", 5.0), "Li")
-    for d in hops:
-        start, end = host.frac_coords[d.representative.start], host.frac_coords[d.representative.end]
-        end = end + d.representative.image
-        assert ours.hop_barrier(start, end) == pytest.approx(theirs.hop_barrier(start, end), abs=0.01)
-
-
-def test_bvlain_searches_neighbours_on_one_thread():
-    """bvlain asks scipy for every core; a screen worker must stay on its own."""
-    from bvlain import core
-
-    from hopnet.chemistry.bvse import run_bvse
-
-    rocksalt = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
-    run_bvse(rocksalt, "Li")
-    assert core.cKDTree.one_thread
-    tree = core.cKDTree(np.random.default_rng(0).random((50, 3)))
-    assert tree.query(np.zeros((4, 3)), k=2, workers=-1)[0].shape == (4, 2)
 
 
 def test_a_hops_band_drawn_in_arrays_is_pymatgens_supercell_band():

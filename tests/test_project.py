@@ -80,6 +80,16 @@ def test_import_hopnet_and_help_do_not_import_torch():
     assert proc.stderr.strip() == "False"
 
 
+def test_bvlain_is_a_baseline_not_a_dependency():
+    """hopnet's BVSE engine reads bvlain's tables from its own data; bvlain runs in the reproduction package."""
+    project = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text())["project"]
+    assert not any(d.startswith("bvlain") for d in project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert all(any(d.startswith("bvlain") for d in extras[extra]) for extra in ("test", "bench"))
+    assert [p.name for p in CORE if any(name.split(".")[0] == "bvlain" for name in _imports(p))] == []
+    assert not [p.name for p in CORE if '"bvlain"' in p.read_text()]  # nor its package data
+
+
 def test_python_requirement_matches_the_code():
     project = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text())["project"]
     assert project["requires-python"].startswith(">=3.11")  # tomllib, used by the training configs

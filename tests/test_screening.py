@@ -213,8 +213,8 @@ def test_every_setting_that_changes_an_answer_keys_a_row():
 
 
 def test_the_out_of_domain_column_holds_no_other_kind_of_flag(tmp_path, tiny_model_card):
-    """Every hop of this host runs via an empty site (--max-hop below the Li-Li distance): a flag the verdict
-    weighs, said in the notes, but not a reason the network is outside its training domain."""
+    """Every hop of this host runs via an empty site (--max-hop below the Li-Li distance): a flag said in the
+    notes, but not a reason the network is outside its training domain."""
     out = tmp_path / "rows.csv"
     settings = HostSettings(ion="Li", model=str(tiny_model_card), max_hop=2.5)
     screen([str(LFP)], out, settings, workers=1, progress=False)

@@ -4,9 +4,10 @@ A barrier can be outside the training domain (an element, an ion, a hop
 length or an arrangement the network never saw), or fine for the network yet
 less certain for another reason (its channel was not checked, one end is an
 empty site, the oxidation states were guessed). These are different
-statements: ``screen``'s ``out_of_domain`` column holds the first kind only,
-the verdict picks the kinds that make it doubt, and every consumer selects by
-``kind``, never by the wording of ``text``.
+statements: the ``out_of_domain`` column of ``screen`` and ``predict`` holds
+the first kind only, the host answer falls to uncertain where the hop that
+decides it is out of domain, and every consumer selects by ``kind``, never by
+the wording of ``text``.
 """
 from __future__ import annotations
 
@@ -43,9 +44,6 @@ class FlagKind(str, Enum):
 
 
 OUT_OF_DOMAIN = frozenset({FlagKind.UNSEEN_ION, FlagKind.UNSEEN_ELEMENT, FlagKind.HOP_LENGTH, FlagKind.EMBEDDING})
-# A deciding hop carrying one of these makes the verdict "uncertain": the network extrapolates, or the hop
-# is not one the training data could have held (an empty site), or its channel could not be resolved.
-DOUBTFUL = OUT_OF_DOMAIN | {FlagKind.VIA_EMPTY_SITE, FlagKind.CHANNEL_UNCHECKED}
 
 
 class Flag(BaseModel):
@@ -80,3 +78,11 @@ def strongest_per_kind(flags: Iterable[Flag]) -> list[Flag]:
 def texts(flags: Iterable[Flag]) -> str:
     """Flags as one CSV cell."""
     return "; ".join(f.text for f in flags)
+
+
+def flag_columns(flags: Iterable[Flag]) -> dict[str, str]:
+    """A prediction's flags as two CSV cells: ``out_of_domain`` only the kinds that put its input outside the
+    training domain, ``notes`` the others (a dilute unseen dopant is priced, not extrapolated)."""
+    flags = list(flags)
+    return {"out_of_domain": texts(f for f in flags if f.out_of_domain),
+            "notes": texts(f for f in flags if not f.out_of_domain)}

@@ -7,21 +7,33 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from functools import cached_property
+from itertools import takewhile
 from pathlib import Path
 
 import numpy as np
-from pymatgen.core import Element, Lattice, Structure
+from pymatgen.core import Composition, Element, Lattice, Structure
+from pymatgen.io.cif import CifParser
 
 from hopnet.errors import HopnetInputError
 
 MIN_DISTANCE = 0.5  # Å; closer atoms are overlapping, not a crystal
 MIN_VOLUME_PER_ATOM = 1.0  # Å^3; a cell below this is collapsed or singular
 MAX_ATOMS = 5000  # keeps graph building within a few GB; beyond this, use a smaller cell
+# A site's total occupancy up to this is a refinement's rounding or noise (1.02(3)) and is scaled to 1, as
+# pymatgen's CifParser does up to its occupancy_tolerance; beyond it the file puts more than one atom on a site.
+OCCUPANCY_TOLERANCE = 1.05
+# An element this far (relative) below the formula a CIF declares is missing atoms: occupancies refined to two
+# decimals miss a declared formula by ~1 % at most, a lost row of the atom loop takes a whole site.
+FORMULA_SHORTFALL = 0.02
+CIF_PATTERNS = ("*.cif*", "*.mcif*")  # the names pymatgen reads as CIF
 
 
 def read_structure(path: str | Path) -> Structure:
-    """Read a CIF, POSCAR/CONTCAR or any pymatgen-readable file, then validate it."""
+    """Read a CIF, POSCAR/CONTCAR or any pymatgen-readable file, then validate it. A CIF is parsed as
+    ``Structure.from_file`` parses it, a site's occupancy up to ``OCCUPANCY_TOLERANCE`` scaled to 1; a site
+    holding more, and a file cut off, are named as such rather than as whatever they break downstream."""
     path = Path(path)
     if not path.is_file():
         raise HopnetInputError(path, "file not found")
@@ -30,15 +42,95 @@ def read_structure(path: str | Path) -> Structure:
         raise HopnetInputError(path, "file is empty")
     if b"\x00" in raw[:4096]:
         raise HopnetInputError(path, "binary file, expected a CIF or POSCAR text file")
+    is_cif = any(fnmatch(path.name.lower(), pattern) for pattern in CIF_PATTERNS)
+    text = raw.decode("utf-8", errors="replace")  # as pymatgen reads it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            structure = Structure.from_file(str(path))
+            if is_cif:
+                parser = CifParser.from_str(text, occupancy_tolerance=OCCUPANCY_TOLERANCE)
+                structure = parser.parse_structures(primitive=False)[0]
+            else:
+                structure = Structure.from_file(str(path))
     except Exception as exc:  # pymatgen raises many types for malformed files
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise HopnetInputError(path, f"cannot parse as a crystal structure ({reason})") from None
+        problem = (_overfull_site(text) or _empty_final_loop(text)) if is_cif else None
+        raise HopnetInputError(path, problem or f"cannot parse as a crystal structure ({reason})") from None
+    if is_cif and (lost := _lost_atoms(text, parser, structure)):
+        raise HopnetInputError(path, lost)
     validate_structure(structure, path)
     return structure
+
+
+def _overfull_site(text: str) -> str | None:
+    """Why pymatgen refused a CIF, where it did because a site holds more than ``OCCUPANCY_TOLERANCE`` atoms (its
+    own message is only "no structures"): the file read again with the occupancies kept as written."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = CifParser.from_str(text, occupancy_tolerance=float("inf")).parse_structures(
+                primitive=False, check_occu=False)[0]
+    except Exception:  # noqa: BLE001 - broken for another reason, which the caller reports
+        return None
+    total, site = max(((sum(site.species.values()), site) for site in parsed), key=lambda pair: pair[0])
+    if total <= OCCUPANCY_TOLERANCE:
+        return None
+    mixed = f" ({site.species.formula})" if len(site.species) > 1 else ""
+    return (f"site {site.label}{mixed} has occupancy {total:.2f} (> 1): a site holds one atom at most (up to "
+            f"{OCCUPANCY_TOLERANCE:g} is taken as rounding and scaled to 1)")
+
+
+def _final_loop(text: str) -> tuple[list[str], int] | None:
+    """The column names and value lines of the loop a CIF ends in; None where its last ``loop_`` is followed by
+    something other than the loop's own lines (a data item, another block): the file ends outside any loop."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    starts = [i for i, line in enumerate(lines) if line.lower() == "loop_"]
+    if not starts:
+        return None
+    body = lines[starts[-1] + 1:]
+    names = [line.split()[0] for line in takewhile(lambda line: line.startswith("_"), body)]
+    rows = body[len(names):]
+    if any(line.startswith("_") or line.lower().startswith("data_") for line in rows):
+        return None
+    return names, len(rows)
+
+
+def _empty_final_loop(text: str) -> str | None:
+    """A CIF that ends in a loop with no values was cut off: every loop holds at least one row."""
+    loop = _final_loop(text)
+    if loop is None or loop[1]:
+        return None
+    names = loop[0]
+    if not names:
+        return "the file looks truncated: it ends in an empty loop_"
+    more = "s" if len(names) > 1 else ""
+    return (f"the file looks truncated: it ends in a loop_ of {len(names)} column{more} ({names[0]}"
+            f"{', ...' if more else ''}) with no values")
+
+
+def _lost_atoms(text: str, parser: CifParser, structure: Structure) -> str | None:
+    """A CIF cut off inside its atom-site loop (at a line boundary, so what is left parses): the file ends in
+    that loop, and its atoms hold less of some element than the formula it declares (``_chemical_formula_sum``,
+    per formula unit or per cell: the proportions are compared)."""
+    loop = _final_loop(text)
+    if loop is None or not any(name.lower().startswith("_atom_site_") and not
+                               name.lower().startswith("_atom_site_aniso") for name in loop[0]):
+        return None
+    block = next(iter(parser.as_dict().values()), {})
+    formula = block.get("_chemical_formula_sum") or block.get("_chemical_formula_structural")
+    try:
+        declared = Composition(formula).element_composition
+    except Exception:  # noqa: BLE001 - no formula, or one pymatgen cannot read: nothing to compare with
+        return None
+    read = structure.composition.element_composition
+    if not read or any(el not in declared for el in read):
+        return None
+    scale = max(read[el] / declared[el] for el in read)
+    if all(read[el] >= (1 - FORMULA_SHORTFALL) * scale * declared[el] for el in declared):
+        return None
+    return (f"the file looks truncated: it ends in its atom-site loop, and its atoms ({read.formula}) fall short "
+            f"of the formula it declares ({declared.formula})")
 
 
 def validate_structure(structure: Structure, source: str | Path) -> None:

@@ -5,6 +5,8 @@ the screening columns cannot drift apart.
 """
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from pymatgen.core import Element, Structure
 
 from hopnet.errors import HopnetInputError
@@ -14,6 +16,15 @@ DEFAULT_MAX_HOP = 5.0  # Å; longest hop `paths` and `screen` consider (90 % of 
 N_IMAGES = 5  # ion images of a band: fractions 0, 1/4, 1/2, 3/4, 1 of the hop
 DEVICES = ("cpu", "cuda")  # where the networks may run (--device)
 DEFAULT_ORDERINGS = 3  # sampled orderings of a disordered host: a spread, within a minute per host
+
+Dimension = Literal["1D", "2D", "3D"]  # how far a network of hops reaches: a channel, a sheet, the whole crystal
+DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
+ConductorClass = Literal["fast", "slow", "uncertain"]  # the room-temperature answer for a host
+
+
+def dimension(k: int) -> Dimension:
+    """The dimension's name from its number (1 -> "1D")."""
+    return DIMENSIONS[k - 1]
 
 
 def is_good_conductor(em: float) -> bool:

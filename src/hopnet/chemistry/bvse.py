@@ -1,19 +1,21 @@
-"""The mobile ion's bond-valence site energy (BVSE), with the parameters of bvlain (Dembitskiy et al., pip
-``bvlain``), and the one door to bvlain itself.
+"""The mobile ion's bond-valence site energy (BVSE), summed by hopnet's own engine with the softBV parameters
+and potentials of bvlain (Dembitskiy et al., pip ``bvlain``; its tables ship in ``data/files``).
 
-Every BVSE grid in hopnet and its benchmarks (each hop's channel, the
-whole-host percolation baseline) goes through ``run_bvse``, so all of them read
-the same oxidation states (``chemistry.oxidation``) and the same mobile-ion
-charge, and a failure reads the same way.
+Every BVSE grid in hopnet (each hop's channel, the empty sites) goes through
+``run_bvse``, so all of them read the same oxidation states
+(``chemistry.oxidation``) and the same mobile-ion charge, and a failure reads
+the same way. bvlain's own engine, the reference the benchmarks and tests run
+beside this one (``hopnet_repro.baselines.bvlain_engine``), reads its host
+through the same ``decorated_host``, so the two grids differ by their engines
+alone.
 
-Two engines fill the grid, on the same points with bvlain's parameters and
-potentials (``Engine``). bvlain's own asks a KD-tree for the 100 nearest
-framework atoms of every grid point and holds them all at once (100 distances
-and parameters per point): most of a host's landscape time, and on a large
-cell gigabytes. hopnet's own adds each framework atom's potential to the grid
-points within ``CUTOFF`` of it, one atom at a time, into a copy of the grid
-padded by that reach (one number per point), reading bvlain's tables from its
-package data without importing bvlain (whose import alone takes seconds).
+Why an engine of our own: bvlain asks a KD-tree for the 100 nearest framework
+atoms of every grid point and holds them all at once (100 distances and
+parameters per point): most of a host's landscape time, and on a large cell
+gigabytes. hopnet's adds each framework atom's potential to the grid points
+within ``CUTOFF`` of it, one atom at a time, into a copy of the grid padded by
+that reach (one number per point), on bvlain's grid points and with bvlain's
+parameters, without importing bvlain (whose import alone takes seconds).
 With a 10 Å reach the two grids of antifluorite Li2S (where bvlain's 100
 neighbours reach its 10 Å cut-off) are equal to 1e-13 eV; at 8 Å the tails
 left out shift the low grid points by 0.002 eV, unevenly by < 0.001 eV, for a
@@ -24,15 +26,15 @@ third of 10 Å's work. Where bvlain's 100 neighbours end sooner (dense oxides,
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import gzip
 import io
-import pickle
+import json
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
 import numpy as np
 from pymatgen.core import Element, Structure
@@ -44,103 +46,60 @@ from hopnet.errors import HopnetInputError
 from hopnet.structures import periodic_neighbours
 from hopnet.vocabulary import element_of
 
-DEFAULT_RESOLUTION = 0.2  # Å; bvlain's own default, used by the whole-host baseline
 CUTOFF = 8.0  # Å: hopnet's engine adds a framework atom's potential to grid points this close
 MAX_OFFSETS = 2_000_000  # grid offsets around one atom (an ordinary cell needs ~300,000 at 0.2 Å) ...
 MAX_PAIRS = 2_000_000  # ... beyond which the sum runs point by point, this many point-atom pairs at a time
 COULOMB_EV_A = 14.4  # e^2 / (4 pi eps0) in eV Å, as bvlain writes it
 SCREENING = 0.74  # bvlain's screening factor f of the Coulomb term
-
-
-class Engine(str, Enum):
-    """Who fills the BVSE grid: bvlain (the reference, and the only one whose grid bvlain's percolation reads) or
-    hopnet's atom-by-atom sum (what each hop's channel check uses, ``pathways.landscape``)."""
-
-    BVLAIN = "bvlain"
-    HOPNET = "hopnet"
+TABLES = "bvlain_tables.json.gz"  # bvlain's softBV tables, vendored: source, version and licence in the README there
 
 
 @dataclass
 class BvseRun:
-    """The BVSE grid of one host (bvlain's, with its calculator, or ``own`` where hopnet's engine filled it), the
-    cell it spans, and where the oxidation states came from."""
+    """The BVSE grid of one host (eV), the cell it spans and where the oxidation states came from."""
 
-    calc: object | None  # bvlain.Lain, where bvlain filled the grid
-    origin: OxidationOrigin
+    grid: np.ndarray  # spans [0, 1] on each axis with both ends included, as bvlain's does
     cell: np.ndarray  # rows: lattice vectors, Å
-    own: np.ndarray | None = None  # hopnet's engine's grid, where it filled it
-
-    def grid(self) -> np.ndarray:
-        """The energy grid (eV); bvlain's grid spans [0, 1] on each axis with both ends included."""
-        return self.own if self.own is not None else np.asarray(self.calc.data, dtype=float)
-
-    def lattice(self) -> np.ndarray:
-        return self.cell
-
-    def percolation(self) -> dict[int, float | None]:
-        """bvlain's own percolation energies (eV) in 1, 2 and 3 dimensions; None where it never percolates."""
-        if self.calc is None:
-            raise ValueError("bvlain's percolation reads bvlain's own grid: run_bvse(..., engine=Engine.BVLAIN)")
-        with contextlib.redirect_stdout(io.StringIO()):
-            energies = self.calc.percolation_barriers()
-        return {d: float(energies[f"E_{d}D"]) if np.isfinite(energies[f"E_{d}D"]) else None for d in (1, 2, 3)}
+    origin: OxidationOrigin
 
 
-def _one_thread_neighbours(core) -> None:
-    """bvlain's neighbour search asks scipy for every core (``cKDTree.query(workers=-1)``); hopnet's parallelism
-    is its processes, one thread each, so two screen workers would each take both cores. Hand bvlain a tree
-    whose queries use one thread."""
-    from scipy.spatial import cKDTree
-
-    if getattr(core.cKDTree, "one_thread", False):
-        return
-
-    class OneThreadTree(cKDTree):
-        one_thread = True
-
-        def query(self, *args, **kwargs):
-            return super().query(*args, **{**kwargs, "workers": 1})
-
-    core.cKDTree = OneThreadTree
-
-
-def run_bvse(structure: Structure, ion: str, resolution: float = DEFAULT_RESOLUTION,
-             source: str = "host", engine: Engine = Engine.BVLAIN) -> BvseRun:
-    """The BVSE grid of ``ion`` in ``structure`` (its ion sites filled), filled by ``engine`` (bvlain's own
-    percolation needs bvlain's). A host whose oxidation states cannot be found, or an element without
-    bond-valence parameters, is one line naming the reason."""
+@contextlib.contextmanager
+def decorated_host(structure: Structure, ion: str,
+                   source: str = "host") -> Iterator[tuple[Structure, int, OxidationOrigin]]:
+    """``structure`` with oxidation states on every site, the mobile ion's charge and where the states came from,
+    for a BVSE engine to fill its grid within: a host whose oxidation states cannot be found, or an element
+    without bond-valence parameters (the engine's KeyError), is one line naming the reason."""
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             absent = None if ion in {el.symbol for el in structure.composition.elements} else ion
             decorated, origin = with_oxidation_states(structure, absent)
-            charge = mobile_charge(decorated, ion)
-            if engine is Engine.HOPNET:
-                return BvseRun(None, origin, decorated.lattice.matrix.copy(),
-                               _atom_by_atom(decorated, ion, charge, resolution))
-            try:
-                from bvlain import Lain, core
-            except ImportError:
-                raise HopnetInputError(source, "the reference landscape needs bvlain: pip install bvlain") from None
-            _one_thread_neighbours(core)
-            calc = Lain(verbose=False)
-            calc.read_structure(decorated, oxi_check=False)
-            calc.bvse_distribution(mobile_ion=f"{ion}{charge}+", resolution=resolution)
-            return BvseRun(calc, origin, np.array(calc.cell[:], dtype=float))
+            yield decorated, mobile_charge(decorated, ion), origin
     except (ValueError, KeyError, IndexError) as exc:
         raise HopnetInputError(source, f"no bond-valence landscape for {ion} ({plain_reason(exc)})") from None
 
 
+def run_bvse(structure: Structure, ion: str, resolution: float, source: str = "host") -> BvseRun:
+    """The BVSE grid of ``ion`` in ``structure`` (its ion sites filled), ``resolution`` Å between grid points.
+    A host whose oxidation states cannot be found, or an element without bond-valence parameters, is one line
+    naming the reason."""
+    with decorated_host(structure, ion, source) as (decorated, charge, origin):
+        return BvseRun(_atom_by_atom(decorated, ion, charge, resolution), decorated.lattice.matrix.copy(), origin)
+
+
 @lru_cache(maxsize=1)
-def _bvlain_tables() -> tuple[dict, dict, dict]:
-    """bvlain's softBV tables (Morse parameters of each mobile cation against each anion, of each mobile anion
-    against each cation; principal quantum numbers), read from its package data without importing bvlain:
-    its import pulls in pandas, joblib and pymatgen's bond-valence analyser, seconds per process."""
-    spec = importlib.util.find_spec("bvlain")
-    if spec is None or not spec.submodule_search_locations:
-        raise ValueError("bvlain's parameter tables are missing: pip install bvlain")
-    data = Path(spec.submodule_search_locations[0]) / "data"
-    return tuple(pickle.loads((data / f"{name}.pkl").read_bytes()) for name in ("cation", "anion", "quantum_n"))
+def softbv_tables() -> tuple[dict, dict, dict]:
+    """bvlain's softBV tables, as vendored (``TABLES``): the Morse parameters of each mobile cation against
+    each anion and of each mobile anion against each cation (element number, then charge, at every level),
+    and each element's principal quantum number."""
+    with gzip.open(resources.files("hopnet") / "data" / "files" / TABLES, "rt") as fh:
+        tables = json.load(fh, object_hook=_integer_keys)
+    return tables["cation"], tables["anion"], tables["quantum_n"]
+
+
+def _integer_keys(table: dict) -> dict:
+    """JSON keys are strings; the tables are looked up by element number and charge."""
+    return {int(k) if k.lstrip("-").isdigit() else k: v for k, v in table.items()}
 
 
 def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float,
@@ -149,7 +108,7 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
     every site), on bvlain's grid points (``i / (n - 1)`` along each axis, n = int(length // resolution), both
     ends included), summed over each framework atom's images within ``cutoff``: the Morse attraction of the
     counter-charged atoms and the screened Coulomb repulsion of the like-charged ones, with bvlain's
-    parameters (its tables; covalent radii from ASE, as bvlain takes them by default) and in bvlain's form.
+    parameters (``softbv_tables``; covalent radii from ASE, as bvlain takes them by default) and in bvlain's form.
     Why our own: see the module's text.
 
     The grid offsets around an atom are the same for every atom: they are laid out once (every offset whose
@@ -199,7 +158,7 @@ def _pair_energy(ion: str, charge: int):
     like-charged one."""
     from ase.data import covalent_radii
 
-    cations, anions, quantum = _bvlain_tables()
+    cations, anions, quantum = softbv_tables()
     z_mobile = Element(ion).Z
     morse = (cations if charge > 0 else anions)[z_mobile][charge]
 

@@ -70,12 +70,17 @@ def mobile_charge(structure: Structure, ion: str) -> int:
 
 def check_mobile_cation(structure: Structure, ion: str, source: str = "host") -> None:
     """Refuse, in one line, a host whose ``ion`` cannot be a mobile cation: a structure of the ion alone (a
-    metal, no ionic framework), or an ion that is the host's most electronegative element (its anion: O in
-    an oxide, S in a sulfide). Every training hop is a cation moving through an anion framework."""
+    metal, no ionic framework), a structure with no anion (an alloy, or a file that lost its anions), or an
+    ion that is the host's most electronegative element (its anion: O in an oxide, S in a sulfide). Every
+    training hop is a cation moving through an anion framework."""
     others = [el for el in elements_present(structure) if el != ion]
     if not others:
         raise HopnetInputError(source, f"the structure holds only {ion}: a metal, not an ionic host; hopnet prices "
                                        "a cation's hops through an anion framework")
+    if anion_electronegativity(structure.composition) is None:
+        raise HopnetInputError(source, f"no anion: {structure.composition.reduced_formula} has no element that carries "
+                                       "a negative charge (an alloy, or a file that lost its anions); hopnet prices "
+                                       "ion hops in ionic hosts")
     anion = max(others, key=lambda el: Element(el).X)
     if Element(ion).X >= Element(anion).X:
         raise HopnetInputError(source, f"{ion} is the most electronegative element of this host (an anion, not a "

@@ -17,7 +17,8 @@ from pathlib import Path
 from hopnet import __version__
 from hopnet.errors import HopnetInputError, read_json
 from hopnet.examples import example_path
-from hopnet.vocabulary import DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, GOOD_CONDUCTOR_EM, parse_ion
+from hopnet.vocabulary import (DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, DIMENSIONS, GOOD_CONDUCTOR_EM,
+                               parse_ion)
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
@@ -82,16 +83,18 @@ def _read_dataset(path: Path):
 
 
 def _print_prediction(pred) -> None:
-    verdict = "good conductor" if pred.good_conductor else "poor conductor"
+    # the paper's class is a hop's, not a host's: whether a crystal conducts is `hopnet paths`'s answer
+    side = "below" if pred.good_conductor else "at or above"
     spread = f" ± {pred.em_std:.3f}" if pred.em_std is not None else ""
     print(f"{pred.label or 'path'}: {pred.ion} hop of {pred.hop_length:.2f} Å  Em = {pred.em:.3f}{spread} eV  "
-          f"({verdict}, threshold {GOOD_CONDUCTOR_EM} eV)")
+          f"({'good' if pred.good_conductor else 'poor'} hop: {side} the paper's {GOOD_CONDUCTOR_EM} eV; "
+          "whether the host conducts: hopnet paths)")
     for flag in pred.flags:
-        print(f"  warning: outside the training domain: {flag}")
+        print(f"  warning: outside the training domain: {flag}" if flag.out_of_domain else f"  note: {flag}")
 
 
 def cmd_predict(args) -> None:
-    from hopnet.flags import texts
+    from hopnet.flags import flag_columns
     from hopnet.pathways.band import band_from_endpoints
     from hopnet.predictor import load_model
     from hopnet.structures import read_structure
@@ -109,7 +112,7 @@ def cmd_predict(args) -> None:
         rows = [{"jid": e.jid, "sys_name": e.sys_name, "ion": p.ion, "em_pred": round(p.em, 4),
                  **({"em_std": round(p.em_std, 4)} if p.em_std is not None else {}),
                  **({"em_true": e.em} if e.em is not None else {}),
-                 "out_of_domain": texts(p.flags)} for e, p in zip(entries, preds)]
+                 **flag_columns(p.flags)} for e, p in zip(entries, preds)]
         _write_rows(rows, args.output)
         return
     if not (args.initial and args.final):
@@ -122,7 +125,7 @@ def cmd_predict(args) -> None:
     else:
         _print_prediction(pred)
     if args.output:
-        row = {k: v for k, v in pred.as_dict().items() if k != "flags"} | {"out_of_domain": texts(pred.flags)}
+        row = {k: v for k, v in pred.as_dict().items() if k != "flags"} | flag_columns(pred.flags)
         _write_rows([row], args.output)
 
 
@@ -178,32 +181,28 @@ def cmd_train(args) -> None:
 
 def _print_report(report) -> None:
     print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism} mechanism)")
-    print(f"{'hop':>4} {'sites':<26} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'Em/eV':>13}  verdict")
+    print(f"{'hop':>4} {'sites':<26} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'Em/eV':>13}  "
+          f"hop class (< {GOOD_CONDUCTOR_EM} eV good)")
     for h in sorted(report.hops, key=lambda h: (not h.valid, h.em)):
         spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
         bvse = f"{h.bvse_barrier:.2f}" if h.bvse_barrier is not None else "-"
         print(f"{h.hop:>4} {h.sites():<26} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} "
               f"{h.em:>6.2f}{spread:<7}  {h.verdict}{'  (out of domain)' if h.out_of_domain else ''}"
               f"{'  (via an empty site)' if h.via_empty_site else ''}")
-    for dim, em in report.percolation.items():
-        hop = report.bottleneck.get(dim)
-        span = report.percolation_range.get(dim)
+    formed = {n.dimension: n for n in report.networks}
+    for dim in DIMENSIONS:
+        n, span = formed.get(dim), report.percolation_range.get(dim)
         over = (f"; {span[0]:.2f}-{span[1]:.2f} eV over the orderings" if span else
                 "; not formed in every ordering" if report.orderings else "")
-        print(f"{dim} network: " + (f"connects at Em <= {em:.2f} eV (hop {hop} completes it{over})" if em is not None
-                                   else "not formed by the open hops"))
-    bvse = report.bvse_percolation
-    if any(v is not None for v in bvse.values()):
-        print("BVSE percolation of the same hops: " + ", ".join(
-            f"{d} {'-' if v is None else f'{v:.2f}'}" for d, v in bvse.items()) + " eV (bond-valence scale)")
+        bvse = "" if n is None else f", BVSE {n.bvse:.2f} eV" if n.bvse is not None else ", no BVSE network"
+        print(f"{dim} network: " + (f"{n.direction + ' ' if n.direction else ''}at {n.em:.2f} eV "
+                                    f"(hop {n.bottleneck} completes it{over}){bvse}" if n is not None
+                                    else "not formed by the open hops"))
     if report.carriers is not None:
         print(f"carriers: {report.carriers.text}")
-    print(f"verdict: {report.verdict} ({report.verdict_reason})")
-    answer = report.conductor
-    if answer is not None:
-        ea = (f"; estimated Ea {answer.ea:.2f} eV ({answer.ea_interval[0]:.2f}-{answer.ea_interval[1]:.2f})"
-              if answer.ea is not None else "")
-        print(f"room temperature: {answer.conductor} conductor{ea} ({answer.reason})")
+    print(f"answer: {report.headline}")
+    if report.conductor is not None:
+        print(f"  because: {report.conductor.reason}")
     for note in report.notes:
         print(f"  note: {note}")
     outside = [f for h in report.hops if h.valid for f in h.out_of_domain]
@@ -250,7 +249,7 @@ def cmd_paths(args) -> None:
         network = plot.with_name(f"{plot.stem}-network")
         pathway_plot(report, plot)
         network_plot(report, network.with_suffix(plot.suffix))
-        network_html(report, network.with_suffix(".html"))
+        network_html(report, network.with_suffix(".html"), standalone=args.html_standalone)
         print(f"plots: {plot} (barriers), {network.with_suffix(plot.suffix)} and {network.with_suffix('.html')} "
               "(the hop network, static and interactive)", file=sys.stderr)
 
@@ -388,6 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write the hops to CSV (or the whole report to .json)")
     p.add_argument("--plot", help="PNG (or PDF, SVG) of the hop barriers and percolation thresholds; "
                                   "beside it <name>-network.png/.html draw the hop network in the cell")
+    p.add_argument("--html-standalone", action="store_true",
+                   help="put plotly.js inside the network page (+4.8 MB), so it opens wherever it is moved; "
+                        "by default the page loads plotly.min.js written beside it")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _host_flags(p)
     p.set_defaults(func=cmd_paths)

@@ -67,17 +67,15 @@ def build_ionic_table() -> tuple[list[str], np.ndarray]:
     The atomic table tells Li from Na by electronegativity and atomic radius; what sets a hop's barrier is the
     ion: its charge (``host_charge``), its size (Shannon crystal radius at that charge) and, for a cation, how
     stiffly it binds oxygen (the softBV Morse parameters of Chen and Adams against O2-, as bvlain ships them,
-    MIT). These let a model place an ion it never trained on (Zn2+ beside Mg2+, K+ beyond Na+) instead of
-    extrapolating one-hot columns. bvlain keeps the parameters in a pickle with no public API: read here once,
-    when the table is built, never at run time. A missing value sits at its column's mean.
+    MIT, vendored in ``files/``). These let a model place an ion it never trained on (Zn2+ beside Mg2+, K+
+    beyond Na+) instead of extrapolating one-hot columns. Read when the table is built, never at run time. A
+    missing value sits at its column's mean.
     """
-    import pickle
-    from importlib import resources as res
-
     from pymatgen.core.periodic_table import Element
 
-    with (res.files("bvlain") / "data" / "cation.pkl").open("rb") as f:
-        softbv = pickle.load(f)
+    from hopnet.chemistry.bvse import softbv_tables
+
+    softbv, _, _ = softbv_tables()
     cont = np.full((MAX_Z + 1, len(_IONIC)), np.nan)
     for z in range(1, MAX_Z + 1):
         el = Element.from_Z(z)

@@ -19,8 +19,8 @@ from pymatgen.core import Element, Lattice, Structure
 from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
 
 from hopnet.errors import HopnetInputError
-from hopnet.structures import AtomArrays
 from hopnet.pathways.band import MIN_HOP, Band, band_in_repeat
+from hopnet.structures import AtomArrays
 from hopnet.vocabulary import element_of, elements_of
 
 MIN_CELL_LENGTH = 9.0  # Å; the median training host is 9.8 Å along its shortest axis
@@ -222,18 +222,25 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
 
 
 def periodic_dimensionality(n_sites: int, edges: list[Hop]) -> int:
-    """Dimension (0-3) of the largest infinite network the edges form, counting lattice images.
+    """Dimension (0-3) of the largest infinite network the edges form, counting lattice images."""
+    return len(periodic_span(n_sites, edges))
+
+
+def periodic_span(n_sites: int, edges: list[Hop]) -> np.ndarray:
+    """Integer lattice vectors (rows, 0 to 3 of them) spanning the largest infinite network the edges form.
 
     A walk that returns to its starting site in another cell closes a cycle
     whose lattice vector is a direction of infinite connection; the rank of
-    all such vectors in a connected component is its dimensionality.
+    all such vectors in a connected component is its dimensionality, and a
+    basis of them says which way it runs (a 1D channel along b, a 2D network
+    in the ab plane).
     """
     adjacency: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
     for h in edges:
         adjacency[h.start].append((h.end, np.array(h.image)))
         adjacency[h.end].append((h.start, -np.array(h.image)))
     offset: dict[int, np.ndarray] = {}
-    best = 0
+    best = np.zeros((0, 3), int)
     for root in range(n_sites):
         if root in offset or root not in adjacency:
             continue
@@ -247,20 +254,55 @@ def periodic_dimensionality(n_sites: int, edges: list[Hop]) -> int:
                     stack.append(v)
                 elif np.any(reached != offset[v]):
                     cycles.append(reached - offset[v])
-        if cycles:
-            best = max(best, int(np.linalg.matrix_rank(np.array(cycles, dtype=float))))
+        basis = _independent(cycles)
+        if len(basis) > len(best):
+            best = basis
     return best
 
 
-def percolation_barriers(n_sites: int, distinct: list[DistinctHop], em: np.ndarray) -> dict[int, float | None]:
-    """Lowest barrier at which the hops at or below it percolate in 1, 2 and 3 dimensions (None: never)."""
+def _independent(vectors: list[np.ndarray]) -> np.ndarray:
+    """A basis drawn from ``vectors``, shortest first (so a channel reads as [0 0 1], not [0 0 2])."""
+    basis: list[np.ndarray] = []
+    for v in sorted(vectors, key=lambda v: (np.abs(v).sum(), tuple(-v))):
+        if np.linalg.matrix_rank(np.array([*basis, v], float)) > len(basis):
+            basis.append(v)
+        if len(basis) == 3:
+            break
+    return np.array(basis, int).reshape(-1, 3)
+
+
+def network_direction(span: np.ndarray) -> str:
+    """How a network runs, in the axes of its cell: "along c" or "along [1 1 0]" for a channel, "in the ab plane"
+    or "in the (1 1 0) plane" for a sheet; "" for a 3D network (or none)."""
+    if len(span) == 1:
+        v = _primitive(span[0])
+        axis = {(1, 0, 0): "a", (0, 1, 0): "b", (0, 0, 1): "c"}.get(tuple(np.abs(v)))
+        return f"along {axis}" if axis else f"along [{' '.join(map(str, v))}]"
+    if len(span) == 2:
+        normal = _primitive(np.cross(span[0], span[1]))  # zone law: the plane's Miller indices
+        plane = {(1, 0, 0): "bc", (0, 1, 0): "ac", (0, 0, 1): "ab"}.get(tuple(np.abs(normal)))
+        return f"in the {plane} plane" if plane else f"in the ({' '.join(map(str, normal))}) plane"
+    return ""
+
+
+def _primitive(v: np.ndarray) -> np.ndarray:
+    """The integer vector divided by the gcd of its entries, its first non-zero entry positive."""
+    v = np.asarray(v, int) // max(1, int(np.gcd.reduce(np.abs(np.asarray(v, int)))))
+    return -v if v[np.flatnonzero(v)[0]] < 0 else v
+
+
+def percolation_barriers(n_sites: int, distinct: list[DistinctHop],
+                         em: np.ndarray) -> tuple[dict[int, float | None], dict[int, np.ndarray | None]]:
+    """Lowest barrier at which the hops at or below it percolate in 1, 2 and 3 dimensions (None: never), and the
+    lattice vectors the network spans at that barrier (``periodic_span``)."""
     result: dict[int, float | None] = {1: None, 2: None, 3: None}
+    spans: dict[int, np.ndarray | None] = {1: None, 2: None, 3: None}
     for threshold in np.unique(em):
         edges = [h for d, e in zip(distinct, em) if e <= threshold for h in d.members]
-        dim = periodic_dimensionality(n_sites, edges)
-        for k in range(1, dim + 1):
+        span = periodic_span(n_sites, edges)
+        for k in range(1, len(span) + 1):
             if result[k] is None:
-                result[k] = float(threshold)
-        if dim == 3:
+                result[k], spans[k] = float(threshold), span
+        if len(span) == 3:
             break
-    return result
+    return result, spans

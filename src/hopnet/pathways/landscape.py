@@ -6,11 +6,11 @@ a CoO2 slab it extrapolates to an ordinary barrier. Physics decides here which
 hops exist. The mobile ion's BVSE is computed on a grid over the cell, with the
 parameters and potentials of bvlain (Dembitskiy et al., pip ``bvlain``), summed
 by hopnet's own engine (``chemistry.bvse``: bvlain's grid is the reference, and
-the tests hold the two together); a hop's BVSE barrier is the lowest energy at which
-its two end sites connect through grid points inside a tube around the hop (a
-curved channel counts, the straight line need not be open). A hop whose BVSE
-barrier is far above those of real hops runs through the framework, not between
-sites.
+the reproduction package's tests hold the two together); a hop's BVSE barrier
+is the lowest energy at which its two end sites connect through grid points
+inside a tube around the hop (a curved channel counts, the straight line need
+not be open). A hop whose BVSE barrier is far above those of real hops runs
+through the framework, not between sites.
 
 Why not a distance rule: on the training hops the straight line passes within
 0.4 Å of a host atom for 5 % of real, low-barrier hops (the ion curves around in
@@ -25,7 +25,7 @@ import numpy as np
 from pymatgen.core import Structure
 from scipy import ndimage
 
-from hopnet.chemistry.bvse import Engine, run_bvse
+from hopnet.chemistry.bvse import BvseRun, run_bvse
 from hopnet.chemistry.oxidation import OxidationOrigin
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind
@@ -70,6 +70,14 @@ class Landscape:
     energy: np.ndarray  # (n0, n1, n2) eV, periodic: index n_i is index 0 again
     lattice: np.ndarray
     oxidation_states: OxidationOrigin = OxidationOrigin.STRUCTURE  # where the states bvlain used came from
+
+    @classmethod
+    def from_run(cls, run: BvseRun) -> "Landscape":
+        """A BVSE grid as a landscape; one class for hopnet's grid and bvlain's, the reference it is held to."""
+        # the grid spans [0, 1] with both ends included: drop the repeated last plane of each axis
+        grid = run.grid[:-1, :-1, :-1]
+        return cls(np.minimum(np.nan_to_num(grid, nan=ENERGY_CAP, posinf=ENERGY_CAP), ENERGY_CAP), run.cell,
+                   run.origin)
 
     def hop_barrier(self, start_frac, end_frac) -> float:
         """Lowest energy above the deeper end site at which the two sites connect inside the tube (eV).
@@ -228,15 +236,10 @@ def _framework_key(structure: Structure, ion: str) -> tuple:
 
 
 def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
-                   source: str = "host", engine: Engine = Engine.HOPNET) -> Landscape:
+                   source: str = "host") -> Landscape:
     """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled), on the grid of
-    ``chemistry.bvse.run_bvse`` filled by ``engine`` (hopnet's own; bvlain's is the reference); one line naming
-    the reason where bond valences cannot describe the host."""
-    run = run_bvse(structure, ion, resolution, source, engine)
-    # bvlain's grid spans [0, 1] with both ends included: drop the repeated last plane of each axis.
-    grid = run.grid()[:-1, :-1, :-1]
-    return Landscape(np.minimum(np.nan_to_num(grid, nan=ENERGY_CAP, posinf=ENERGY_CAP), ENERGY_CAP), run.lattice(),
-                     run.origin)
+    ``chemistry.bvse.run_bvse``; one line naming the reason where bond valences cannot describe the host."""
+    return Landscape.from_run(run_bvse(structure, ion, resolution, source))
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """The hop network of one host, as geometry: its nodes, the orderings they are priced in, its distinct hops.
 
 In the spirit of pymatgen-analysis-diffusion's ``MigrationGraph`` (and
-convertible to and from it): the ion's sites are nodes, hops are periodic
-edges, and hops equal under the space group form one class that is priced
-once. What is not geometry lives elsewhere: which channels are open
+convertible to and from it, ``pathways.migration_graph``): the ion's sites are
+nodes, hops are periodic edges, and hops equal under the space group form one
+class that is priced once. What is not geometry lives elsewhere: which channels are open
 (``pathways.landscape``), what a hop costs (the network, ``predictor``), and
 what the answer means for the host (``workflows.host``).
 
@@ -12,7 +12,6 @@ MSONable), so a network can be built once, stored, and priced by a later job.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +19,7 @@ from monty.json import MSONable
 from pymatgen.core import Structure
 
 from hopnet.flags import Flag
+from hopnet.pathways.budget import check_memory
 from hopnet.pathways.disorder import is_disordered, node_structure, primitive_if_large, sample_ordering, whole_cell
 from hopnet.pathways.hops import (
     DistinctHop,
@@ -28,6 +28,7 @@ from hopnet.pathways.hops import (
     distinct_hops,
     enumerate_hops,
     insert_sites,
+    network_direction,
     percolation_barriers,
 )
 from hopnet.vocabulary import element_of, elements_of
@@ -65,6 +66,8 @@ class Percolation:
 
     thresholds: dict[int, float | None]
     bottleneck: dict[int, int | None]
+    directions: dict[int, str] = field(default_factory=dict)  # "along c", "in the ab plane"; "" where not its own
+
 
 
 @dataclass
@@ -97,8 +100,11 @@ class HopNetwork(MSONable):
     def from_host(cls, structure: Structure, ion: str, max_hop: float, sampling: Orderings = Orderings(),
                   source: str = "host") -> "HopNetwork":
         """The network of a host as given: an ordered host is its own single environment; a disordered one
-        (partial occupancies) has every site its ion may occupy as a node and ``sampling.count`` orderings."""
-        if not is_disordered(structure):
+        (partial occupancies) has every site its ion may occupy as a node and ``sampling.count`` orderings. A host
+        whose grids or supercells would not fit in memory is refused first, before any of them is built."""
+        disordered = is_disordered(structure)
+        check_memory(structure.lattice, len(structure), max_hop, sampling.count if disordered else None, source)
+        if not disordered:
             structure, flags = primitive_if_large(structure)
             return cls(ion, structure, [structure], [], max_hop, flags=flags)._enumerated(source)
         cell, flags = whole_cell(structure, source)
@@ -171,94 +177,18 @@ class HopNetwork(MSONable):
                    hops, float(d["max_hop"]), None if d["sampling"] is None else Orderings(*d["sampling"]),
                    d["first_empty"], [Flag.model_validate(f) for f in d["flags"]])
 
-    def to_migration_graph(self, barriers: dict[int, float] | None = None):
-        """This network as pymatgen-analysis-diffusion's ``MigrationGraph`` (``pip install 'hopnet[diffusion]'``):
-        the ion's nodes as its sites, every member hop as an edge carrying ``hopnet_hop`` (the class) and, from
-        ``barriers`` (class -> Em, eV), ``hopnet_em``. Empty sites are ion sites there too, marked by the site
-        property ``hopnet_empty`` so that ``from_migration_graph`` reads them back as empty. A MigrationGraph
-        holds one ordered host: a disordered network (its nodes over-filled, its orderings apart) is refused."""
-        from pymatgen.analysis.graphs import StructureGraph
-
-        from hopnet.errors import HopnetInputError
-
-        if not self.is_ordered:
-            raise HopnetInputError("MigrationGraph", "a disordered host's network has no one structure to hand over; "
-                                                     "convert one ordering (HopNetwork.from_host of it) instead")
-        from_graph = _migration_graph_class()
-        ion_idx = [i for i, el in enumerate(elements_of(self.nodes)) if el == self.ion]
-        position = {i: k for k, i in enumerate(ion_idx)}
-        only_ions = Structure.from_sites([self.nodes[i] for i in ion_idx])
-        only_ions.add_site_property("hopnet_empty", [self.sites[i].empty for i in ion_idx])
-        graph = StructureGraph.from_empty_graph(only_ions, name="hopnet hops")
-        for d in self.hops:
-            properties = {"hopnet_hop": d.index}
-            if barriers is not None and d.index in barriers:
-                properties["hopnet_em"] = float(barriers[d.index])
-            for m in d.members:
-                graph.add_edge(position[m.start], position[m.end], from_jimage=(0, 0, 0), to_jimage=m.image,
-                               edge_properties=dict(properties))
-        framework = Structure.from_sites([s for i, s in enumerate(self.nodes) if i not in position])
-        with warnings.catch_warnings():  # the framework's sites have no hopnet_empty: pymatgen says so, rightly
-            warnings.simplefilter("ignore", UserWarning)
-            return from_graph.with_base_structure(framework, graph)
-
-    @classmethod
-    def from_migration_graph(cls, graph, max_hop: float | None = None, source: str = "migration graph") -> "HopNetwork":
-        """A ``MigrationGraph``'s hops as a hopnet network of the same (ordered) host, so hopnet can price
-        them; the hop classes are hopnet's (site orbits, length, midpoint surroundings). Sites marked
-        ``hopnet_empty`` (by ``to_migration_graph``) are empty sites again: no ion sits there while hops are
-        priced."""
-        only_ions = graph.only_sites
-        ion = element_of(only_ions[0].specie)
-        empty = [bool(site.properties.get("hopnet_empty")) for site in only_ions]
-        where = [int(np.argmin(graph.structure.lattice.get_all_distances(site.frac_coords,
-                                                                           graph.structure.frac_coords)[0]))
-                 for site in only_ions]
-        emptied = {i for i, e in zip(where, empty) if e}
-        with warnings.catch_warnings():  # the framework's sites lack hopnet_empty; the property is dropped anyway
-            warnings.simplefilter("ignore", UserWarning)
-            host = Structure.from_sites([s for i, s in enumerate(graph.structure) if i not in emptied])
-        if "hopnet_empty" in host.site_properties:
-            host.remove_site_property("hopnet_empty")
-        kept = [i for i in range(len(graph.structure)) if i not in emptied]
-        # nodes: the host as it is, the empty sites after it (as every HopNetwork numbers them)
-        order = {old: new for new, old in enumerate(kept + [i for i in where if i in emptied])}
-        nodes = insert_sites(host, ion, np.array([graph.structure[i].frac_coords for i in where if i in emptied])) \
-            if emptied else host
-        index = [order[i] for i in where]
-        hops = []
-        for u, v, data in graph.m_graph.graph.edges(data=True):
-            image = np.array(data["to_jimage"]) - np.array(data.get("from_jimage", (0, 0, 0)))
-            start, end = index[u], index[v]
-            length = float(np.linalg.norm(nodes.lattice.get_cartesian_coords(
-                nodes.frac_coords[end] + image - nodes.frac_coords[start])))
-            hops.append(Hop(start, end, tuple(int(x) for x in image), length))
-        hops.sort(key=lambda h: (h.length, h.start, h.end, h.image))
-        network = cls(ion, nodes, [host], [], max_hop or max((h.length for h in hops), default=0.0),
-                      first_empty=len(host) if emptied else None)
-        network.hops = distinct_hops(nodes, hops, ion, network.symmetry) if hops else []
-        return network
-
 
 def percolate(n_sites: int, hop_classes: list[DistinctHop], em: np.ndarray, is_open: np.ndarray) -> Percolation:
     """Percolation of the open ones of ``hop_classes`` (on ``n_sites`` nodes) at barriers ``em``, one per class."""
     em, is_open = np.asarray(em, float), np.asarray(is_open, bool)
-    thresholds = percolation_barriers(n_sites, [d for d, ok in zip(hop_classes, is_open) if ok], em[is_open])
+    thresholds, spans = percolation_barriers(n_sites, [d for d, ok in zip(hop_classes, is_open) if ok], em[is_open])
     bottleneck = {dim: None if value is None else
                   next(d.index for d, e, ok in zip(hop_classes, em, is_open) if ok and e == value)
                   for dim, value in thresholds.items()}
-    return Percolation(thresholds, bottleneck)
-
-
-def _migration_graph_class():
-    from hopnet.errors import HopnetInputError
-
-    try:
-        from pymatgen.analysis.diffusion.neb.full_path_mapper import MigrationGraph
-    except ImportError:
-        raise HopnetInputError("MigrationGraph", "needs pymatgen-analysis-diffusion: "
-                                                 "pip install 'hopnet[diffusion]'") from None
-    return MigrationGraph
+    # a network that forms only together with a higher one (1D and 2D at one barrier) has no direction of its own
+    directions = {dim: network_direction(span) if span is not None and len(span) == dim else ""
+                  for dim, span in spans.items()}
+    return Percolation(thresholds, bottleneck, directions)
 
 
 def _node_sites(nodes: Structure, ion: str, symmetry: SiteSymmetry, first_empty: int | None) -> list[NodeSite]:

@@ -9,7 +9,7 @@
 
 Each job's output is a :class:`HopnetPathsDocument`: the host, the whole
 report of ``hopnet paths`` (every hop with its barrier, spread, channel check and
-flags, the percolation thresholds, the verdict and its reason), the settings
+flags, the networks as facts and the room-temperature answer), the settings
 and the model that priced them (name and card hash), so a later job can pick
 the hops worth a DFT-NEB (``doc.report.hops`` sorted by ``em``, ``valid`` ones
 only). Optional: ``pip install 'hopnet[jobflow]'``.
@@ -39,7 +39,7 @@ class HopnetPathsDocument(BaseModel):
 
 @dataclass
 class HopnetPathsMaker(Maker):
-    """Every distinct hop of ``settings.ion`` in a host: channel check, barrier, percolation, verdict.
+    """Every distinct hop of ``settings.ion`` in a host: channel check, barrier, networks, answer.
     The settings are checked where the flow is built (a GPU is checked on the worker that runs the job)."""
 
     name: str = "hopnet paths"

@@ -1,4 +1,4 @@
-"""What ``hopnet paths`` answers about one host: its hops, its networks and a verdict with its reason.
+"""What ``hopnet paths`` answers about one host: its hops, its networks as facts, and one headline.
 
 Plain, serialisable models (pydantic), light to import: a jobflow document or a
 reader of stored reports needs these, not the networks that computed them.
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from hopnet.flags import DOUBTFUL, Flag
+from hopnet.flags import Flag
 from hopnet.pathways.network import site_name
-from hopnet.vocabulary import GOOD_CONDUCTOR_EM
-from hopnet.workflows.conductor import ConductorAnswer
+from hopnet.vocabulary import DIMENSIONS, GOOD_CONDUCTOR_EM, Dimension
+from hopnet.workflows.conductor import WHY_WIDEST, ConductorAnswer
 
 
 class HopResult(BaseModel):
@@ -40,8 +40,8 @@ class HopResult(BaseModel):
 
     @property
     def verdict(self) -> str:
-        """blocked, or good / poor where the barrier and its spread are on one side of the threshold, else
-        uncertain."""
+        """The paper's per-hop class: blocked, or good / poor where the barrier and its spread are on one side of
+        its threshold, else uncertain."""
         spread = self.em_std or 0.0
         return ("blocked" if not self.valid else "good" if self.em + spread < GOOD_CONDUCTOR_EM else
                 "poor" if self.em - spread > GOOD_CONDUCTOR_EM else "uncertain")
@@ -64,26 +64,64 @@ class CarrierReport(BaseModel):
     text: str = ""
 
 
+class NetworkFact(BaseModel):
+    """A network the open hops form: how far it reaches, which way, the barrier at which it connects (the median
+    ordering's, for a disordered host), the hop that completes it, and the same hops' BVSE percolation there."""
+
+    dimension: Dimension
+    em: float  # eV
+    bottleneck: int  # the hop class that completes it
+    direction: str = ""  # "along b", "in the ab plane" (the nodes' cell axes); "" for 3D, or where it forms only
+    # together with a wider network
+    bvse: float | None = None  # eV on the bond-valence scale; None: the landscape's barriers form no such network
+
+    def __str__(self) -> str:
+        return " ".join(filter(None, [self.dimension, self.direction, f"at {self.em:.2f} eV"]))
+
+
+def network_facts(networks: list[NetworkFact]) -> str:
+    """The networks as a reader states them: "1D along b at 0.28 eV; 2D in the bc plane at 1.84 eV; no 3D
+    network"."""
+    formed = {n.dimension for n in networks}
+    return "; ".join([*map(str, networks), *[f"no {d} network" for d in DIMENSIONS if d not in formed]])
+
+
+def headline(networks: list[NetworkFact], answer: ConductorAnswer | None) -> str:
+    """One sentence a scientist reads first: the room-temperature class with Ea, the network it reads and why,
+    then every network as a fact."""
+    facts = network_facts(networks)
+    if answer is None:
+        return facts
+    ea = ("" if answer.ea is None else
+          f", estimated Ea {answer.ea:.2f} eV ({answer.ea_interval[0]:.2f}-{answer.ea_interval[1]:.2f})")
+    read = answer.inputs.dimension
+    why = ("" if read is None else f"; it reads the {read} network, the widest that forms" +
+           (f" ({WHY_WIDEST})" if read != "1D" and any(n.dimension == "1D" and n.em < answer.inputs.em
+                                                       for n in networks) else ""))
+    return f"{answer.conductor} conductor at room temperature{ea}{why}. Networks: {facts}."
+
+
 class PathwayReport(BaseModel):
     source: str
     formula: str
     ion: str
     mechanism: str
     hops: list[HopResult]
-    percolation: dict[str, float | None]  # "1D"/"2D"/"3D" -> lowest barrier that connects that far (eV)
-    bottleneck: dict[str, int | None] = {}  # "1D"/... -> the hop that completes it
-    verdict: str = "uncertain"  # good / poor / uncertain, for the lowest-dimensional network
-    verdict_reason: str = ""
+    percolation: dict[Dimension, float | None]  # lowest barrier at which the open hops connect that far (eV)
+    bottleneck: dict[Dimension, int | None] = {}  # the hop that completes each network
+    networks: list[NetworkFact] = []  # each network the open hops form, narrowest first
+    headline: str = ""  # the one answer: the room-temperature class, the network it reads and why, the networks
     notes: list[Flag] = []  # host-level: no landscape, dropped hops, empty sites, in the training table
     orderings: int = 0  # sampled orderings of a disordered host the hops were priced in (0: the host is ordered)
     ordering_seed: int | None = None
-    percolation_range: dict[str, list[float] | None] = {}  # min, max over orderings
+    percolation_range: dict[Dimension, list[float] | None] = {}  # min, max over orderings
     lattice: list[list[float]] = []  # cell vectors (rows, Å) of the hops' coordinates
     empty_sites: list[list[float]] = []  # fractional; numbered after all sites of the cell
     framework: list[tuple[str, float, float, float]] = []  # every other atom of the nodes' cell: element, x, y, z (Å)
     carriers: CarrierReport | None = None
     conductor: ConductorAnswer | None = None  # room temperature: fast / slow / uncertain, Ea and its interval
-    bvse_percolation: dict[str, float | None] = {}  # the same hops percolated by their BVSE barriers (eV, BVSE scale)
+    bvse_percolation: dict[Dimension, float | None] = {}  # the same open hops percolated by their BVSE barriers (eV,
+    # BVSE scale)
     anion_electronegativity: float | None = None  # Pauling, amount-weighted over the anions; None: no such anion
 
     def as_dict(self) -> dict:
@@ -97,27 +135,3 @@ class PathwayReport(BaseModel):
                  "flags": "; ".join(map(str, h.flags))} for h in self.hops]
 
 
-def verdict(report: PathwayReport) -> tuple[str, str]:
-    """good / poor / uncertain for the lowest-dimensional network the open hops form, and why.
-
-    The hop that completes that network decides: good when the network's
-    barrier plus that hop's calibrated spread stays below the good-conductor
-    threshold, poor when minus the spread stays above it (or no network forms),
-    uncertain when the spread straddles the threshold, or the hop carries a
-    doubt (outside the training domain, via an empty site, a channel the
-    landscape's grid could not resolve).
-    """
-    dim = next((d for d in ("1D", "2D", "3D") if report.bottleneck.get(d) is not None), None)
-    if dim is None:
-        return "poor", "the open hops form no network"
-    h = next(r for r in report.hops if r.hop == report.bottleneck[dim])
-    value, spread = report.percolation[dim], h.em_std or 0.0
-    priced = f"{dim} network at {value:.2f}" + (f" ± {spread:.2f}" if spread else "") + f" eV (hop {h.hop})"
-    doubts = [f for f in h.flags if f.kind in DOUBTFUL]
-    if doubts:
-        return "uncertain", f"{priced}; the deciding hop: {doubts[0].text}"
-    if value + spread < GOOD_CONDUCTOR_EM:
-        return "good", f"{priced}, below {GOOD_CONDUCTOR_EM} eV"
-    if value - spread > GOOD_CONDUCTOR_EM:
-        return "poor", f"{priced}, above {GOOD_CONDUCTOR_EM} eV"
-    return "uncertain", f"{priced}: the spread straddles {GOOD_CONDUCTOR_EM} eV"

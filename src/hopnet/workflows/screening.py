@@ -16,22 +16,52 @@ import hashlib
 import io
 import os
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from hopnet.errors import HopnetInputError
 from hopnet.flags import texts
 from hopnet.workflows.settings import HostSettings
 
+if TYPE_CHECKING:
+    from hopnet.workflows.report import PathwayReport
+
 # What a row's numbers depend on; "hopnet" (the version) stands for the rules that live in code (channel
 # ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
 KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites", "orderings", "seed", "model",
               "hopnet")
-FIELDS = (*KEY_FIELDS, "status", "conductor", "p_fast", "ea", "ea_low", "ea_high", "conductor_reason", "verdict",
-          "verdict_reason", "formula", "n_sites", "distinct_hops", "blocked_hops",
-          "min_em",
-          "em_1d", "em_2d", "em_3d", "bvse_1d", "bvse_2d", "bvse_3d", "ion_occupancy", "carrier_gap",
-          "position_occupancy", "anion_x", "max_em_std",
-          "out_of_domain", "notes", "error")
+# Every column of a screen row and what it means: the one place the README's column table is rendered from.
+COLUMNS = {
+    "source": "the structure file (an ASE database row: <file>.db@<row id>)",
+    "ion": "the mobile ion", "mechanism": "vacancy or interstitial", "max_hop": "longest hop considered (Å)",
+    "channels": "bvse: channels checked in the bond-valence landscape; off: not checked",
+    "empty_sites": "auto / always / never: bond-valence minima added as sites",
+    "orderings": "sampled orderings of a disordered host", "seed": "their seed",
+    "model": "the barrier model: card name @ hash of the card", "hopnet": "the hopnet version that made the row",
+    "status": "ok, or error (the reason in error)",
+    "conductor": "the room-temperature answer: fast (sigma >= 1e-4 S/cm), slow (< 1e-6) or uncertain",
+    "p_fast": "the card's probability of a fast conductor",
+    "ea": "estimated activation energy (eV)", "ea_low": "its interval's lower end (eV, never below 0)",
+    "ea_high": "its interval's upper end (eV)",
+    "conductor_reason": "why: the network read, the inputs, and what made it uncertain",
+    "dimension": "the network the answer reads: the widest the open hops form (1D, 2D, 3D; empty: none)",
+    "networks": "every network as a fact: dimension, direction in the cell's axes, barrier",
+    "formula": "reduced formula", "n_sites": "sites in the file's cell",
+    "distinct_hops": "symmetry-distinct hops priced", "blocked_hops": "of those, with no open channel",
+    "min_em": "lowest Em of an open hop (eV)",
+    "em_1d": "barrier at which the open hops connect in 1D (eV)", "em_2d": "... in 2D (eV)", "em_3d": "... in 3D (eV)",
+    "direction_1d": "which way the 1D network runs (along a, along [1 1 0])",
+    "direction_2d": "which plane the 2D network spans (in the ab plane, in the (1 1 0) plane)",
+    "bvse_1d": "the same open hops percolated by their BVSE barriers, 1D (eV, bond-valence scale)",
+    "bvse_2d": "... 2D", "bvse_3d": "... 3D",
+    "ion_occupancy": "share of the ion's merged sites holding an atom",
+    "carrier_gap": "lowest empty minimum above the occupied sites (eV, bond-valence scale)",
+    "position_occupancy": "the ion's amount over its positions as the file draws them",
+    "anion_x": "the anions' Pauling electronegativity, amount-weighted",
+    "max_em_std": "largest spread of an open hop's Em (eV)",
+    "out_of_domain": "out-of-domain flags of the open hops", "notes": "host-level notes",
+    "error": "one line: what was wrong with the input",
+}
+FIELDS = tuple(COLUMNS)
 STRUCTURE_PATTERNS = ("*.cif", "*.vasp", "POSCAR*", "CONTCAR*")
 ASE_DB_SUFFIX = ".db"  # an ASE database; each row becomes the source "<file>.db@<row id>"
 
@@ -153,11 +183,18 @@ def key_columns(settings: HostSettings) -> dict[str, str]:
 
 def screen_one(source: str, settings: HostSettings) -> dict:
     """One structure to one row; every failure is caught and recorded as the row's reason."""
+    return screen_report(source, settings)[0]
+
+
+def screen_report(source: str, settings: HostSettings) -> tuple[dict, "PathwayReport | None"]:
+    """One structure to one row and the report it was made from (None where the structure failed)."""
     from hopnet.predictor import cached_model
     from hopnet.workflows.host import analyse_host
+    from hopnet.workflows.report import network_facts
 
     row = dict.fromkeys(FIELDS, "")
     row.update(source=source)
+    report = None
     try:
         structure = read_source(source)
         model = cached_model(settings.model, settings.threads, settings.compiled, settings.device)
@@ -165,13 +202,15 @@ def screen_one(source: str, settings: HostSettings) -> dict:
         open_hops, answer = [h for h in report.hops if h.valid], report.conductor
         ems = [h.em for h in open_hops]
         stds = [h.em_std for h in open_hops if h.em_std is not None]
-        row.update(status="ok", verdict=report.verdict, verdict_reason=report.verdict_reason, formula=report.formula,
-                   n_sites=len(structure), distinct_hops=len(report.hops),
+        directions = {n.dimension: n.direction for n in report.networks}
+        row.update(status="ok", formula=report.formula, n_sites=len(structure), distinct_hops=len(report.hops),
                    blocked_hops=len(report.hops) - len(open_hops),
                    min_em=round(min(ems), 4) if ems else "", max_em_std=round(max(stds), 4) if stds else "",
                    out_of_domain="; ".join(sorted({f.text for h in open_hops for f in h.out_of_domain})),
                    notes=texts(report.notes),
                    conductor=answer.conductor, conductor_reason=answer.reason,
+                   dimension=answer.inputs.dimension or "", networks=network_facts(report.networks),
+                   direction_1d=directions.get("1D", ""), direction_2d=directions.get("2D", ""),
                    p_fast="" if answer.p_fast is None else answer.p_fast, ea="" if answer.ea is None else answer.ea,
                    ea_low="" if answer.ea_interval is None else answer.ea_interval[0],
                    ea_high="" if answer.ea_interval is None else answer.ea_interval[1],
@@ -184,9 +223,11 @@ def screen_one(source: str, settings: HostSettings) -> dict:
                    **{f"bvse_{k.lower()}": "" if v is None else v for k, v in report.bvse_percolation.items()})
     except HopnetInputError as err:
         row.update(status="error", error=str(err))
+        report = None
     except Exception as exc:  # noqa: BLE001 - a screening batch must survive any one structure
         row.update(status="error", error=f"{source}: {type(exc).__name__}: {exc}".splitlines()[0])
-    return row
+        report = None
+    return row, report
 
 
 def _screen_star(args: tuple[str, HostSettings]) -> dict:
