@@ -2,7 +2,7 @@
 
     python benchmarks/bad_inputs.py
 
-Each case runs ``hopnet predict`` in a fresh process; the goal is exit code 2
+Each case runs a hopnet command in a fresh process; the goal is exit code 2
 with exactly one line on stderr and no traceback, for every case.
 Writes benchmarks/results/bad_inputs.json.
 """
@@ -84,6 +84,13 @@ def corpus(tmp: Path) -> dict[str, list[str]]:
     big.to(filename=str(tmp / "disordered_1000_sites.cif"))
     half.to(filename=str(tmp / "half.cif"))
     (tmp / "overfull_site.cif").write_text((tmp / "half.cif").read_text().replace(" 0.5\n", " 1.4\n"))
+    (tmp / "occupancy_1.2.cif").write_text((tmp / "half.cif").read_text().replace(" 0.5\n", " 1.2\n"))
+    # a cell of a few atoms in 500 Å of vacuum: its bond-valence grid alone would take hundreds of GB
+    Structure(Lattice.cubic(500), ["Li", "F"], [[0, 0, 0], [2 / 500, 0, 0]]).to(filename=str(tmp / "vacuum_500A.cif"))
+    Structure(Lattice.cubic(4.0), ["Co", "Li", "Li", "Li"],
+              [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]]).to(filename=str(tmp / "Li3Co.cif"))
+    host_lines = example_path("LiFePO4_host.cif").read_text().splitlines(keepends=True)
+    (tmp / "host_cut_at_a_line.cif").write_text("".join(host_lines[:-10]))  # inside the atom loop: 10 O rows lost
     cases.update({
         "misspelt_ion": ["predict", "--initial", str(INI), "--final", str(FIN), "--ion", "li"],
         "unknown_ion": ["paths", str(INI), "--ion", "Xx"],
@@ -94,6 +101,10 @@ def corpus(tmp: Path) -> dict[str, list[str]]:
         "unwritable_plot_suffix": ["paths", "--example", "--plot", str(tmp / "hops.xyz")],
         "disordered_too_large": ["paths", str(tmp / "disordered_1000_sites.cif"), "--ion", "Li"],
         "overfull_site": ["paths", str(tmp / "overfull_site.cif"), "--ion", "Li"],
+        "occupancy_1.2": ["paths", str(tmp / "occupancy_1.2.cif"), "--ion", "Li"],
+        "vacuum_cell_500A": ["paths", str(tmp / "vacuum_500A.cif"), "--ion", "Li"],
+        "no_anion_Li3Co": ["paths", str(tmp / "Li3Co.cif"), "--ion", "Li"],
+        "cut_at_a_line_boundary": ["paths", str(tmp / "host_cut_at_a_line.cif"), "--ion", "Li"],
         "screen_missing_input": ["screen", str(tmp / "nope.cif"), "--ion", "Li", "-o", str(tmp / "out.csv")],
     })
     return cases

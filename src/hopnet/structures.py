@@ -5,6 +5,7 @@ file never reaches the graph builder as a silent wrong number.
 """
 from __future__ import annotations
 
+import shlex
 import warnings
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -54,7 +55,7 @@ def read_structure(path: str | Path) -> Structure:
                 structure = Structure.from_file(str(path))
     except Exception as exc:  # pymatgen raises many types for malformed files
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        problem = (_overfull_site(text) or _empty_final_loop(text)) if is_cif else None
+        problem = (_overfull_site(text) or _cut_final_loop(text)) if is_cif else None
         raise HopnetInputError(path, problem or f"cannot parse as a crystal structure ({reason})") from None
     if is_cif and (lost := _lost_atoms(text, parser, structure)):
         raise HopnetInputError(path, lost)
@@ -72,7 +73,8 @@ def _overfull_site(text: str) -> str | None:
                 primitive=False, check_occu=False)[0]
     except Exception:  # noqa: BLE001 - broken for another reason, which the caller reports
         return None
-    total, site = max(((sum(site.species.values()), site) for site in parsed), key=lambda pair: pair[0])
+    site = max(parsed, key=lambda each: sum(each.species.values()))
+    total = sum(site.species.values())
     if total <= OCCUPANCY_TOLERANCE:
         return None
     mixed = f" ({site.species.formula})" if len(site.species) > 1 else ""
@@ -80,7 +82,7 @@ def _overfull_site(text: str) -> str | None:
             f"{OCCUPANCY_TOLERANCE:g} is taken as rounding and scaled to 1)")
 
 
-def _final_loop(text: str) -> tuple[list[str], int] | None:
+def _final_loop(text: str) -> tuple[list[str], list[str]] | None:
     """The column names and value lines of the loop a CIF ends in; None where its last ``loop_`` is followed by
     something other than the loop's own lines (a data item, another block): the file ends outside any loop."""
     lines = [line.strip() for line in text.splitlines()]
@@ -93,20 +95,29 @@ def _final_loop(text: str) -> tuple[list[str], int] | None:
     rows = body[len(names):]
     if any(line.startswith("_") or line.lower().startswith("data_") for line in rows):
         return None
-    return names, len(rows)
+    return names, rows
 
 
-def _empty_final_loop(text: str) -> str | None:
-    """A CIF that ends in a loop with no values was cut off: every loop holds at least one row."""
+def _cut_final_loop(text: str) -> str | None:
+    """A CIF that ends in a loop with no values, or with values that do not fill its last row, was cut off inside
+    it: every loop holds whole rows, at least one."""
     loop = _final_loop(text)
-    if loop is None or loop[1]:
+    if loop is None:
         return None
-    names = loop[0]
+    names, rows = loop
+    try:
+        values = sum(len(shlex.split(row)) for row in rows)
+    except ValueError:  # a quote left open: a text field or a cut, which pymatgen's own reason describes better
+        return None
     if not names:
-        return "the file looks truncated: it ends in an empty loop_"
+        return None if rows else "the file looks truncated: it ends in an empty loop_"
+    if values and values % len(names) == 0:
+        return None
     more = "s" if len(names) > 1 else ""
-    return (f"the file looks truncated: it ends in a loop_ of {len(names)} column{more} ({names[0]}"
-            f"{', ...' if more else ''}) with no values")
+    columns = f"{len(names)} column{more} ({names[0]}{', ...' if more else ''})"
+    if not values:
+        return f"the file looks truncated: it ends in a loop_ of {columns} with no values"
+    return f"the file looks truncated: its last loop_ ends partway through a row: {values} values for {columns}"
 
 
 def _lost_atoms(text: str, parser: CifParser, structure: Structure) -> str | None:

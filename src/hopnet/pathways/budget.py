@@ -6,8 +6,8 @@ so a cell padded with vacuum (a slab, a molecule in a box, a 500 Å cube) asks f
 in a MemoryError. The engine adds each atom's 8 Å reach into a copy of the grid padded by that reach to
 whole periods (twice the grid along an axis longer than ~16 Å, more along a shorter one), folds it back, and
 the landscape keeps one grid per environment. The other part that grows with the input is each hop's band
-supercell (the cell repeated until it is more than twice the hop wide); at the default longest hop it is a
-few MB, but a long ``max_hop`` in a thin cell repeats it thousands of times.
+supercell (the cell repeated until it is more than twice the hop wide): kB to MB at the default longest hop,
+but a long ``max_hop`` in a thin cell repeats the cell thousands of times.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from hopnet.pathways.disorder import MAX_ORDERING_ATOMS
 from hopnet.pathways.hops import supercell_scaling
 from hopnet.pathways.landscape import RESOLUTION
 
-# GB of arrays one host's analysis may ask for. `hopnet screen` runs one worker per core side by side, and
-# a worker already holds ~0.5 GB (the model, torch); 4 GB each keeps two workers within an 8-16 GB laptop.
+# GB of arrays one host's analysis may ask for. `hopnet screen` runs two workers side by side by default, and
+# a worker already holds ~0.5 GB (the model, torch); 4 GB each keeps two within a 16 GB laptop.
 # The largest real electrolyte needs 0.09 GB by this estimate (benchmarks/data/obelix_train/cifs/ix1.cif, a
 # disordered 8.8 x 8.8 x 22 Å cell counted at its largest whole-atom repeat and three orderings), 45x below
 # it: only a cell padded with vacuum or a long max_hop reaches it.
@@ -30,7 +30,7 @@ GRID_COPIES = 3  # grid-sized arrays alive beside the padded one as it is folded
 POINT_BY_POINT_BYTES = 80  # per grid point where an oblique cell is summed point by point: its indices, their
 # fractions and its Cartesian point (3 x 8 B each), and the grid
 OFFSET_BYTES = 48  # per grid offset in the box around one atom, laid out once (its three indices, twice)
-NEIGHBOUR_PAIR_BYTES = 64  # per point-atom pair of one point-by-point block (MAX_PAIRS at a time), with the pairs kept
+NEIGHBOUR_PAIR_BYTES = 64  # per point-atom pair of a point-by-point block (MAX_PAIRS at a time), and those kept
 SUPERCELL_ATOM_BYTES = 120  # per atom of a band supercell while it is repeated and its end sites found (measured)
 WHOLE_CELL_REPEATS = 4  # a disordered cell is repeated up to this many times along its shortest axis for
 # whole atoms, while it stays within MAX_ORDERING_ATOMS (``pathways.disorder.whole_cell``)
