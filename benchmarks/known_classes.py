@@ -7,8 +7,8 @@ card, default settings): its dimensionality (the rule of ``known_conductors.py``
 the highest D within 1.5 times the 1D energy), host barrier, conductor class,
 estimated Ea and reason, beside the class the literature gives. Hosts taken
 from the OBELiX set were in the conductor card's fit: for them the class of the
-family-grouped cross-validation (``results/real_electrolytes/conductor_fit.json``,
-out of fold) is shown too, and that is the one that counts. Li2S is built here
+family-grouped cross-validation (the newest ``results/real_electrolytes/conductor_fit-<rows>.json``,
+out of fold; the result names which) is shown too, and that is the one that counts. Li2S is built here
 from its published structure (antifluorite, a = 5.708 Å; Jacobson & Nisson, 1996).
 Results: ``results/known_classes.json``.
 """
@@ -20,12 +20,12 @@ import time
 import warnings
 from pathlib import Path
 
+from known_conductors import dimensionality  # one rule for both benchmarks
 from pymatgen.core import Lattice, Structure
 
 from hopnet import HostSettings, analyse_host, load_model
 from hopnet.structures import read_structure
-from hopnet_repro.results import RESULTS, write_result
-from known_conductors import dimensionality  # one rule for both benchmarks
+from hopnet_repro.results import RESULTS, newest_versioned, write_result
 
 DATA = Path(__file__).parent / "data"
 # (name, file or builder, ion, expected class, expected dimensionality or None)
@@ -57,7 +57,8 @@ def structure(source: str) -> Structure:
 def main() -> None:
     warnings.simplefilter("ignore")
     model = load_model()
-    fit = json.loads((RESULTS / "real_electrolytes" / "conductor_fit.json").read_text())
+    fit_file = newest_versioned(RESULTS / "real_electrolytes", "conductor_fit")  # the same rule as the report's
+    fit = json.loads(fit_file.read_text())
     out_of_fold, card = fit["out_of_fold"], fit["card"]
     rows = []
     for name, source, ion, expected, dims in HOSTS:
@@ -79,7 +80,8 @@ def main() -> None:
     right = sum((r.get("out_of_fold") or r)["conductor"] == r["expected_class"] for r in counted)
     write_result(RESULTS / "known_classes.json", {
         "command": "python benchmarks/known_classes.py", "machine": platform.machine(), "seed": 0,
-        "split": "named hosts; OBELiX ones judged out of fold", "classes_right": right, "classes_expected": len(counted),
+        "split": "named hosts; OBELiX ones judged out of fold", "out_of_fold_from": fit_file.name,
+        "classes_right": right, "classes_expected": len(counted),
         "dimensionalities_right": sum(r["dimensionality"] == r["expected_dimensionality"] for r in rows
                                       if r["expected_dimensionality"]),
         "dimensionalities_expected": sum(bool(r["expected_dimensionality"]) for r in rows), "rows": rows})

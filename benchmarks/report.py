@@ -1,18 +1,28 @@
-"""Regenerate BENCHMARKS.md and the results block of README.md from benchmarks/results/*.json.
+"""Regenerate BENCHMARKS.md whole, and README.md's generated blocks, from benchmarks/results/*.json.
 
     python benchmarks/report.py
 
 Nothing here is typed in: every number is read from a result file that a
 script in this folder wrote, and each table names that script's command.
+README.md gets three small blocks between markers, never the full tables: the
+headline figures (``<!-- headline:start -->``), the columns of ``hopnet
+screen`` rendered from ``hopnet.workflows.screening.COLUMNS``
+(``<!-- columns:start -->``; a test holds the two equal) and the output of
+``hopnet paths --example`` (``<!-- example:start -->``). The model cards' pages
+are rendered by ``scripts/render_cards.py``.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import statistics
 from collections import Counter
 
-from hopnet_repro.results import RESULTS, read_result
+import hopnet
+from hopnet.vocabulary import GOOD_CONDUCTOR_EM
+from hopnet_repro.results import RESULTS, newest_versioned, read_result, version_key
 
 ROOT = RESULTS.parent.parent
 COLUMNS = ("r2", "mae", "rmse", "accuracy", "precision", "recall", "f1")
@@ -463,7 +473,7 @@ def bvse_engine_lines(b: dict) -> list[str]:
 
 
 def known_conductor_lines(k: dict) -> list[str]:
-    lines = ["| host | ion | literature (eV, kind) | expected dim. | hopnet dim. | hopnet 1D Em (eV) | verdict | "
+    lines = ["| host | ion | literature (eV, kind) | expected dim. | hopnet dim. | hopnet 1D Em (eV) | hopnet answer | "
              "BVSE dim. | BVSE 1D (eV) | hopnet s | BVSE s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in k["rows"]:
         lit = f"{r['literature_eV']:g} ({r['literature_kind'].split(' (')[0]})" if r["literature_eV"] else "–"
@@ -472,7 +482,8 @@ def known_conductor_lines(k: dict) -> list[str]:
         lines.append(f"| {r['id']}{' (trained on)' if r['in_training_table'] else ''}"
                      f"{' (disordered)' if r['disordered'] else ''} | {r['ion']} | {lit} | "
                      f"{r['expected_dimensionality'] or '–'} | {r.get('hopnet_dimensionality', '–')} | {hop} | "
-                     f"{r.get('hopnet_verdict', '–')} | {r.get('bvse_dimensionality', '–')} | {bv} | "
+                     f"{r.get('hopnet_conductor') or r.get('hopnet_verdict') or '–'} | "
+                     f"{r.get('bvse_dimensionality', '–')} | {bv} | "
                      f"{r['hopnet_seconds']:.1f} | {r['bvse_seconds']:.1f} |")
     h, b = k["hopnet"], k["bvse"]
 
@@ -485,19 +496,40 @@ def known_conductor_lines(k: dict) -> list[str]:
                 f"{m['median_seconds_per_host']:.1f} |")
 
     unseen = sum(1 for r in k["rows"] if not r["in_training_table"])
+    # the class from 0.8.0 on; the old verdict of the host barrier before
+    answer = ("the room-temperature class (fast / slow / uncertain)" if any("hopnet_conductor" in r for r in k["rows"])
+              else "the old verdict of the host barrier against 0.65 eV (before 0.8.0)")
     return lines + ["", "| method | dimensionality right | Spearman of 1D energy with literature | hosts answered | "
                         "median s per host |", "|---|---|---|---|---|",
                     row("hopnet", h, k["hosts"]), row("BVSE (bvlain)", b, k["hosts"]),
                     row("hopnet, hosts not in its training table", k["hopnet_hosts_not_in_training"], unseen),
                     row("BVSE, the same hosts", k["bvse_hosts_not_in_training"], unseen), "",
-                    f"Dimensionality rule, the same for both: {k['rule']}. Literature values mix DFT barriers and "
+                    f"hopnet answer: {answer}. Dimensionality rule, the same for both: {k['rule']}. Literature "
+                    "values mix DFT barriers and "
                     "experimental activation energies (see `benchmarks/data/known_conductors/README.md`); rows marked "
                     "*trained on* are hosts of hopnet's training table. Both methods run one after the other in one "
                     f"process. Machine: {k['machine']}. Command: `{k['command']}`."]
 
 
-REAL_ELECTROLYTES = ("v0.5.0", "v0.6.0", "v0.7.0")  # the runs of benchmarks/real_electrolytes.py the report shows: before, after
+SHOWN_RUNS = 3  # the newest whole runs of benchmarks/real_electrolytes.py the report shows, before and after
 RERUN = "v0.7.0"  # a run stopped part-way (the session's time): its hosts' answers and seconds beside the last run's
+
+
+def real_electrolyte_runs() -> dict[str, dict]:
+    """The newest whole runs (``v<version>.json`` summaries; variants such as ``-nasicon-always`` apart), oldest
+    first."""
+    names = sorted((p.stem for p in (RESULTS / "real_electrolytes").glob("v*.json")
+                    if re.fullmatch(r"v\d+\.\d+\.\d+", p.stem)), key=version_key)
+    return {n: load(f"real_electrolytes/{n}.json") for n in names[-SHOWN_RUNS:]}
+
+
+def _calls(r: dict) -> str:
+    """What a run called its hosts: the conductor classes (from 0.8.0) or the old verdicts."""
+    if "classes" in r:
+        c = r["classes"]
+        return f"{c['fast']} fast, {c['slow']} slow, {c['uncertain']} uncertain"
+    v = r["verdicts"]
+    return f"verdicts: {v['good']} good, {v['poor']} poor, {v['uncertain']} uncertain"
 
 
 def _num(x, digits=2) -> str:
@@ -512,15 +544,16 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
             return f"| {label} | {_num(auc_only)} | – | – | – | – | – | – |"
         return (f"| {label} | {_num(m['auc_fast_vs_slow'])} ({m['fast']} fast, {m['slow']} slow) | "
                 f"{_num(m['spearman_log_sigma'])} | {_num(m['spearman_ea'])} | {_num(m['mae_ea'], 3)} ({m['with_ea']}) | "
-                f"{_num(m.get('precision_good'))} | {_num(m.get('recall_good'))} | {m['hosts']} |")
+                f"{_num(m.get('precision_fast', m.get('precision_good')))} | "
+                f"{_num(m.get('recall_fast', m.get('recall_good')))} | {m['hosts']} |")
 
     names = list(runs)
     last = runs[names[-1]]
     lines = []
     for name, r in runs.items():
         seconds = r["median_seconds_per_host"]
-        lines.append(f"- hopnet {name}: {r['answered']} of {r['cifs']} CIFs answered ({r['verdicts']['good']} good, "
-                     f"{r['verdicts']['poor']} poor, {r['verdicts']['uncertain']} uncertain); median seconds per host "
+        lines.append(f"- hopnet {name}: {r['answered']} of {r['cifs']} CIFs answered ({_calls(r)}); median seconds "
+                     "per host "
                      f"{_num(seconds['hopnet'], 1)} (disordered {_num(seconds['hopnet_disordered'], 1)}), BVSE "
                      f"{_num(seconds['bvse'], 1)} (ordered CIFs only)"
                      + (f"; on the {side['hosts']} CIFs both answered, one after the other per host: hopnet "
@@ -530,10 +563,12 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
                      + f". Command: `{r['command']}`.")
     trivial = last["trivial_partial_occupancy_is_fast"]
     lines += ["", "| answer (host barrier: 3D, else 2D, else 1D) | AUC fast vs slow | Spearman with log10 σ | "
-              "Spearman with Ea | MAE vs Ea, eV (hosts) | precision of good | recall of good | hosts |",
+              "Spearman with Ea | MAE vs Ea, eV (hosts) | precision of the call | recall of fast hosts | hosts |",
               "|---|---|---|---|---|---|---|---|",
               *[row(f"hopnet {name}", r["hopnet"]) for name, r in runs.items()],
               row("BVSE (bvlain), the CIFs it reads", last["bvse"]),
+              *([row(f"BVSE percolation of hopnet {names[-1]}'s open hops (the landscape's barriers, same hops)",
+                     last["bvse_same_hops"])] if last.get("bvse_same_hops") else []),
               row(f"hopnet {names[-1]} on the same CIFs", last["hopnet_on_bvse_hosts"]),
               row("trivial: partially occupied → fast, every CIF", {}, trivial["auc_fast_vs_slow"]),
               row(f"trivial: partially occupied → fast, the CIFs hopnet {names[-1]} answered", {},
@@ -576,7 +611,11 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
     if (RESULTS / "real_electrolytes" / f"{RERUN}.jsonl").exists() and RERUN not in runs:
         lines += ["", rerun_line(names[-1], RERUN)]
     return lines + ["", f"![host barrier vs Ea](benchmarks/results/real_electrolytes/{names[-1]}-ea.png)", "",
-                    "Fast = σ ≥ 1e-4 S/cm, slow = σ < 1e-6 S/cm at room temperature; nothing is fitted in these rows. "
+                    "Fast = σ ≥ 1e-4 S/cm, slow = σ < 1e-6 S/cm at room temperature. The AUC, Spearman and MAE "
+                    "columns score the host barrier (its widest network's), where nothing is fitted. The call: up to "
+                    "0.7.0 the old verdict *good* (a host barrier below 0.65 eV); from 0.8.0 the class *fast* of the "
+                    "conductor card, which was fitted on these same hosts, so its precision and recall here are "
+                    "in-sample (out of fold: the next section). "
                     "Data: OBELiX train split (Therrien et al., Digital Discovery 2026, arXiv 2502.14234; CC-BY 4.0) "
                     "with activation energies from Laskowski et al. (Energy Environ. Sci. 2023), copied in "
                     f"`benchmarks/data/obelix_train/`. Machine: {last['machine']}. The runs were not side by side "
@@ -621,8 +660,13 @@ def same_answer_line(before: str, after: str, reached: set[str] | None = None) -
     dims_same = sum(1 for i in both if [e is None for e in energies(old[i])] == [e is None for e in energies(new[i])])
     deltas = [abs(a - b) for i in both for a, b in zip(energies(old[i]), energies(new[i]))
               if a is not None and b is not None]
-    return (f"Same answers, {before} → {after}, on the {len(both)} CIFs both answered: verdict the same in "
-            f"{sum(old[i]['verdict'] == new[i]['verdict'] for i in both)}, the dimensions that percolate the same in "
+    # the call is compared where both runs make the same kind (verdicts up to 0.7.0, classes from 0.8.0)
+    call = next((k for k in ("conductor", "verdict") if all(k in old[i] and k in new[i] for i in both)), None)
+    same_call = (f"{'class' if call == 'conductor' else 'verdict'} the same in "
+                 f"{sum(old[i][call] == new[i][call] for i in both)}, " if call else
+                 "calls not comparable (verdicts before 0.8.0, classes from it), ")
+    return (f"Same answers, {before} → {after}, on the {len(both)} CIFs both answered: {same_call}"
+            f"the dimensions that percolate the same in "
             f"{dims_same}; percolation energies within 0.01 eV in {sum(d <= 0.01 for d in deltas)} of {len(deltas)} "
             f"(largest difference {max(deltas, default=0.0):.3f} eV). Answered by {after} only: "
             f"{len(set(new) - set(old))}; by "
@@ -637,9 +681,13 @@ def conductor_lines(r: dict) -> list[str]:
                 f"{_num(m['recall_fast'])} | {_num(m['precision_slow'])} | {_num(m['recall_slow'])} | {m['uncertain']} |")
 
     cv, card = r["family_grouped_cv"], r["card"]
-    lines = [f"{cv['hosts']} answered hosts ({cv['fast']} fast, {cv['slow']} slow, {cv['with_ea']} with a measured Ea) "
-             f"in {r['groups']} family groups; every figure is out of fold (leave one group out). Command: "
-             f"`{r['command']}`.", "",
+    lines = [f"From `benchmarks/results/real_electrolytes/{r['file']}`, the newest fit (on the rows of run "
+             f"{r['rows']}, hopnet {r['hopnet_version']}). " + shipped_card_line(card), "",
+             f"{cv['hosts']} answered hosts ({cv['fast']} fast, {cv['slow']} slow, {cv['with_ea']} with a measured Ea) "
+             f"in {r['groups']} family groups; every figure is out of fold (leave one group out)"
+             + (f"; {r['answered_without_a_network']} more answered hosts form no network and are called slow "
+                "without the card" if r.get("answered_without_a_network") else "")
+             + f". Command: `{r['command']}`.", "",
              "| inputs (family-grouped CV) | AUC fast vs slow | Spearman of −P(fast) with log10 σ | Spearman with Ea | "
              "MAE vs Ea, eV | precision of fast | recall of fast | precision of slow | recall of slow | uncertain |",
              "|---|---|---|---|---|---|---|---|---|---|",
@@ -649,15 +697,14 @@ def conductor_lines(r: dict) -> list[str]:
              f"| trivial: partially occupied → fast | {_num(r['trivial_partial_occupancy_is_fast_auc'])} | – | – | "
              f"{_num(r['trivial_median_ea_mae'], 3)} (Ea = the median) | – | – | – | – | – |", "",
              *([f"Selection: {r['selection']} (the recipe fixed before looking: "
-                f"{r['recipe_fixed_before_looking'].replace('+', ' + ')}); the Li channel ceiling of the em input "
-                f"({r['ceiling']} eV) was chosen on the same set.", ""] if r.get("selection") else []),
+                f"{r['recipe_fixed_before_looking'].replace('+', ' + ')})"
+                + (f"; the Li channel ceiling of the em input ({r['ceiling']} eV) was chosen on the same set"
+                   if r.get("ceiling") else "") + ".", ""] if r.get("selection") else []),
              f"The fitted Ea (MAE {cv['mae_ea']:.3f} eV) is "
              f"{'better than' if cv['mae_ea'] < r['trivial_median_ea_mae'] else 'no better than'} the median Ea "
              f"(MAE {r['trivial_median_ea_mae']:.3f} eV).", "",
              f"Classes: fast where P(fast) ≥ {card['fast_above']:.2f}, slow where ≤ {card['slow_below']:.2f}, "
-             f"uncertain between (fixed before fitting); Ea interval ± {r['ea_interval']['halfwidth_eV']:.2f} eV "
-             f"covers {r['ea_interval']['coverage']:.0%} of the out-of-fold errors. The card fitted on every host "
-             "ships as `src/hopnet/weights/conductor.json`.", "",
+             f"uncertain between (fixed before fitting). {interval_line(r['ea_interval'])}", "",
              "| family | hosts | AUC | trivial AUC | MAE vs Ea (hosts) | MAE of the median | fast / slow / uncertain |",
              "|---|---|---|---|---|---|---|"]
     for family, f in r["per_family"].items():
@@ -666,6 +713,34 @@ def conductor_lines(r: dict) -> list[str]:
                      f"{_num(f['mae_ea'], 3)} ({f['with_ea']}) | {_num(f['mae_ea_of_the_median'], 3)} | "
                      f"{called['fast']} / {called['slow']} / {called['uncertain']} |")
     return lines
+
+
+def interval_line(interval: dict) -> str:
+    """The Ea interval as the fit states it: one half-width (up to 0.7.0), or a half-width that grows with the
+    deciding hop's spread and where it is out of domain, with its nested coverage (from 0.8.0)."""
+    if "halfwidth_eV" in interval:
+        return (f"Ea interval ± {interval['halfwidth_eV']:.2f} eV covers {interval['coverage']:.0%} of the "
+                "out-of-fold errors.")
+    nested = interval.get("coverage_nested") or {}
+    parts = [f"{nested[k]:.0%} of {nested[k + '_hosts']} hosts {label}" for k, label in
+             (("in_domain", "whose deciding hop is in the training domain"), ("out_of_domain", "whose deciding hop "
+              "is outside it")) if nested.get(k) is not None and nested.get(k + "_hosts")]
+    return (f"Ea interval: half-width {interval['quantile']:.2f} × √({interval['base']:.2f}² + "
+            f"({interval['spread_weight']:.2f} × the deciding hop's spread)²) eV, "
+            f"× {interval['out_of_domain_factor']:.2f} "
+            f"where that hop is out of domain; it covers {interval['coverage']:.0%} of the out-of-fold errors by "
+            "construction" + (f"; fitted without each family group in turn, it covered {nested['all']:.0%} of that "
+                              "group's hosts (" + ", ".join(parts) + ")" if "all" in nested else "") + ".")
+
+
+def shipped_card_line(fitted: dict) -> str:
+    """Whether the shipped conductor card is this fit's card (the same inputs and coefficients)."""
+    shipped = json.loads((ROOT / "src/hopnet/weights/conductor.json").read_text())
+    same = all(shipped.get(k) == fitted.get(k) for k in ("features", "mean", "std", "ea_coef", "fast_coef"))
+    return ("Its card, fitted on every host, is the shipped `src/hopnet/weights/conductor.json` "
+            "([its page](src/hopnet/weights/conductor.md))." if same else
+            "**The shipped `src/hopnet/weights/conductor.json` is not this fit's card** (other inputs or "
+            f"coefficients; it says: {shipped.get('source', 'no source')}).")
 
 
 def known_class_lines(r: dict) -> list[str]:
@@ -788,36 +863,89 @@ def test_time_lines(t: dict) -> list[str]:
         lines.append(f"| {label} | {suite['median_seconds']:.0f} | {len(suite['seconds'])} | {suite['closing_line']} |")
     return lines + ["", "Quick = `python -m pytest -m \"not slow\"` (no subprocesses, Dask cluster or full-data passes); "
                     "full = `python -m pytest`, what `.ci/run` runs. Each run in a fresh process with an empty graph "
-                    f"cache, suites alternating. Machine: {t['machine']}. Command: `{t['command']}`."]
+                    f"cache, suites alternating. Machine: {t['machine']}. Command: `{t['command']}`."
+                    + (f" Timed with hopnet {t['hopnet_version']}; the suite has changed since (this is hopnet "
+                       f"{hopnet.__version__}): rerun the command for today's times." if t["hopnet_version"] !=
+                       hopnet.__version__ else "")]
 
 
-def main() -> None:
+def conductor_fit() -> dict | None:
+    """The newest conductor fit (``conductor_fit-<rows>.json``), with its file's name."""
+    path = newest_versioned(RESULTS / "real_electrolytes", "conductor_fit")
+    return None if path is None else {**read_result(path), "file": path.name}
+
+
+# What each section measures, in a line: the contents of BENCHMARKS.md.
+MEASURES = {
+    "Paper test split (60 paths)": "Em of single hops on the paper's held-out test paths, beside the paper's own "
+                                   "models.",
+    "Every method on the same test paths": "every model and physics baseline on those paths, with seconds per barrier.",
+    "The paper's model variants": "the paper's other inputs (endpoints, whole band + local graph), rebuilt and trained "
+                                  "the same way.",
+    "Unseen hosts, families and ions: the fixed protocol (training split only)":
+        "how well a barrier transfers to a new host, a new structural family and a new ion.",
+    "Architecture and pre-training choice by cross-validation (training split only)":
+        "the cross-validation that chose the shipped network.",
+    "Physics labels of hops: the pre-training set of a migration prior":
+        "bond-valence and clearance labels of many hops, and a network pre-trained on them.",
+    "New ions: leave-one-ion-out cross-validation": "each ion predicted by models that never saw it.",
+    "Multi-property pre-training (MPT) vs one property alone": "whether pre-training on seven bulk properties at once "
+                                                              "helps each property.",
+    "Transfer from a universal potential (CHGNet)": "barriers from CHGNet's features and energy profiles.",
+    "Uncertainty: is the ensemble spread an honest error bar?": "whether the printed ± covers the errors it should.",
+    "Out-of-domain flag: distance to the training bands in the network's embedding":
+        "whether the hops hopnet flags have larger errors.",
+    "Pathways within a host (`hopnet paths`)": "whether `paths` finds the hops DFT studied, and orders them.",
+    "Screening throughput (`hopnet screen`)": "hosts per second, memory, and what a million hosts would cost.",
+    "Speed (2 CPU cores)": "training and inference time, compilation, threads, large hosts.",
+    "Bad input": "broken files refused in one line.",
+    "Which hops exist: BVSE barriers of the training hops": "the bond-valence barriers of real hops, which set the "
+                                                            "channel ceilings.",
+    "hopnet's BVSE engine beside bvlain's (training hops)": "hopnet's bond-valence engine against bvlain's, barrier "
+                                                            "by barrier.",
+    "Known conductors: hopnet and BVSE side by side": "dimensionality and barrier of textbook conductors, beside "
+                                                      "BVSE.",
+    "Real electrolytes with measured conductivity (OBELiX): before and after":
+        "host barriers and calls against the measured conductivity and Ea of real electrolytes, release by release.",
+    "Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)":
+        "the conductor card's out-of-fold figures, input by input and family by family.",
+    "Known room-temperature classes": "the class of hosts whose class a battery scientist knows.",
+    "Test-suite time": "how long the tests take.",
+}
+
+
+def anchor(title: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+
+
+def sections() -> list[tuple[str, list[str]]]:
+    """Every section of BENCHMARKS.md whose result files exist: (title, lines)."""
     test, mpt, speed, bad = (load(n) for n in ("test_scratch_ensemble.json", "test_mpt_ensemble.json", "speed.json",
                                                "bad_inputs.json"))
     single, classical, chgnet = load("test_scratch.json"), load("classical_ml.json"), load("chgnet_models.json")
     pretraining, paths, screening = load("mpt_vs_single.json"), load("paths_recovery.json"), load("screen_throughput.json")
     uncertainty, variants = load("uncertainty.json"), load_variants()
     physics = {m: load(f"baseline_{m}.json") for m in ("bvse", "chgnet-neb")}
-    sections: list[tuple[str, list[str]]] = []
+    found: list[tuple[str, list[str]]] = []
     if test:
-        sections.append(("Paper test split (60 paths)", [
+        found.append(("Paper test split (60 paths)", [
             *test_table(test, mpt, single, classical), "",
             f"Commands: `{test['command']}`" + (f", `{mpt['command']}`" if mpt else "") + ". Paper rows are recomputed "
             "from the authors' per-path table (`benchmarks/data/TABULATION-GIT-HUB.xlsx`) with the same metric code. "
             "Classification: good conductor = Em < 0.65 eV (positive class).", "",
             "![parity](benchmarks/results/parity_scratch_ensemble.png) "
             "![confusion](benchmarks/results/confusion_scratch_ensemble.png)"]))
-    if test:
-        sections.append(("Every method on the same test paths",
-                         methods_table(test, mpt, classical, chgnet, physics, variants)))
+        found.append(("Every method on the same test paths",
+                      methods_table(test, mpt, classical, chgnet, physics, variants)))
     if variants:
-        sections.append(("The paper's model variants", variant_lines(variants, mpt)))
+        found.append(("The paper's model variants", variant_lines(variants, mpt)))
     for title, lines in (("Unseen hosts, families and ions: the fixed protocol (training split only)", protocol_lines()),
                          ("Architecture and pre-training choice by cross-validation (training split only)", cv_table()),
                          ("Physics labels of hops: the pre-training set of a migration prior", hop_label_lines()),
                          ("New ions: leave-one-ion-out cross-validation", loio_lines(load("chgnet_models-by-ion.json")))):
         if lines:
-            sections.append((title, lines))
+            found.append((title, lines))
     for title, data, render in (("Multi-property pre-training (MPT) vs one property alone", pretraining,
                                  pretraining_lines),
                                 ("Transfer from a universal potential (CHGNet)", chgnet, lambda r: chgnet_lines(r, test)),
@@ -836,22 +964,156 @@ def main() -> None:
                                 ("Known conductors: hopnet and BVSE side by side", load("known_conductors.json"),
                                  known_conductor_lines),
                                 ("Real electrolytes with measured conductivity (OBELiX): before and after",
-                                 {n: r for n in REAL_ELECTROLYTES if (r := load(f"real_electrolytes/{n}.json"))},
-                                 real_electrolyte_lines),
+                                 real_electrolyte_runs(), real_electrolyte_lines),
                                 ("Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)",
-                                 load("real_electrolytes/conductor_fit.json"), conductor_lines),
+                                 conductor_fit(), conductor_lines),
                                 ("Known room-temperature classes", load("known_classes.json"), known_class_lines),
                                 ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:
-            sections.append((title, render(data)))
-    summary = [line for title, lines in sections for line in (f"## {title}", "", *lines, "")]
-    doc = ["# Benchmarks", "", "Generated by `python benchmarks/report.py` from `benchmarks/results/`; do not edit by hand.",
-           "", *summary]
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(doc))
+            found.append((title, render(data)))
+    return found
+
+
+REPRODUCE = [
+    "## Rerun", "",
+    "Every table names the command that wrote its result file; each result file also records the split, machine, "
+    "seed and hopnet version. To rerun everything that is missing, then this report:", "",
+    "```bash",
+    'pip install torch==2.13.0 -e ".[bench,chgnet]"',
+    "python benchmarks/run_all.py --list     # every benchmark, its command, result file and cost on 2 cores",
+    "python benchmarks/run_all.py            # runs what is missing, then benchmarks/report.py",
+    "python benchmarks/report.py             # this file and README.md's generated blocks, from the result files",
+    "```", "",
+    "The shipped models themselves (cards: `src/hopnet/weights/*.md`):", "",
+    "```bash",
+    "hopnet train configs/scratch.toml --seeds 0 1 2 3 4 --threads 1 --out runs/scratch/hopnet-band.json",
+    "hopnet pretrain configs/mpt.toml --out runs/mpt/hopnet-mpt-encoder.json",
+    "hopnet finetune configs/mpt-finetune.toml --seeds 0 1 2 3 4 --threads 1 --out runs/mpt-ft/hopnet-band-mpt.json",
+    "python benchmarks/evaluate_test.py --model runs/scratch/hopnet-band.json --name scratch_ensemble  # test, once",
+    "python benchmarks/ship_model.py runs/scratch/hopnet-band.json --to src/hopnet/weights \\",
+    "    --cv benchmarks/results/cv/no_path_flag.json --test benchmarks/results/test_scratch_ensemble.json \\",
+    "    --uncertainty benchmarks/results/uncertainty.json    # release: weights + card with what was measured",
+    "python scripts/render_cards.py          # the cards' pages",
+    "```", "",
+    "Training writes a card with what training knows; `ship_model.py` attaches what was measured afterwards (grouped "
+    "CV of the same recipe, the one test-split evaluation, the spread's calibration factor) from result files, "
+    "through the core's one card writer. The conductor card is fitted by `benchmarks/conductor_fit.py` on the rows "
+    "of a `benchmarks/real_electrolytes.py` run. No benchmark edits a shipped card otherwise. The report refuses a "
+    "result file without its envelope (`benchmarks/hopnet_repro/results.py`).", ""]
+
+
+def benchmarks_doc(found: list[tuple[str, list[str]]]) -> str:
+    intro = ["# Benchmarks", "",
+             "Generated by `python benchmarks/report.py` from `benchmarks/results/`; do not edit by hand. Each section "
+             "says what it measured, on which data, with which command. Rows labelled *paper* are the authors' own "
+             "per-path results, recomputed with our metric code. How hopnet answers is in "
+             "[docs/method.md](docs/method.md); what each shipped model is, in its card's page "
+             "(`src/hopnet/weights/*.md`).", "",
+             "| section | what it measures |", "|---|---|",
+             *(f"| [{title}](#{anchor(title)}) | {MEASURES.get(title, '')} |" for title, _ in found),
+             "| [Rerun](#rerun) | how to get every number again. |", ""]
+    body = [line for title, lines in found for line in (f"## {title}", "", *lines, "")]
+    return "\n".join(intro + body + REPRODUCE)
+
+
+def columns_table() -> str:
+    """The columns of ``hopnet screen``'s CSV and what each means, from the one place that defines them."""
+    from hopnet.workflows.screening import COLUMNS
+
+    return "\n".join(["| column | meaning |", "|---|---|",
+                      *(f"| `{name}` | {meaning.replace('|', '/')} |" for name, meaning in COLUMNS.items())])
+
+
+def _link(title: str) -> str:
+    return f"[more](BENCHMARKS.md#{anchor(title)})"
+
+
+def headline_table() -> str:
+    """About ten lines a user reads before trusting hopnet: each figure from a result file, each with its section."""
+    test, unc, neb = load("test_scratch_ensemble.json"), load("uncertainty.json"), load("baseline_chgnet-neb.json")
+    band, median = load("protocol/band.json"), load("protocol/median.json")
+    fit, known, runs = conductor_fit(), load("known_classes.json"), real_electrolyte_runs()
+    protocol = "Unseen hosts, families and ions: the fixed protocol (training split only)"
+    rows = []
+    if test:
+        m, paper = test["metrics"], test["paper"].get("paper MODEL-3 (MPT fine-tuned, band input)")
+        rows.append(f"| Em of one hop, the paper's {m['n']} held-out test paths | MAE {m['mae']:.2f} eV, R² "
+                    f"{m['r2']:.2f}; good/poor at {GOOD_CONDUCTOR_EM} eV right for {m['accuracy']:.0%}"
+                    + (f" (the paper's MODEL-3: MAE {paper['mae']:.2f} eV, R² {paper['r2']:.2f})" if paper else "")
+                    + f" | {_link('Paper test split (60 paths)')} |")
+    if band and median:
+        b, md = band["schemes"]["host"]["overall"]["mae"], median["schemes"]["host"]["overall"]["mae"]
+        rows.append(f"| Em on hosts it never saw (5-fold CV grouped by host, training split) | MAE {b['value']:.2f} "
+                    f"eV [{b['ci95'][0]:.2f}, {b['ci95'][1]:.2f}] (always guessing the median: {md['value']:.2f} eV) "
+                    f"| {_link(protocol)} |")
+        ions = band["schemes"].get("ion", {}).get("per_ion", {})
+        base = median["schemes"].get("ion", {}).get("per_ion", {})
+        weak = [i for i in sorted(ions) if i in base and ions[i]["mae"]["value"] >= base[i]["mae"]["value"]]
+        if ions:
+            rows.append(f"| Em of an ion it never saw (each ion left out of training in turn: "
+                        f"{', '.join(sorted(ions))}) "
+                        f"| no better than always guessing the median for {', '.join(weak) or 'none'} | "
+                        f"{_link(protocol)} |")
+    if unc and "test" in unc:
+        rows.append(f"| the ± printed with Em (±1σ should cover 68 %) | covers "
+                    f"{unc['cv_coverage']['within_1sigma_calibrated']:.0%} of cross-validation errors, "
+                    f"{unc['test']['within_1sigma_calibrated']:.0%} on the test paths | "
+                    f"{_link('Uncertainty: is the ensemble spread an honest error bar?')} |")
+    if fit:
+        cv = fit["family_grouped_cv"]
+        title = "Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)"
+        rows.append(f"| fast or slow at room temperature: {cv['hosts']} real Li electrolytes, out of fold (families "
+                    f"held out) | AUC {cv['auc_fast_vs_slow']:.2f} (\"partially occupied → fast\": "
+                    f"{fit['trivial_partial_occupancy_is_fast_auc']:.2f}); {cv['precision_fast']:.0%} of the hosts "
+                    f"called fast are, {cv['recall_fast']:.0%} of the fast ones are called so; {cv['uncertain']} "
+                    f"called uncertain | {_link(title)} |")
+        rows.append(f"| estimated Ea, the same hosts ({cv['with_ea']} measured) | MAE {cv['mae_ea']:.2f} eV (always "
+                    f"guessing the median Ea: {fit['trivial_median_ea_mae']:.2f} eV) | {_link(title)} |")
+        worse = [f"{name} ({f['auc']:.2f} vs {f['trivial_auc']:.2f})" for name, f in fit["per_family"].items()
+                 if f.get("auc") is not None and f.get("trivial_auc") is not None and f["auc"] < f["trivial_auc"]]
+        if worse:
+            rows.append(f"| families where the class ranks worse than \"partially occupied → fast\" (AUC) | "
+                        f"{', '.join(worse)} | {_link(title)} |")
+    if known:
+        rows.append(f"| hosts whose class a battery scientist knows | {known['classes_right']} of "
+                    f"{known['classes_expected']} right | {_link('Known room-temperature classes')} |")
+    if neb:
+        rows.append(f"| time per barrier, the same {neb['paths_scored']} test paths | hopnet "
+                    f"{neb['hopnet_seconds_per_barrier']:.2f} s, CHGNet + climbing-image NEB "
+                    f"{neb['seconds_per_barrier_mean']:,.0f} s | {_link('Every method on the same test paths')} |")
+    if runs:
+        last = runs[list(runs)[-1]]
+        rows.append(f"| time per host, every hop, the real electrolytes (hopnet {last['hopnet_version']}) | median "
+                    f"{last['median_seconds_per_host']['hopnet']:.0f} s on one core | "
+                    f"{_link('Real electrolytes with measured conductivity (OBELiX): before and after')} |")
+    return "\n".join(["| question | measured | |", "|---|---|---|", *rows])
+
+
+def example_block() -> str:
+    """What ``hopnet paths --example`` prints today, as a user sees it."""
+    from hopnet.cli.main import main as hopnet_main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        hopnet_main(["paths", "--example"])
+    return "```text\n$ hopnet paths --example\n" + out.getvalue().rstrip() + "\n```"
+
+
+def fill(text: str, name: str, block: str) -> str:
+    """``text`` with the block between ``<!-- name:start -->`` and ``<!-- name:end -->`` replaced."""
+    pattern = re.compile(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", re.DOTALL)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no <!-- {name}:start --> ... <!-- {name}:end --> block")
+    return pattern.sub(lambda _: f"<!-- {name}:start -->\n{block}\n<!-- {name}:end -->", text)
+
+
+def main() -> None:
+    (ROOT / "BENCHMARKS.md").write_text(benchmarks_doc(sections()))
     readme = ROOT / "README.md"
     text = readme.read_text()
-    new = "<!-- results:start -->\n" + "\n".join(summary) + "\n<!-- results:end -->"
-    readme.write_text(re.sub(r"<!-- results:start -->.*<!-- results:end -->", lambda _: new, text, flags=re.S))
+    for name, block in (("headline", headline_table()), ("columns", columns_table()), ("example", example_block())):
+        text = fill(text, name, block)
+    readme.write_text(text)
 
 
 if __name__ == "__main__":

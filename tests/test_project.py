@@ -126,3 +126,40 @@ def test_no_function_of_the_host_analysis_takes_more_than_five_parameters(name):
             args = node.args
             names = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.arg not in ("self", "cls")]
             assert len(names) <= 5, f"{name}: {node.name}({', '.join(names)})"
+
+
+README = SRC.parents[1] / "README.md"
+
+
+def _block(text: str, name: str) -> str:
+    start, end = f"<!-- {name}:start -->\n", f"\n<!-- {name}:end -->"
+    assert start in text and end in text, f"README.md lost its {name} block"
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_readme_is_a_page_a_user_reads_with_the_two_set_up_commands():
+    """The full tables live in BENCHMARKS.md; the README keeps the set-up that .ci/run runs."""
+    text = README.read_text()
+    assert len(text.splitlines()) <= 250
+    assert "pip install torch==2.13.0 -e . && hopnet paths --example" in text
+    ci = (SRC.parents[1] / ".ci/run").read_text().strip().splitlines()[-1]
+    assert ci == 'pip install torch==2.13.0 -e ".[test]" && python -m pytest' and ci in text
+
+
+def test_readme_screen_columns_are_the_ones_screen_writes():
+    """The table is rendered from COLUMNS by benchmarks/report.py: rerun it after a column changes."""
+    from report import columns_table
+
+    assert _block(README.read_text(), "columns") == columns_table()
+
+
+def test_each_shipped_card_has_its_page_as_the_card_renders_it_now():
+    """A refit card with a stale page fails here: rerun scripts/render_cards.py."""
+    from hopnet.workflows.card_page import card_page, page_path, shipped_cards
+
+    cards = shipped_cards()
+    assert {c.stem for c in cards} >= {"hopnet-band", "hopnet-band-mpt", "hopnet-mpt-encoder", "conductor"}
+    for card in cards:
+        assert page_path(card).is_file(), f"{card.name} has no page: run python scripts/render_cards.py"
+        assert page_path(card).read_text() == card_page(card), f"{page_path(card).name} is stale: run " \
+                                                               "python scripts/render_cards.py"

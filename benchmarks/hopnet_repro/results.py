@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -56,3 +57,15 @@ def read_result(path: Path) -> dict | None:
         return ResultEnvelope.model_validate(json.loads(path.read_text())).model_dump()
     except ValidationError as exc:
         raise ValueError(f"{path}: not a {SCHEMA} result: {exc.errors()[0]['loc']}") from None
+
+
+def version_key(name: str) -> tuple[int, ...]:
+    """The numbers of a version-named result (``v0.8.0`` -> (0, 8, 0)), so ``v0.10.0`` sorts after ``v0.9.0``."""
+    return tuple(int(n) for n in re.findall(r"\d+", name))
+
+
+def newest_versioned(folder: Path, stem: str) -> Path | None:
+    """The newest of the result files ``<stem>-<version>.json`` in ``folder`` (e.g. ``conductor_fit-v0.8.0.json``,
+    named by the rows it was fitted on), or None: one rule for every reader of such files."""
+    found = sorted(Path(folder).glob(f"{stem}-*.json"), key=lambda p: (version_key(p.stem[len(stem) + 1:]), p.name))
+    return found[-1] if found else None

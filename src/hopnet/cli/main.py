@@ -23,7 +23,7 @@ from hopnet.vocabulary import (DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, DIME
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
 TABLE_SUFFIXES = (".csv", ".json")
-THREADS_HELP = "torch threads (default 1: beside a busy process 2 threads ran slower than 1; README, Speed)"
+THREADS_HELP = "torch threads (default 1: beside a busy process 2 threads ran slower than 1; BENCHMARKS.md, Speed)"
 
 
 def _parse_sites(values: list[str] | None, source: str):
@@ -266,7 +266,7 @@ def _host_settings(args, **extra):
 def _inference_flags(p, compile_by_default: bool = False) -> None:
     p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=compile_by_default,
                    help="compile the networks (torch.compile; falls back to uncompiled where no C++ compiler is "
-                        "found): a one-off compilation per process, then ~3x faster per hop (README, Speed); worth "
+                        "found): a one-off compilation per process, then ~3x faster per hop (BENCHMARKS.md, Speed); worth "
                         f"it for many hosts, not one (default: {'on' if compile_by_default else 'off'})")
     p.add_argument("--device", choices=DEVICES, default="cpu",
                    help="where the networks run (default cpu; cuda needs a CUDA build of torch and a GPU)")

@@ -21,7 +21,7 @@ which it reads:
   what the DFT barriers the network learned from (mostly oxides) say;
 * ``full`` and ``full_gap``: whether every merged site is held, and the carrier
   gap of such a host (``pathways.carriers``); measured, not shipped (they
-  cross-validated worse than the inputs above, see the README).
+  cross-validated worse than the inputs above, see BENCHMARKS.md).
 
 From them, linearly, an estimated activation energy Ea with an interval
 (``IntervalCard``: its width grows with the deciding hop's spread and where
@@ -112,7 +112,7 @@ class IntervalCard(BaseModel):
     base: float
     spread_weight: float
     out_of_domain_factor: float
-    coverage_nested: dict[str, float | int]
+    coverage_nested: dict[str, float | int | None]
 
     def halfwidth(self, em_std: float | None, out_of_domain: bool) -> float:
         scale = math.hypot(self.base, self.spread_weight * (em_std or 0.0))
