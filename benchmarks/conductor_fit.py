@@ -126,11 +126,14 @@ def column_means(inputs: list[ConductorInputs], features: list[str]) -> list[flo
     return [float(np.nanmean(c)) if np.isfinite(c).any() else 0.0 for c in x.T]
 
 
-def figures(rows: list[dict], ea_hat: np.ndarray, p_fast: np.ndarray) -> dict:
+def figures(rows: list[dict], ea_hat: np.ndarray, p_fast: np.ndarray, undecided: np.ndarray | None = None) -> dict:
+    """Out-of-fold figures; ``undecided`` marks hosts the product calls uncertain whatever P(fast) says (the hop
+    that completes their network is outside the training domain)."""
     sigma = np.array([r["sigma"] if r["sigma"] is not None else np.nan for r in rows])
     ea = np.array([r["ea"] if r["ea"] is not None else np.nan for r in rows])
     with_sigma, with_ea = ~np.isnan(sigma), ~np.isnan(ea)
-    called_fast, called_slow = p_fast >= FAST_ABOVE, p_fast <= SLOW_BELOW
+    decided = np.ones(len(rows), bool) if undecided is None else ~undecided
+    called_fast, called_slow = (p_fast >= FAST_ABOVE) & decided, (p_fast <= SLOW_BELOW) & decided
     is_fast, is_slow = with_sigma & (sigma >= FAST), with_sigma & (sigma < SLOW)
     scored = [{"sigma": r["sigma"], "score": -p} for r, p in zip(rows, p_fast)]
     return {
@@ -229,7 +232,7 @@ def main() -> None:
     ablation = {"+".join(f): figures(rows, *cross_validate(rows, inputs, f)[:2]) for f in ABLATIONS}
     features = list(args.features)
     ea_hat, p_fast, ea = cross_validate(rows, inputs, features)
-    cv = figures(rows, ea_hat, p_fast)
+    cv = figures(rows, ea_hat, p_fast, np.array([bool(i.out_of_domain) for i in inputs]))
     interval = calibrated_interval(rows, inputs, ea_hat, ea)
     trivial = [{"sigma": r["sigma"], "score": 0.0 if r["disordered"] else 1.0} for r in rows]
     median_ea = float(np.median(ea[~np.isnan(ea)]))

@@ -68,23 +68,37 @@ def host_barrier(energies: dict) -> float | None:
     return None if dim is None else float(energies[dim])
 
 
+def priced_record(priced) -> dict:
+    """A host's priced hop classes, enough to percolate them again under other prices without the network: each
+    class's members (start, end, image), its Em and BVSE barrier and whether it is open in each ordering, its
+    spread and its out-of-domain flags."""
+    return {"nodes": len(priced.network.nodes), "hops": [
+        {"hop": d.index, "members": [[m.start, m.end, *m.image] for m in d.members],
+         "em": [round(float(e), 4) for e in priced.em[i]],
+         "bvse": [None if np.isnan(b) else round(float(b), 4) for b in priced.bvse[i]],
+         "open": [bool(o) for o in priced.is_open[i]], "em_std": r.em_std,
+         "out_of_domain": [f.kind.value for f in r.out_of_domain]}
+        for i, (d, r) in enumerate(zip(priced.kept, priced.results))]}
+
+
 def _measure(cif: str, queue, empty_sites: str) -> None:
     """In a child process: hopnet (the screen code) and bvlain on one CIF, each timed."""
     import warnings
 
     warnings.simplefilter("ignore")
     from hopnet.structures import read_structure
-    from hopnet.workflows.screening import screen_report
+    from hopnet.workflows.screening import screen_priced
     from hopnet.workflows.settings import HostSettings
     from hopnet_repro.baselines.bvlain_engine import run_bvlain
 
     out = {}
     t0 = time.perf_counter()
-    row, report = screen_report(cif, HostSettings(ion="Li", empty_sites=empty_sites))
+    row, priced = screen_priced(cif, HostSettings(ion="Li", empty_sites=empty_sites))
     out["hopnet_seconds"] = time.perf_counter() - t0
     out["hopnet"] = {k: row[k] for k in ANSWER_COLUMNS if k in row}
-    if report is not None:  # what the conductor card is fitted on, as the product computed it
-        out["inputs"] = report.conductor.inputs.model_dump(mode="json")
+    if priced is not None:  # what the conductor card is fitted on, as the product computed it, and the prices
+        out["inputs"] = priced.report.conductor.inputs.model_dump(mode="json")
+        out["priced"] = priced_record(priced.priced)
     queue.put(dict(out))  # hopnet's answer stands even if bvlain then runs out of time
     t0 = time.perf_counter()
     try:

@@ -220,3 +220,21 @@ def test_the_out_of_domain_column_holds_no_other_kind_of_flag(tmp_path, tiny_mod
     screen([str(LFP)], out, settings, workers=1, progress=False)
     row = rows_of(out)[0]
     assert row["status"] == "ok" and "empty sites" in row["notes"] and "empty site" not in row["out_of_domain"]
+
+
+def test_a_screen_row_is_the_priced_hosts_report(tiny_model_card):
+    """The row and the public priced step agree: the answer's inputs are the report's widest network and the
+    same open hops' BVSE percolation, and the prices behind them are there to read."""
+    from hopnet.workflows.report import network_facts
+    from hopnet.workflows.screening import screen_priced
+
+    row, priced = screen_priced(str(LFP), HostSettings(ion="Li", model=str(tiny_model_card)))
+    report = priced.report
+    inputs = report.conductor.inputs
+    assert row["status"] == "ok" and row["dimension"] == inputs.dimension == report.networks[-1].dimension
+    assert row[f"em_{inputs.dimension.lower()}"] == round(inputs.em, 4)
+    assert row[f"bvse_{inputs.dimension.lower()}"] == inputs.bvse == report.networks[-1].bvse
+    assert row["networks"] == network_facts(report.networks) and row["direction_1d"] == report.networks[0].direction
+    assert priced.priced.em.shape == (len(report.hops), 1)  # an ordered host: one environment
+    bad, none = screen_priced("nope.cif", HostSettings(ion="Li", model=str(tiny_model_card)))
+    assert bad["status"] == "error" and none is None

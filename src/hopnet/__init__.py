@@ -27,6 +27,8 @@ _EXPORTS = {
     "read_structure": "hopnet.structures",
     "analyse_host": "hopnet.workflows.host",
     "analyse_network": "hopnet.workflows.host",
+    "price_host": "hopnet.workflows.host",
+    "PricedHost": "hopnet.workflows.host",
     "HopNetwork": "hopnet.pathways.network",
     "HostSettings": "hopnet.workflows.settings",
     "screen": "hopnet.workflows.screening",

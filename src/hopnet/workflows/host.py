@@ -9,6 +9,9 @@ price but never connects a network; ``workflows.pricing``), and report
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 from pymatgen.core import Structure
 
@@ -16,7 +19,7 @@ from hopnet.chemistry.charges import check_mobile_cation
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind
 from hopnet.pathways.hops import insert_sites, ion_sites, symmetry_equivalent_sites
-from hopnet.pathways.landscape import Landscapes, empty_sites
+from hopnet.pathways.landscape import Landscape, Landscapes, empty_sites
 from hopnet.pathways.network import HopNetwork, Orderings
 from hopnet.predictor import BarrierModel
 from hopnet.vocabulary import elements_of
@@ -26,9 +29,33 @@ from hopnet.workflows.report import PathwayReport
 from hopnet.workflows.settings import HostSettings
 
 
+@dataclass
+class PricedHost:
+    """One host's priced hop network and what its report reads beside it: the public step between pricing and
+    answering, for a caller that needs the prices themselves (a benchmark refitting the answer on them)."""
+
+    priced: PricedNetwork
+    source: str
+    formula: str
+    notes: list[Flag]
+    landscape: Landscape | None
+    host: Structure | None
+
+    @cached_property
+    def report(self) -> PathwayReport:
+        return self.priced.report(self.source, self.formula, self.notes, self.landscape, self.host)
+
+
 def analyse_host(structure: Structure, settings: HostSettings, model: BarrierModel, source: str = "host",
                  progress: bool = False) -> PathwayReport:
-    """Find, check, price and percolate the hops of ``settings.ion`` in ``structure``.
+    """Find, check, price and percolate the hops of ``settings.ion`` in ``structure`` (``price_host``), and
+    answer."""
+    return price_host(structure, settings, model, source, progress).report
+
+
+def price_host(structure: Structure, settings: HostSettings, model: BarrierModel, source: str = "host",
+               progress: bool = False) -> PricedHost:
+    """Find, check and price the hops of ``settings.ion`` in ``structure``.
 
     ``settings.sites`` (fractional) inserts the ion into an empty host first,
     with every site the host's space group makes of them. A host with partially
@@ -58,7 +85,7 @@ def analyse_host(structure: Structure, settings: HostSettings, model: BarrierMod
         raise HopnetInputError(source, f"no two {settings.ion} sites are within {settings.max_hop:g} Å; "
                                        "raise --max-hop")
     notes = [*network.flags, *landscapes.flags, *priced.flags, *extra, *_training_table(host, settings.ion, model)]
-    return priced.report(source, host.composition.reduced_formula, notes, landscapes.first(), host)
+    return PricedHost(priced, source, host.composition.reduced_formula, notes, landscapes.first(), host)
 
 
 def analyse_network(network: HopNetwork, settings: HostSettings, model: BarrierModel, source: str = "host",

@@ -23,7 +23,7 @@ from hopnet.flags import texts
 from hopnet.workflows.settings import HostSettings
 
 if TYPE_CHECKING:
-    from hopnet.workflows.report import PathwayReport
+    from hopnet.workflows.host import PricedHost
 
 # What a row's numbers depend on; "hopnet" (the version) stands for the rules that live in code (channel
 # ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
@@ -183,22 +183,22 @@ def key_columns(settings: HostSettings) -> dict[str, str]:
 
 def screen_one(source: str, settings: HostSettings) -> dict:
     """One structure to one row; every failure is caught and recorded as the row's reason."""
-    return screen_report(source, settings)[0]
+    return screen_priced(source, settings)[0]
 
 
-def screen_report(source: str, settings: HostSettings) -> tuple[dict, "PathwayReport | None"]:
-    """One structure to one row and the report it was made from (None where the structure failed)."""
+def screen_priced(source: str, settings: HostSettings) -> tuple[dict, "PricedHost | None"]:
+    """One structure to one row and the priced host it was made from (None where the structure failed)."""
     from hopnet.predictor import cached_model
-    from hopnet.workflows.host import analyse_host
+    from hopnet.workflows.host import price_host
     from hopnet.workflows.report import network_facts
 
     row = dict.fromkeys(FIELDS, "")
     row.update(source=source)
-    report = None
     try:
         structure = read_source(source)
         model = cached_model(settings.model, settings.threads, settings.compiled, settings.device)
-        report = analyse_host(structure, settings, model, source=Path(source).name)
+        priced = price_host(structure, settings, model, source=Path(source).name)
+        report = priced.report
         open_hops, answer = [h for h in report.hops if h.valid], report.conductor
         ems = [h.em for h in open_hops]
         stds = [h.em_std for h in open_hops if h.em_std is not None]
@@ -223,11 +223,11 @@ def screen_report(source: str, settings: HostSettings) -> tuple[dict, "PathwayRe
                    **{f"bvse_{k.lower()}": "" if v is None else v for k, v in report.bvse_percolation.items()})
     except HopnetInputError as err:
         row.update(status="error", error=str(err))
-        report = None
+        priced = None
     except Exception as exc:  # noqa: BLE001 - a screening batch must survive any one structure
         row.update(status="error", error=f"{source}: {type(exc).__name__}: {exc}".splitlines()[0])
-        report = None
-    return row, report
+        priced = None
+    return row, priced
 
 
 def _screen_star(args: tuple[str, HostSettings]) -> dict:
