@@ -240,7 +240,7 @@ def test_paths_with_one_site_finds_the_b_channel_of_fepo4(tmp_path, capsys, tiny
 
 def test_the_headline_states_every_network_and_why_it_reads_the_widest(hop_result):
     from hopnet.workflows.conductor import ConductorAnswer, ConductorInputs
-    from hopnet.workflows.report import NetworkFact, headline
+    from hopnet.workflows.report import NetworkFact, headline, network_facts
 
     networks = [NetworkFact(dimension="1D", em=0.28, bottleneck=0, direction="along b", bvse=0.5),
                 NetworkFact(dimension="2D", em=1.84, bottleneck=1, direction="in the ab plane", bvse=3.7)]
@@ -252,8 +252,11 @@ def test_the_headline_states_every_network_and_why_it_reads_the_widest(hop_resul
         "2D in the ab plane at 1.84 eV; no 3D network.")
     none = ConductorAnswer(conductor="slow", reason="the open hops form no network",
                            inputs=ConductorInputs(dimension=None, em=None, bvse=None, full=True, gap=None))
-    assert headline([], none) == ("slow conductor at room temperature. Networks: no 1D network; no 2D network; "
-                                  "no 3D network.")
+    assert headline([], none) == ("slow conductor at room temperature. Networks: none: the open hops never connect "
+                                  "from cell to cell.")
+    at_once = [NetworkFact(dimension=d, em=0.5, bottleneck=0) for d in ("1D", "2D", "3D")]
+    assert network_facts([networks[0], *at_once[1:]]) == "1D along b at 0.28 eV; 3D at 0.50 eV"
+    assert network_facts(at_once) == "3D at 0.50 eV"  # a 3D conductor's 1D and 2D are that 3D network
 
 
 def test_a_hop_whose_band_cannot_be_built_is_dropped_with_a_note(monkeypatch, tiny_model_card):

@@ -17,8 +17,8 @@ def test_auc_rewards_lower_barriers_for_fast_conductors_and_counts_ties_half():
     rows = [{"sigma": 1e-3, "score": 0.2, "ea": 0.25}, {"sigma": 1e-8, "score": 0.6, "ea": 0.6},
             {"sigma": 1e-5, "score": 0.1, "ea": None}]  # the middle conductor is neither fast nor slow
     assert auc(rows) == 1.0 and auc([{**r, "score": 0.3} for r in rows]) == 0.5
-    m = metrics(rows, good=[True, True, True])
-    assert m["fast"] == 1 and m["slow"] == 1 and m["precision_good"] == pytest.approx(1 / 3)
+    m = metrics(rows, called_fast=[True, True, True])
+    assert m["fast"] == 1 and m["slow"] == 1 and m["precision_fast"] == pytest.approx(1 / 3)
     assert m["mae_ea"] == pytest.approx((0.05 + 0.0) / 2)
 
 

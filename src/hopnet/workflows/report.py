@@ -81,9 +81,13 @@ class NetworkFact(BaseModel):
 
 def network_facts(networks: list[NetworkFact]) -> str:
     """The networks as a reader states them: "1D along b at 0.28 eV; 2D in the bc plane at 1.84 eV; no 3D
-    network"."""
-    formed = {n.dimension for n in networks}
-    return "; ".join([*map(str, networks), *[f"no {d} network" for d in DIMENSIONS if d not in formed]])
+    network". A network that forms at the same barrier as a wider one is that wider network (the 1D and 2D of
+    a 3D conductor), so only the widest of them is told."""
+    if not networks:
+        return "none: the open hops never connect from cell to cell"
+    told = [n for n, wider in zip(networks, [*networks[1:], None]) if wider is None or wider.em > n.em]
+    missing = [d for d in DIMENSIONS if d not in {n.dimension for n in networks}]
+    return "; ".join([*map(str, told), *[f"no {d} network" for d in missing]])
 
 
 def headline(networks: list[NetworkFact], answer: ConductorAnswer | None) -> str:
