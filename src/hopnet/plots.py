@@ -156,9 +156,11 @@ def pathway_figure(report):
             bar.set_linestyle("--")
     ax.set_yticks(y, [f"hop {h.hop}: {h.sites()}, {h.length:.2f} Å ×{h.multiplicity}" for h in hops], fontsize=7)
     ax.invert_yaxis()  # lowest barrier on top, blocked hops at the bottom
-    for (dim, value), style in zip(report.percolation.items(), (":", "--", "-")):
-        if value is not None:
-            ax.axvline(value, color=NETWORK_COLOUR, ls=style, lw=1.2, label=f"{dim} network at {value:.2f} eV")
+    styles = dict(zip(("1D", "2D", "3D"), (":", "--", "-")))
+    for network in report.networks:  # each with its direction: "1D network along b at 0.30 eV"
+        ax.axvline(network.em, color=NETWORK_COLOUR, ls=styles[network.dimension], lw=1.2,
+                   label=f"{network.dimension} network {network.direction + ' ' if network.direction else ''}"
+                         f"at {network.em:.2f} eV")
     ax.axvline(GOOD_CONDUCTOR_EM, color="0.3", lw=4, alpha=0.35,
                label=f"good hop (the paper's class) below {GOOD_CONDUCTOR_EM} eV")
     ax.text(GOOD_CONDUCTOR_EM, 1.0, f"{GOOD_CONDUCTOR_EM} eV", transform=blended_transform_factory(ax.transData,
