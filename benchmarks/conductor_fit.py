@@ -68,6 +68,8 @@ ABLATIONS = (["em"], ["em", "bvse"], ["em", "full"], ["em", "bvse", "full"], REC
 SHIPPED = ["em", "bvse", "occupancy", "anion_x"]
 FAST_ABOVE, SLOW_BELOW = 2 / 3, 1 / 3
 COVERAGE = 0.8
+BOOTSTRAP = 1000  # resamples of the family groups for the confidence intervals
+WITHOUT_NETWORK = ["bvse", "occupancy", "anion_x"]  # the shipped recipe less the network's barrier
 FULL = 0.98  # ion occupancy from which a sublattice is full (hopnet.pathways.carriers.WHOLE)
 SPELLING = {"argyrodite": "argyrodites", "cholorides": "chlorides", "nitride": "nitrides"}
 
@@ -171,6 +173,32 @@ def cross_validate(rows: list[dict], inputs: list[ConductorInputs], features: li
     return ea_hat, p_fast, ea
 
 
+def group_bootstrap(rows: list[dict], ea: np.ndarray, predictions: dict[str, tuple[np.ndarray, np.ndarray]],
+                    seed: int = 0) -> dict:
+    """95 % intervals of each recipe's out-of-fold AUC and Ea MAE, and of their differences to the first recipe,
+    resampling whole family groups (the hosts of one family are not independent). ``predictions``: recipe ->
+    (out-of-fold Ea, P(fast))."""
+    labels = np.array(groups(rows))
+    members = {g: np.flatnonzero(labels == g) for g in sorted(set(labels))}
+    rng = np.random.default_rng(seed)
+    draws: dict[str, list[tuple[float, float]]] = {name: [] for name in predictions}
+    for _ in range(BOOTSTRAP):
+        pick = np.concatenate([members[g] for g in rng.choice(list(members), len(members))])
+        picked, has = [rows[i] for i in pick], ~np.isnan(ea[pick])
+        for name, (ea_hat, p_fast) in predictions.items():
+            score = auc([{"sigma": r["sigma"], "score": -p} for r, p in zip(picked, p_fast[pick])])
+            draws[name].append((np.nan if score is None else score,
+                                float(np.mean(np.abs(ea_hat[pick][has] - ea[pick][has]))) if has.any() else np.nan))
+    first = np.array(draws[next(iter(draws))])
+    interval = lambda x: [float(np.nanquantile(x, 0.025)), float(np.nanquantile(x, 0.975))]  # noqa: E731
+    return {"resamples": BOOTSTRAP, "seed": seed, "unit": "family group", **{
+        name: {"auc_95": interval(np.array(d)[:, 0]), "mae_ea_95": interval(np.array(d)[:, 1]),
+               **({} if name == next(iter(draws)) else
+                  {"auc_minus_first_95": interval(np.array(d)[:, 0] - first[:, 0]),
+                   "mae_ea_minus_first_95": interval(np.array(d)[:, 1] - first[:, 1])})}
+        for name, d in draws.items()}}
+
+
 def interval_scale(theta: np.ndarray, em_std: np.ndarray, ood: np.ndarray) -> np.ndarray:
     base, weight, factor = theta
     return np.hypot(base, weight * em_std) * np.where(ood, factor, 1.0)
@@ -234,6 +262,9 @@ def main() -> None:
     ea_hat, p_fast, ea = cross_validate(rows, inputs, features)
     cv = figures(rows, ea_hat, p_fast, np.array([bool(i.out_of_domain) for i in inputs]))
     interval = calibrated_interval(rows, inputs, ea_hat, ea)
+    without = cross_validate(rows, inputs, WITHOUT_NETWORK)
+    confidence = group_bootstrap(rows, ea, {"+".join(features): (ea_hat, p_fast),
+                                            "+".join(WITHOUT_NETWORK): without[:2]})
     trivial = [{"sigma": r["sigma"], "score": 0.0 if r["disordered"] else 1.0} for r in rows]
     median_ea = float(np.median(ea[~np.isnan(ea)]))
     per_family = {}
@@ -278,7 +309,7 @@ def main() -> None:
         "split": "OBELiX train split (benchmarks/data/obelix_train), leave one family group out",
         "machine": platform.machine(), "seed": None,  # deterministic fits
         "groups": len(set(groups(rows))), "answered_without_a_network": no_network,
-        "family_grouped_cv": cv, "ablation_family_grouped_cv": ablation,
+        "family_grouped_cv": cv, "confidence_intervals": confidence, "ablation_family_grouped_cv": ablation,
         "recipe_fixed_before_looking": "+".join(RECIPE_0_5), "shipped": "+".join(features),
         "selection": None if features == RECIPE_0_5 else
         "the shipped inputs were chosen after seeing cross-validated figures of some twenty candidate inputs "

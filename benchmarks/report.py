@@ -533,7 +533,7 @@ def _calls(r: dict) -> str:
 
 
 def _num(x, digits=2) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
+    return "–" if x is None or x != x else f"{x:.{digits}f}"  # x != x: NaN, a correlation of constant scores
 
 
 def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
@@ -869,6 +869,69 @@ def test_time_lines(t: dict) -> list[str]:
                        hopnet.__version__ else "")]
 
 
+NETWORK_TITLE = "Does the network earn its place? The answer with and without its barrier"
+
+
+def network_place() -> dict | None:
+    """The newest conductor fit beside the real-electrolyte run it was fitted on and the anchored-price variants
+    of the same rows."""
+    fit = conductor_fit()
+    if fit is None or "confidence_intervals" not in fit:
+        return None
+    rows = read_result(RESULTS / "real_electrolytes" / f"{fit['rows']}.json")
+    anchored = read_result(RESULTS / "real_electrolytes" / f"anchored_prices-{fit['rows']}.json")
+    return {"fit": fit, "rows": rows, "anchored": anchored}
+
+
+def network_place_lines(d: dict) -> list[str]:
+    fit, rows, anchored = d["fit"], d["rows"], d["anchored"]
+    ablation, ci = fit["ablation_family_grouped_cv"], fit["confidence_intervals"]
+    with_em, without = fit["shipped"], next(k for k in ci if k not in ("resamples", "seed", "unit", fit["shipped"]))
+    diff = ci[without]
+    lines = [f"The conductor card refitted without one input or another, under the same family-grouped folds "
+             f"(`{fit['command']}`; {fit['hosts'] if 'hosts' in fit else ablation[with_em]['hosts']} hosts, "
+             f"{fit['groups']} family groups). 95 % intervals resample whole family groups ({ci['resamples']} "
+             f"resamples, seed {ci['seed']}).", "",
+             "| card inputs | AUC fast vs slow | Spearman with log σ | Ea MAE (eV) |", "|---|---|---|---|"]
+    for name, m in ablation.items():
+        mark = " (shipped)" if name == with_em else " (without the network)" if name == without else ""
+        lines.append(f"| {name}{mark} | {_num(m['auc_fast_vs_slow'])} | {_num(m['spearman_log_sigma'])} | "
+                     f"{_num(m['mae_ea'], 3)} |")
+    lines += ["", f"Without the network's barrier minus with it, 95 %: AUC [{diff['auc_minus_first_95'][0]:+.3f}, "
+                  f"{diff['auc_minus_first_95'][1]:+.3f}], Ea MAE [{diff['mae_ea_minus_first_95'][0]:+.3f}, "
+                  f"{diff['mae_ea_minus_first_95'][1]:+.3f}] eV: the network's barrier does not measurably help the "
+                  "card." if diff["auc_minus_first_95"][0] < 0 < diff["auc_minus_first_95"][1] else "", ""]
+    if rows and rows.get("families"):
+        lines += [f"Per family (≥ 5 hosts), unfitted: the network's host barrier, hopnet's BVSE percolation of the "
+                  f"same open hops, and the rule \"partially occupied → fast\" (`{rows['command']}`); AUC needs "
+                  "both classes in the family.", "",
+                  "| family | CIFs | network barrier AUC / Spearman | BVSE same hops AUC / Spearman | trivial AUC |",
+                  "|---|---|---|---|---|"]
+        for name, f in rows["families"].items():
+            b = f.get("bvse_same_hops", {})
+            lines.append(f"| {name} | {f['cifs']} | {_num(f.get('auc_fast_vs_slow'))} / "
+                         f"{_num(f.get('spearman_log_sigma'))} | {_num(b.get('auc_fast_vs_slow'))} / "
+                         f"{_num(b.get('spearman_log_sigma'))} | {_num(f.get('trivial_auc'))} |")
+        lines.append("")
+    if anchored:
+        cal = anchored["bvse_to_dft"]
+        lines += [f"Hop prices re-percolated without running the network (`{anchored['command']}`; BVSE put on the "
+                  f"DFT scale by Em = {cal['intercept']:.2f} + {cal['slope']:.2f} × BVSE, fitted on the "
+                  f"{cal['fitted_on']}): the host barrier unfitted, and the card refitted on it.", "",
+                  "| hop price | barrier AUC | garnet AUC | card AUC | card Ea MAE (eV) |", "|---|---|---|---|---|"]
+        for name, v in anchored["variants"].items():
+            garnet = v["unfitted_per_family"].get("garnet", {}).get("auc_fast_vs_slow")
+            card = v["card_family_grouped_cv"]
+            lines.append(f"| {name} | {_num(v['unfitted']['auc_fast_vs_slow'])} | {_num(garnet)} | "
+                         f"{_num(card['auc_fast_vs_slow'])} | {_num(card['mae_ea'], 3)} |")
+        nested = anchored["nested_blend"]
+        lines += ["", f"The blend weight chosen inside each fold and scored outside (nested): card AUC "
+                      f"{_num(nested['card_family_grouped_cv']['auc_fast_vs_slow'])}, Ea MAE "
+                      f"{_num(nested['card_family_grouped_cv']['mae_ea'], 3)} eV; weights chosen "
+                      f"{nested['weights_chosen']}."]
+    return lines
+
+
 def conductor_fit() -> dict | None:
     """The newest conductor fit (``conductor_fit-<rows>.json``), with its file's name."""
     path = newest_versioned(RESULTS / "real_electrolytes", "conductor_fit")
@@ -909,6 +972,8 @@ MEASURES = {
         "host barriers and calls against the measured conductivity and Ea of real electrolytes, release by release.",
     "Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)":
         "the conductor card's out-of-fold figures, input by input and family by family.",
+    NETWORK_TITLE: "the card with and without the network's barrier, each family unfitted, and hop prices anchored to "
+                   "the bond-valence landscape.",
     "Known room-temperature classes": "the class of hosts whose class a battery scientist knows.",
     "Test-suite time": "how long the tests take.",
 }
@@ -967,6 +1032,7 @@ def sections() -> list[tuple[str, list[str]]]:
                                  real_electrolyte_runs(), real_electrolyte_lines),
                                 ("Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)",
                                  conductor_fit(), conductor_lines),
+                                (NETWORK_TITLE, network_place(), network_place_lines),
                                 ("Known room-temperature classes", load("known_classes.json"), known_class_lines),
                                 ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:
@@ -1062,12 +1128,15 @@ def headline_table() -> str:
     if fit:
         cv = fit["family_grouped_cv"]
         title = "Room-temperature conductor answer (fitted on the real electrolytes, family-grouped CV)"
+        ci = fit.get("confidence_intervals", {}).get(fit.get("shipped", ""), {})  # 95 %, family groups resampled
+        span = lambda key: (f" [{ci[key][0]:.2f}, {ci[key][1]:.2f}]" if key in ci else "")  # noqa: E731
         rows.append(f"| fast or slow at room temperature: {cv['hosts']} real Li electrolytes, out of fold (families "
-                    f"held out) | AUC {cv['auc_fast_vs_slow']:.2f} (\"partially occupied → fast\": "
+                    f"held out) | AUC {cv['auc_fast_vs_slow']:.2f}{span('auc_95')} (\"partially occupied → fast\": "
                     f"{fit['trivial_partial_occupancy_is_fast_auc']:.2f}); {cv['precision_fast']:.0%} of the hosts "
                     f"called fast are, {cv['recall_fast']:.0%} of the fast ones are called so; {cv['uncertain']} "
                     f"called uncertain | {_link(title)} |")
-        rows.append(f"| estimated Ea, the same hosts ({cv['with_ea']} measured) | MAE {cv['mae_ea']:.2f} eV (always "
+        rows.append(f"| estimated Ea, the same hosts ({cv['with_ea']} measured) | MAE {cv['mae_ea']:.2f} eV"
+                    f"{span('mae_ea_95')} (always "
                     f"guessing the median Ea: {fit['trivial_median_ea_mae']:.2f} eV) | {_link(title)} |")
         worse = [f"{name} ({f['auc']:.2f} vs {f['trivial_auc']:.2f})" for name, f in fit["per_family"].items()
                  if f.get("auc") is not None and f.get("trivial_auc") is not None and f["auc"] < f["trivial_auc"]]
