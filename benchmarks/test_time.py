@@ -30,7 +30,7 @@ ROOT = RESULTS.parent.parent
 
 def run_suite(checkout: Path, marker: str | None, must_pass: bool = True) -> tuple[float, str]:
     """Seconds for one pytest run, and its closing line; a failure stops the measurement unless ``must_pass`` is
-    off (the earlier commit's suite: its time still counts, and its closing line names what failed)."""
+    off: the time still counts, and the closing line names what failed (a timing, not a gate: CI is that)."""
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "HOPNET_CACHE": cache, "PYTHONPATH": str(checkout / "src")}
         cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"] + (["-m", marker] if marker else [])
@@ -40,6 +40,7 @@ def run_suite(checkout: Path, marker: str | None, must_pass: bool = True) -> tup
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-200:]
     if proc.returncode != 0:
         failed = [line.split(" - ")[0] for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+        failed += [line for line in proc.stdout.splitlines() if line.startswith("E ")][:3]  # what each assertion saw
         if must_pass:
             raise SystemExit(f"{checkout}: tests failed ({last}): {'; '.join(failed)}")
         last = f"{last} ({'; '.join(failed)})"
@@ -67,7 +68,7 @@ if __name__ == "__main__":
             closing: dict[str, str] = {}
             for _ in range(args.rounds):
                 for name, (checkout, marker) in suites.items():
-                    seconds, closing[name] = run_suite(checkout, marker, must_pass=checkout == ROOT)
+                    seconds, closing[name] = run_suite(checkout, marker, must_pass=False)
                     times[name].append(seconds)
                     print(f"{name}: {seconds:.1f} s ({closing[name]})", flush=True)
         finally:
