@@ -861,8 +861,8 @@ def test_time_lines(t: dict) -> list[str]:
     for name, suite in t["suites"].items():
         label = name.replace("before", f"before (`{t['before']}`)")
         lines.append(f"| {label} | {suite['median_seconds']:.0f} | {len(suite['seconds'])} | {suite['closing_line']} |")
-    return lines + ["", "Quick = `python -m pytest -m \"not slow\"` (no subprocesses, Dask cluster or full-data passes); "
-                    "full = `python -m pytest`, what `.ci/run` runs. Each run in a fresh process with an empty graph "
+    return lines + ["", "Quick = `-m \"not slow\"` (no subprocesses, Dask cluster or full-data passes): from 0.8.0 the "
+                    "default `python -m pytest`, what `.ci/run` runs; full = `-m \"slow or not slow\"`. Each run in a fresh process with an empty graph "
                     f"cache, suites alternating. Machine: {t['machine']}. Command: `{t['command']}`."
                     + (f" Timed with hopnet {t['hopnet_version']}; the suite has changed since (this is hopnet "
                        f"{hopnet.__version__}): rerun the command for today's times." if t["hopnet_version"] !=
