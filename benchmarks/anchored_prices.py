@@ -33,8 +33,8 @@ import platform
 from types import SimpleNamespace
 
 import numpy as np
-from conductor_fit import SHIPPED, column_means, cross_validate, design, figures, fit, groups
-from real_electrolytes import FAMILY_MIN, FAST, OUT, SLOW, auc, hosts
+from conductor_fit import SHIPPED, column_means, cross_validate, design, fast_labels, figures, fit, groups, measured_ea
+from real_electrolytes import FAMILY_MIN, OUT, auc, hosts
 from scipy.stats import spearmanr
 
 from hopnet.pathways.hops import Hop
@@ -92,7 +92,8 @@ def main() -> None:
     ap.add_argument("--rows", required=True, help="name of the real_electrolytes.py rows (e.g. v0.8.0)")
     args = ap.parse_args()
     measured = {r["id"]: r for r in map(json.loads, (OUT / f"{args.rows}.jsonl").open())}
-    rows = [{**h, **m} for h in hosts() if (m := measured.get(h["id"], {})).get("priced") and m["inputs"]["em"] is not None]
+    rows = [{**h, **m} for h in hosts()
+            if (m := measured.get(h["id"], {})).get("priced") and m["inputs"]["em"] is not None]
     intercept, slope = bvse_to_dft()
     ways = pricers(intercept, slope)
     barriers = {name: np.array([host_barrier(r["priced"], price) for r in rows], dtype=float)
@@ -121,9 +122,7 @@ def main() -> None:
     blends = {w: ("network" if w == 1.0 else "bvse" if w == 0.0 else f"blend-{w:g}") for w in WEIGHTS}
     with_barrier = {w: [i.model_copy(update={"em": float(b)}) for i, b in zip(base, barriers[name])]
                     for w, name in blends.items()}
-    ea = np.array([r["ea"] if r["ea"] is not None else np.nan for r in rows])
-    fast = np.array([np.nan if r["sigma"] is None or SLOW <= r["sigma"] < FAST else float(r["sigma"] >= FAST)
-                     for r in rows])
+    ea, fast = measured_ea(rows), fast_labels(rows)
     ea_nested, p_nested, chosen = np.full(len(rows), np.nan), np.full(len(rows), np.nan), []
     for g in sorted(set(labels)):
         out = np.array([lab == g for lab in labels])

@@ -108,6 +108,17 @@ def inputs_of(row: dict) -> ConductorInputs | None:
     return inputs if inputs.em is not None else None
 
 
+def measured_ea(rows: list[dict]) -> np.ndarray:
+    """Each host's measured activation energy (eV); nan where none was measured."""
+    return np.array([r["ea"] if r["ea"] is not None else np.nan for r in rows])
+
+
+def fast_labels(rows: list[dict]) -> np.ndarray:
+    """1 for a fast conductor, 0 for a slow one, nan between the two (or unmeasured): not a fast-vs-slow label."""
+    return np.array([np.nan if r["sigma"] is None or SLOW <= r["sigma"] < FAST else float(r["sigma"] >= FAST)
+                     for r in rows])
+
+
 def design(inputs: list[ConductorInputs], features: list[str], means: list[float]) -> np.ndarray:
     card = ConductorCard.model_construct(features=[Feature(f) for f in features], mean=means)
     return np.array([i.vector(card) for i in inputs], float)
@@ -132,7 +143,7 @@ def figures(rows: list[dict], ea_hat: np.ndarray, p_fast: np.ndarray, undecided:
     """Out-of-fold figures; ``undecided`` marks hosts the product calls uncertain whatever P(fast) says (the hop
     that completes their network is outside the training domain)."""
     sigma = np.array([r["sigma"] if r["sigma"] is not None else np.nan for r in rows])
-    ea = np.array([r["ea"] if r["ea"] is not None else np.nan for r in rows])
+    ea = measured_ea(rows)
     with_sigma, with_ea = ~np.isnan(sigma), ~np.isnan(ea)
     decided = np.ones(len(rows), bool) if undecided is None else ~undecided
     called_fast, called_slow = (p_fast >= FAST_ABOVE) & decided, (p_fast <= SLOW_BELOW) & decided
@@ -158,9 +169,8 @@ def figures(rows: list[dict], ea_hat: np.ndarray, p_fast: np.ndarray, undecided:
 def cross_validate(rows: list[dict], inputs: list[ConductorInputs], features: list[str]) -> tuple[np.ndarray, ...]:
     """Out-of-fold Ea and P(fast), leaving one group out."""
     labels = groups(rows)
-    ea = np.array([r["ea"] if r["ea"] is not None else np.nan for r in rows])
-    fast = np.array([np.nan if r["sigma"] is None or SLOW <= r["sigma"] < FAST else float(r["sigma"] >= FAST)
-                     for r in rows])
+    ea = measured_ea(rows)
+    fast = fast_labels(rows)
     ea_hat, p_fast = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
     for g in sorted(set(labels)):
         test = np.array([lab == g for lab in labels])
@@ -286,8 +296,7 @@ def main() -> None:
                        for c in ("fast", "slow", "uncertain")}}
     means = column_means(inputs, features)
     x = design(inputs, features, means)
-    fast = np.array([np.nan if r["sigma"] is None or SLOW <= r["sigma"] < FAST else float(r["sigma"] >= FAST)
-                     for r in rows])
+    fast = fast_labels(rows)
     scaler, ridge, logistic = fit(x, ea, fast)
     command = (f"python benchmarks/conductor_fit.py --rows {args.rows} "
                f"--features {' '.join(features)}")

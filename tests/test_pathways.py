@@ -15,7 +15,6 @@ from hopnet.pathways.hops import (
     enumerate_hops,
     hop_band,
     network_direction,
-    periodic_dimensionality,
     periodic_span,
     supercell_scaling,
 )
@@ -40,9 +39,9 @@ def test_hops_of_simple_cubic_lattice_are_one_class_and_percolate_in_3d():
     hops = enumerate_hops(s, "Li", max_hop=3.2)
     assert len(hops) == 3 and all(h.length == pytest.approx(3.0) for h in hops)  # +x, +y, +z (undirected)
     assert len(distinct_hops(s, hops, "Li")) == 1
-    assert periodic_dimensionality(len(s), hops) == 3
-    assert periodic_dimensionality(len(s), hops[:1]) == 1
-    assert periodic_dimensionality(len(s), hops[:2]) == 2
+    assert len(periodic_span(len(s), hops)) == 3
+    assert len(periodic_span(len(s), hops[:1])) == 1
+    assert len(periodic_span(len(s), hops[:2])) == 2
 
 
 def test_long_hops_get_a_supercell_where_they_are_the_shortest_image():
@@ -68,9 +67,9 @@ def test_a_network_says_which_way_it_runs_in_its_cells_axes():
 
 def test_dimensionality_of_a_closed_ring_is_zero():
     ring = [Hop(0, 1, (0, 0, 0), 1.0), Hop(1, 2, (0, 0, 0), 1.0), Hop(2, 0, (0, 0, 0), 1.0)]
-    assert periodic_dimensionality(3, ring) == 0
+    assert len(periodic_span(3, ring)) == 0
     chain = ring[:2] + [Hop(2, 0, (0, 0, 1), 1.0)]
-    assert periodic_dimensionality(3, chain) == 1
+    assert len(periodic_span(3, chain)) == 1
 
 
 def test_lifepo4_hops_reduce_by_symmetry_and_bands_look_like_training_bands():

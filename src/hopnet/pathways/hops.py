@@ -221,11 +221,6 @@ def hop_band(structure: Structure, ion: str, hop: Hop, mechanism: Mechanism, lab
     return band
 
 
-def periodic_dimensionality(n_sites: int, edges: list[Hop]) -> int:
-    """Dimension (0-3) of the largest infinite network the edges form, counting lattice images."""
-    return len(periodic_span(n_sites, edges))
-
-
 def periodic_span(n_sites: int, edges: list[Hop]) -> np.ndarray:
     """Integer lattice vectors (rows, 0 to 3 of them) spanning the largest infinite network the edges form.
 
@@ -275,17 +270,17 @@ def network_direction(span: np.ndarray) -> str:
     """How a network runs, in the axes of its cell: "along c" or "along [1 1 0]" for a channel, "in the ab plane"
     or "in the (1 1 0) plane" for a sheet; "" for a 3D network (or none)."""
     if len(span) == 1:
-        v = _primitive(span[0])
+        v = _lowest_terms(span[0])
         axis = {(1, 0, 0): "a", (0, 1, 0): "b", (0, 0, 1): "c"}.get(tuple(np.abs(v)))
         return f"along {axis}" if axis else f"along [{' '.join(map(str, v))}]"
     if len(span) == 2:
-        normal = _primitive(np.cross(span[0], span[1]))  # zone law: the plane's Miller indices
+        normal = _lowest_terms(np.cross(span[0], span[1]))  # zone law: the plane's Miller indices
         plane = {(1, 0, 0): "bc", (0, 1, 0): "ac", (0, 0, 1): "ab"}.get(tuple(np.abs(normal)))
         return f"in the {plane} plane" if plane else f"in the ({' '.join(map(str, normal))}) plane"
     return ""
 
 
-def _primitive(v: np.ndarray) -> np.ndarray:
+def _lowest_terms(v: np.ndarray) -> np.ndarray:
     """The integer vector divided by the gcd of its entries, its first non-zero entry positive."""
     v = np.asarray(v, int) // max(1, int(np.gcd.reduce(np.abs(np.asarray(v, int)))))
     return -v if v[np.flatnonzero(v)[0]] < 0 else v

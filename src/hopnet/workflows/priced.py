@@ -80,7 +80,8 @@ class PricedNetwork:
         carriers = Carriers.of(self.network, landscape, host)
         # the anions of the file as read; of a stored network, its first ordering's (whole atoms, same elements)
         anion_x = anion_electronegativity((host or self.network.environments[0]).composition)
-        read = next((n for n in networks if n.dimension == reads_dimension(percolation)), None)
+        widest = reads_dimension(percolation)
+        read = next((n for n in networks if n.dimension == widest), None)
         deciding = None if read is None else next(h for h in self.results if h.hop == read.bottleneck)
         inputs = ConductorInputs(
             dimension=None if read is None else read.dimension, em=None if read is None else read.em,
