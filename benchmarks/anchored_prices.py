@@ -13,7 +13,11 @@ in one of these ways, with no network run:
 * ``blend-<w>``: w x network + (1 - w) x that calibrated BVSE price;
 * ``ood-bvse``: the network's price, except on hops it flags as outside its
   training domain, which take the calibrated BVSE price (the fall-back to
-  physics far from the training bands).
+  physics far from the training bands);
+* ``precision``: the two estimates weighted by their inverse variances, the
+  network's its calibrated spread (em_std), the physics' the RMS residual of
+  that calibration line; out of domain, the physics alone. Added in session 14,
+  after the variants above had been seen: the one choice made after looking.
 
 Each way's host barrier is its widest network's percolation energy (the median
 ordering's, as the product reads it). Reported for each, under the family-grouped
@@ -47,13 +51,14 @@ from hopnet_repro.results import RESULTS, write_result
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def bvse_to_dft(ion: str = "Li") -> tuple[float, float]:
-    """Intercept and slope of DFT-NEB Em against the hop's BVSE barrier on the training split's open hops."""
+def bvse_to_dft(ion: str = "Li") -> tuple[float, float, float]:
+    """Intercept, slope and RMS residual of DFT-NEB Em against the hop's BVSE barrier on the training split's open hops."""
     rows = [json.loads(line) for line in (RESULTS / "bvse_hops_train.jsonl").open()]
     pairs = np.array([(r["bvse_barrier"], r["em_dft"]) for r in rows
                       if r["ion"] == ion and r.get("bvse_barrier") is not None and r["bvse_barrier"] < 5.0])
     slope, intercept = np.polyfit(pairs[:, 0], pairs[:, 1], 1)
-    return float(intercept), float(slope)
+    residual = pairs[:, 1] - (intercept + slope * pairs[:, 0])
+    return float(intercept), float(slope), float(np.sqrt(np.mean(residual**2)))
 
 
 def host_barrier(record: dict, price) -> float | None:
@@ -68,13 +73,20 @@ def host_barrier(record: dict, price) -> float | None:
     return None if widest is None else float(found[widest])
 
 
-def pricers(intercept: float, slope: float) -> dict:
+def pricers(intercept: float, slope: float, physics_std: float) -> dict:
     def physics(h, k):
         b = h["bvse"][k] if h["bvse"][k] is not None else next((v for v in h["bvse"] if v is not None), None)
         return h["em"][k] if b is None else intercept + slope * b  # no landscape: the network's price stands
 
     ways = {"network": lambda h, k: h["em"][k], "bvse": physics,
             "ood-bvse": lambda h, k: physics(h, k) if h["out_of_domain"] else h["em"][k]}
+    def precision(h, k):
+        if h["out_of_domain"] or not h.get("em_std"):
+            return physics(h, k)
+        w = physics_std**2 / (physics_std**2 + h["em_std"] ** 2)
+        return w * h["em"][k] + (1 - w) * physics(h, k)
+
+    ways["precision"] = precision
     for w in WEIGHTS[1:-1]:
         ways[f"blend-{w:g}"] = lambda h, k, w=w: w * h["em"][k] + (1 - w) * physics(h, k)
     return ways
@@ -94,8 +106,8 @@ def main() -> None:
     measured = {r["id"]: r for r in map(json.loads, (OUT / f"{args.rows}.jsonl").open())}
     rows = [{**h, **m} for h in hosts()
             if (m := measured.get(h["id"], {})).get("priced") and m["inputs"]["em"] is not None]
-    intercept, slope = bvse_to_dft()
-    ways = pricers(intercept, slope)
+    intercept, slope, physics_std = bvse_to_dft()
+    ways = pricers(intercept, slope, physics_std)
     barriers = {name: np.array([host_barrier(r["priced"], price) for r in rows], dtype=float)
                 for name, price in ways.items()}
     keep = np.all([~np.isnan(b) for b in barriers.values()], axis=0)
@@ -143,7 +155,7 @@ def main() -> None:
         "command": f"python benchmarks/anchored_prices.py --rows {args.rows}", "rows": args.rows,
         "split": "OBELiX train split (benchmarks/data/obelix_train), leave one family group out",
         "machine": platform.machine(), "seed": None, "hosts": len(rows), "groups": len(set(labels)),
-        "bvse_to_dft": {"intercept": intercept, "slope": slope,
+        "bvse_to_dft": {"intercept": intercept, "slope": slope, "rms_residual": physics_std,
                         "fitted_on": "Li hops of the paper's train split with a BVSE barrier below 5 eV"},
         "variants": result,
         "nested_blend": {"card_family_grouped_cv": figures(rows, ea_nested, p_nested),

@@ -70,13 +70,15 @@ def host_barrier(energies: dict) -> float | None:
 
 def priced_record(priced) -> dict:
     """A host's priced hop classes, enough to percolate them again under other prices without the network: each
-    class's members (start, end, image), its Em and BVSE barrier and whether it is open in each ordering, its
-    spread and its out-of-domain flags."""
+    class's members (start, end, image), the network's own Em (``em``, ``em_std``), the price the product
+    percolates (``price``, ``price_std``: anchored to the BVSE barrier) and the BVSE barrier and whether it is
+    open in each ordering, and its out-of-domain flags."""
     return {"nodes": len(priced.network.nodes), "hops": [
         {"hop": d.index, "members": [[m.start, m.end, *m.image] for m in d.members],
-         "em": [round(float(e), 4) for e in priced.em[i]],
+         "em": [round(float(e), 4) for e in priced.em_network[i]],
+         "price": [round(float(e), 4) for e in priced.em[i]],
          "bvse": [None if np.isnan(b) else round(float(b), 4) for b in priced.bvse[i]],
-         "open": [bool(o) for o in priced.is_open[i]], "em_std": r.em_std,
+         "open": [bool(o) for o in priced.is_open[i]], "em_std": r.em_network_std, "price_std": r.em_std,
          "out_of_domain": [f.kind.value for f in r.out_of_domain]}
         for i, (d, r) in enumerate(zip(priced.kept, priced.results))]}
 

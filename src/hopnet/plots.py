@@ -359,7 +359,8 @@ def network_page(report):
     for h in sorted(report.hops, key=lambda h: (not h.valid, h.em)):
         spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
         bvse = f"BVSE {h.bvse_barrier:.2f} eV" if h.bvse_barrier is not None else "no BVSE landscape"
-        state = (f"Em {h.em:.2f}{spread} eV; {bvse}" + ("; via an empty site" if h.via_empty_site else "")
+        network = f" (network {h.em_network:.2f} eV)" if h.em_network is not None else ""
+        state = (f"Em {h.em:.2f}{spread} eV{network}; {bvse}" + ("; via an empty site" if h.via_empty_site else "")
                  + ("; outside the training domain" if h.out_of_domain else "")) if h.valid else \
             f"blocked: no open channel ({bvse} above the ceiling); predicted Em {h.em:.2f}{spread} eV"
         xyz = [p for seg in h.segments for p in (*seg, (None, None, None))]  # one line per hop, broken by None

@@ -181,14 +181,17 @@ def cmd_train(args) -> None:
 
 def _print_report(report) -> None:
     print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism} mechanism)")
-    print(f"{'hop':>4} {'sites':<26} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'Em/eV':>13}  "
+    print(f"{'hop':>4} {'sites':<26} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'network/eV':>11} {'Em/eV':>13}  "
           f"hop class (< {GOOD_CONDUCTOR_EM} eV good)")
     for h in sorted(report.hops, key=lambda h: (not h.valid, h.em)):
         spread = f" ± {h.em_std:.2f}" if h.em_std is not None else ""
         bvse = f"{h.bvse_barrier:.2f}" if h.bvse_barrier is not None else "-"
-        print(f"{h.hop:>4} {h.sites():<26} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} "
+        network = f"{h.em_network:.2f}" if h.em_network is not None else "-"
+        print(f"{h.hop:>4} {h.sites():<26} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} {network:>11} "
               f"{h.em:>6.2f}{spread:<7}  {h.verdict}{'  (out of domain)' if h.out_of_domain else ''}"
               f"{'  (via an empty site)' if h.via_empty_site else ''}")
+    print("     Em: the network's price and the BVSE barrier on the DFT scale, weighted by their uncertainties "
+          "(the BVSE alone outside the training domain)")
     formed = {n.dimension: n for n in report.networks}
     for dim in DIMENSIONS:
         n, span = formed.get(dim), report.percolation_range.get(dim)

@@ -21,16 +21,18 @@ from hopnet.workflows.report import CarrierReport, HopResult, NetworkFact, Pathw
 
 @dataclass
 class PricedNetwork:
-    """A network's hop classes with their prices: per class and ordering, Em and the channel's BVSE barrier."""
+    """A network's hop classes with their prices: per class and ordering, Em (the network's price anchored to the
+    hop's BVSE barrier, ``pricing.anchored``), the channel's BVSE barrier, and the network's own price."""
 
     network: HopNetwork
     mechanism: str
     kept: list[DistinctHop]
     results: list[HopResult]
-    em: np.ndarray  # (hops, orderings) eV
+    em: np.ndarray  # (hops, orderings) eV, what percolates
     bvse: np.ndarray  # (hops, orderings) eV; nan where no ordering's landscape checked the hop (counts as open)
     ceiling: float  # eV; a hop whose BVSE barrier is above this has no open channel
     flags: list[Flag]
+    em_network: np.ndarray  # (hops, orderings) eV, the barrier network's own price
 
     @property
     def is_open(self) -> np.ndarray:

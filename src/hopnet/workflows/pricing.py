@@ -11,7 +11,7 @@ from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind, strongest_per_kind
 from hopnet.pathways.band import Band
 from hopnet.pathways.hops import ENDPOINT_CLEARANCE, DistinctHop, Hop, hop_band
-from hopnet.pathways.landscape import Landscapes, blocked_above
+from hopnet.pathways.landscape import BvseScale, Landscapes, blocked_above, bvse_scale
 from hopnet.pathways.network import HopNetwork
 from hopnet.predictor import BarrierModel, Prediction
 from hopnet.structures import AtomArrays
@@ -74,11 +74,11 @@ class Pricing:
         if new:
             self._known.update(zip(new, self.model.predict_bands(list(new.values()), progress=self.progress)))
         flat = [self._known[env, way.member, way.cleared] for env, way in ways]
-        results, bvse = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], drawn[i], per_landscape)
-                              for i, d in enumerate(kept)))
-        em = np.array([[p.em for p in flat[i * n:(i + 1) * n]] for i in range(len(kept))])  # (hops, orderings)
-        return PricedNetwork(network, self.mechanism, kept, list(results), em, np.array(bvse, float),
-                             blocked_above(network.ion), flags)
+        results, bvse, price = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], drawn[i], per_landscape)
+                                     for i, d in enumerate(kept)))
+        em_network = np.array([[p.em for p in flat[i * n:(i + 1) * n]] for i in range(len(kept))])
+        return PricedNetwork(network, self.mechanism, kept, list(results), np.array(price, float),
+                             np.array(bvse, float), blocked_above(network.ion), flags, em_network)
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,25 @@ def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: AtomArra
                  tuple(sorted({environment.symbols[i] for i in np.flatnonzero(taken)})))
 
 
+def anchored(em: np.ndarray, spread: float | None, bvse: np.ndarray, scale: BvseScale,
+             out_of_domain: bool) -> tuple[np.ndarray, float | None]:
+    """A hop's price in each ordering and its spread: the network's Em and the hop's BVSE barrier on the DFT scale,
+    each weighted by its inverse variance (the network's calibrated spread; the scale's RMS residual). Outside the
+    network's training domain the physics alone prices the hop; without a landscape, a spread, or a scale that
+    rises with the barrier, the network alone. Why: on the real electrolytes the network alone ranked the
+    conductors of a family backwards where the landscape did not (BENCHMARKS.md, *Does the network earn its
+    place?*), and its spread says on which hops to trust it."""
+    if not scale.informative or np.isnan(bvse).all() or (spread is None and not out_of_domain):
+        return em, spread
+    physics = scale.em(np.where(np.isnan(bvse), np.nanmin(bvse), bvse))
+    if out_of_domain or not spread:
+        return physics, scale.rms
+    weight = scale.rms**2 / (scale.rms**2 + spread**2)
+    return weight * em + (1 - weight) * physics, float(1 / np.hypot(1 / spread, 1 / scale.rms))
+
+
 def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction], drawn: list[Drawn],
-             landscapes: Landscapes) -> tuple[HopResult, list[float]]:
+             landscapes: Landscapes) -> tuple[HopResult, list[float], np.ndarray]:
     """One hop class: its channel check and its barrier over the orderings it was priced in (``drawn``: how it
     was drawn in each), and its BVSE barrier in each ordering. The hop's BVSE barrier is its lowest over the
     orderings (a channel that opens as the partial atoms move is one the ion can use); an ordering without a
@@ -155,17 +172,21 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
     spreads = [p.em_std for p in per_ordering if p.em_std is not None]
     # The model's spread and the orderings' spread are independent sources of doubt: add them.
     std = float(np.sqrt(np.mean(np.square(spreads)) + em.var())) if spreads else None
+    # An ordering without a landscape takes the hop's verdict from the orderings that have one (its lowest).
+    fallback = np.nan if barrier is None else barrier
+    bvse = [fallback if b is None else b for b in per_landscape]
+    price, price_std = anchored(em, std, np.array(bvse, float), bvse_scale(network.ion),
+                                any(f.out_of_domain for f in flags))
     start, end = network.ends(h)
     result = HopResult(
         hop=hop_class.index, start_site=h.start, end_site=h.end, start_label=start.label, end_label=end.label,
         start_wyckoff=start.wyckoff, end_wyckoff=end.wyckoff, image=h.image, length=round(hop_class.length, 4),
-        multiplicity=len(hop_class.members), supercell_atoms=len(drawn[0].band.atoms), em=float(em.mean()), em_std=std,
-        good_conductor=is_good_conductor(float(em.mean())),
+        multiplicity=len(hop_class.members), supercell_atoms=len(drawn[0].band.atoms), em=float(price.mean()),
+        em_std=price_std, em_network=float(em.mean()), em_network_std=std,
+        good_conductor=is_good_conductor(float(price.mean())),
         bvse_barrier=None if barrier is None else round(barrier, 3), valid=valid, flags=flags,
         segments=network.segments(hop_class), via_empty_site=via_empty)
-    # An ordering without a landscape takes the hop's verdict from the orderings that have one (its lowest).
-    fallback = np.nan if barrier is None else barrier
-    return result, [fallback if b is None else b for b in per_landscape]
+    return result, bvse, price
 
 
 def _dopants_by_majority(flags: list[Flag], per_ordering: list[Prediction]) -> list[Flag]:

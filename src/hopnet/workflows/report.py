@@ -25,8 +25,10 @@ class HopResult(BaseModel):
     length: float  # Å
     multiplicity: int  # symmetry-equivalent hops in the cell
     supercell_atoms: int  # atoms in the band's host
-    em: float  # eV, mean over orderings
+    em: float  # eV, mean over orderings: the network's price anchored to the BVSE barrier (workflows.pricing)
     em_std: float | None
+    em_network: float | None = None  # eV, the barrier network's own price (what `hopnet predict` gives a band)
+    em_network_std: float | None = None
     good_conductor: bool
     bvse_barrier: float | None = None  # eV on bvlain's BVSE scale; None: no landscape for this host
     valid: bool = True  # the hop opens a channel between its sites; only valid hops percolate
