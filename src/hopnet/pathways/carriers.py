@@ -62,6 +62,12 @@ class Carriers:
     filled: float
     gap: float | None
     position_occupancy: float | None = None
+    volume: float | None = None  # Å3 of the cell ``ions`` are counted in
+
+    @property
+    def density(self) -> float | None:
+        """Ions per nm3: the composition's, whatever positions the file draws them on."""
+        return self.ions / self.volume * 1000.0 if self.sites and self.volume else None
 
     @property
     def occupancy(self) -> float:
@@ -85,7 +91,8 @@ class Carriers:
                                 for env in network.environments])) if len(sites) else 0.0
         gap = None if landscape is None or not len(sites) else _gap(landscape, network, sites)
         return cls(ions=ions, sites=int(len(sites)), filled=filled, gap=gap,
-                   position_occupancy=None if host is None else position_occupancy(host, network.ion))
+                   position_occupancy=None if host is None else position_occupancy(host, network.ion),
+                   volume=float(network.nodes.lattice.volume))
 
     def describe(self, ion: str) -> str:
         if not self.sites:

@@ -19,6 +19,10 @@ which it reads:
   (``chemistry.charges.anion_electronegativity``): a soft, polarisable anion
   framework (sulfides, iodides) lowers the measured activation energy below
   what the DFT barriers the network learned from (mostly oxides) say;
+* ``log_density``: log10 of the ions per nm3 (their amount in the composition over
+  the cell's volume): the carrier density of Nernst-Einstein's sigma = n q^2 D / kT
+  at most, and unlike the occupancy it does not depend on how a file draws the
+  positions (a garnet as 24d+96h or as 24d+48g has the same);
 * ``full`` and ``full_gap``: whether every merged site is held, and the carrier
   gap of such a host (``pathways.carriers``); measured, not shipped (they
   cross-validated worse than the inputs above, see BENCHMARKS.md).
@@ -63,6 +67,7 @@ class Feature(str, Enum):
     ANION_X = "anion_x"
     FULL = "full"
     FULL_GAP = "full_gap"
+    LOG_DENSITY = "log_density"
 
 
 class ConductorInputs(BaseModel):
@@ -76,6 +81,7 @@ class ConductorInputs(BaseModel):
     gap: float | None
     occupancy: float | None = None  # the file's ion positions; None: no file read, or no position
     anion_x: float | None = None  # None: no anion (an alloy)
+    density: float | None = None  # ions per nm3 (None: the file places no ion)
     em_std: float | None = None  # eV: the spread of the hop that completes the network read (model and orderings)
     out_of_domain: list[Flag] = []  # that hop's out-of-domain flags: the network extrapolates where it decides
 
@@ -86,6 +92,8 @@ class ConductorInputs(BaseModel):
             if self.full is None or (self.full and self.gap is None):
                 return None
             return max(self.gap, 0.0) if self.full else 0.0
+        if feature is Feature.LOG_DENSITY:
+            return None if not self.density else math.log10(self.density)
         return getattr(self, feature.value)
 
     def vector(self, card: "ConductorCard") -> list[float]:

@@ -88,7 +88,7 @@ class PricedNetwork:
         inputs = ConductorInputs(
             dimension=None if read is None else read.dimension, em=None if read is None else read.em,
             bvse=None if read is None else read.bvse, full=carriers.full if carriers.sites else None,
-            gap=carriers.gap, occupancy=carriers.position_occupancy, anion_x=anion_x,
+            gap=carriers.gap, occupancy=carriers.position_occupancy, anion_x=anion_x, density=carriers.density,
             em_std=None if deciding is None else deciding.em_std,
             out_of_domain=[] if deciding is None else deciding.out_of_domain)
         answer = conductor_answer(inputs, self.network.ion)
@@ -96,7 +96,9 @@ class PricedNetwork:
             carriers=CarrierReport(ions=carriers.ions, sites=carriers.sites, occupancy=round(carriers.occupancy, 4),
                                    full=carriers.full, gap=None if carriers.gap is None else round(carriers.gap, 4),
                                    position_occupancy=None if carriers.position_occupancy is None else
-                                   round(carriers.position_occupancy, 4), text=carriers.describe(self.network.ion)),
+                                   round(carriers.position_occupancy, 4),
+                                   density=None if carriers.density is None else round(carriers.density, 3),
+                                   text=carriers.describe(self.network.ion)),
             anion_electronegativity=None if anion_x is None else round(anion_x, 4),
             bvse_percolation={d: None for d in DIMENSIONS} | {n.dimension: n.bvse for n in networks},
             conductor=answer, networks=networks, headline=headline(networks, answer),

@@ -63,6 +63,7 @@ class CarrierReport(BaseModel):
     full: bool
     gap: float | None = None
     position_occupancy: float | None = None  # the ion's amount over its positions in the file (None: no file)
+    density: float | None = None  # ions per nm3
     text: str = ""
 
 
