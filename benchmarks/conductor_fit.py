@@ -35,9 +35,10 @@ physics and helped every figure, and the last four rows of ``ABLATIONS`` are
 the candidates kept. A review then corrected which elements are anions (the S of
 a sulfate is a cation; the balanced common states decide), which moved the
 figures again. The shipped inputs (``--features``) were so chosen after
-seeing CV figures: they are that much optimistic, and the result file says so. The card fitted on every host goes to
-``src/hopnet/weights/conductor.json`` with the CV figures of its inputs; every
-row and the per-family table to ``results/real_electrolytes/conductor_fit-<rows>.json``.
+seeing CV figures: they are that much optimistic, and the result file says so. The card fitted on every host,
+with the CV figures of its inputs, every row and the per-family table go to
+``results/real_electrolytes/conductor_fit-<rows>.json``; nothing here writes into the package
+(``scripts/ship_conductor_card.py`` ships a fit, with ``benchmarks/conductivity.py``'s sigma).
 """
 from __future__ import annotations
 
@@ -55,8 +56,8 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
 
 from hopnet import __version__
-from hopnet.workflows.conductor import CARD, ConductorCard, ConductorInputs, Feature, IntervalCard
-from hopnet_repro.results import write_result
+from hopnet.workflows.conductor import ConductorCard, ConductorInputs, Feature, IntervalCard
+from hopnet_repro.results import read_result, write_result
 
 FEATURES = [f.value for f in Feature]
 RECIPE_0_5 = ["em", "bvse", "full", "full_gap"]
@@ -300,8 +301,9 @@ def main() -> None:
     scaler, ridge, logistic = fit(x, ea, fast)
     command = (f"python benchmarks/conductor_fit.py --rows {args.rows} "
                f"--features {' '.join(features)}")
+    made_by = read_result(OUT / f"{args.rows}.json")["hopnet_version"]  # the code that computed the inputs
     card = ConductorCard(
-        name="hopnet-conductor", version=__version__, ion="Li",
+        name="hopnet-conductor", version=made_by, rows=args.rows, ion="Li",
         source=f"OBELiX train split, {len(rows)} CIFs answered in the benchmark run {args.rows} (CC-BY 4.0: "
                f"OBELiX, Laskowski et al.); fitted by `{command}` with hopnet {__version__}",
         # a missing input is imputed with its column's mean, which leaves the scaler's mean that same mean
@@ -310,9 +312,6 @@ def main() -> None:
         fast_intercept=float(logistic.intercept_[0]),
         fast_coef=[float(c) for c in logistic.coef_[0]], fast_above=FAST_ABOVE, slow_below=SLOW_BELOW,
         fast_sigma=FAST, slow_sigma=SLOW, cv={k: v for k, v in cv.items()})
-    from hopnet.models.card import shipped_weights_dir
-
-    (shipped_weights_dir() / CARD).write_text(card.model_dump_json(indent=1) + "\n")
     write_result(OUT / f"conductor_fit-{args.rows}.json", {
         "command": command, "rows": args.rows,
         "split": "OBELiX train split (benchmarks/data/obelix_train), leave one family group out",

@@ -53,3 +53,14 @@ def test_the_position_occupancy_reads_the_files_positions_apart():
     assert position_occupancy(rock_salt(), "Li") == 1.0 and position_occupancy(rock_salt(), "Na") is None
     carriers = Carriers.of(HopNetwork.from_host(rock_salt(0.5) * 2, "Li", 3.5, Orderings(3, 0)), None, rock_salt(0.5))
     assert carriers.position_occupancy == pytest.approx(0.5) and "positions are 0.50 occupied" in carriers.describe("Li")
+
+
+def test_the_ion_density_does_not_depend_on_how_the_file_draws_the_positions():
+    """One Li drawn on one full position, or split over two half positions 0.8 Å apart (as a garnet's 96h
+    against its 48g): the position occupancy is 1 or 0.5, the ions per nm3 are the same."""
+    cl = [0.5, 0.5, 0.5]
+    whole = Structure(Lattice.cubic(6.0), ["Li", "Cl"], [[0, 0, 0], cl])
+    split = Structure(Lattice.cubic(6.0), [{"Li": 0.5}, {"Li": 0.5}, "Cl"], [[0, 0, 0], [0.8 / 6, 0, 0], cl])
+    drawn = [Carriers.of(HopNetwork.from_host(s, "Li", 6.5, Orderings(3, 0)), None, s) for s in (whole, split)]
+    assert [c.position_occupancy for c in drawn] == pytest.approx([1.0, 0.5])
+    assert drawn[0].density == pytest.approx(drawn[1].density) == pytest.approx(1000 / 216)

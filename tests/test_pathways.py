@@ -116,6 +116,21 @@ def test_paths_command_reports_hops_and_percolation(tmp_path, capsys, tiny_model
     assert report["percolation"]["1D"] is not None and report["percolation"]["1D"] >= lowest
     assert all(h["em_std"] is not None for h in report["hops"])  # the tiny card is a 2-member ensemble
     assert (tmp_path / "lfp.png").stat().st_size > 1000 and "1D network" in out
+    assert (tmp_path / "lfp-arrhenius.png").stat().st_size > 1000 and "conductivity: ~" in out
+    assert report["conductivity"]["temperature_K"] == 298.15 and report["conductor"]["log10_sigma"] is not None
+
+
+def test_paths_gives_the_conductivity_at_the_temperature_asked(capsys, tiny_model_card):
+    args = ["paths", str(LFP), "--ion", "Li", "--model", str(tiny_model_card), "--json"]
+    assert main(args) == 0
+    room = json.loads(capsys.readouterr().out)["conductivity"]
+    assert main(args + ["--temperature", "500"]) == 0
+    hot = json.loads(capsys.readouterr().out)["conductivity"]
+    assert hot["temperature_K"] == 500 and hot["log10_sigma"] > room["log10_sigma"]
+    assert hot["log10_sigma_high"] - hot["log10_sigma_low"] > room["log10_sigma_high"] - room["log10_sigma_low"]
+    assert main(args + ["--temperature", "-20"]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--temperature" in err and "-20" in err
 
 
 def test_paths_with_user_sites_in_an_empty_host(tmp_path, capsys, tiny_model_card):
@@ -182,6 +197,24 @@ def test_the_bond_valence_landscape_blocks_hops_through_the_coo2_slab(licoo2, ti
     assert report.conductor.inputs.dimension == "2D" and report.conductor.inputs.bvse == report.bvse_percolation["2D"]
     unchecked = analyse_host(licoo2, li(channels=False), load_model(tiny_model_card))
     assert all(h.valid and h.bvse_barrier is None for h in unchecked.hops)
+    assert all(h.em == h.em_network for h in unchecked.hops)  # no landscape: the network's price alone
+
+
+def test_a_hop_price_weighs_the_network_and_the_landscape_by_their_uncertainties():
+    from hopnet.pathways.landscape import BvseScale
+    from hopnet.workflows.pricing import anchored
+
+    scale = BvseScale(intercept=0.3, slope=0.2, rms=0.4)
+    em, bvse = np.array([0.9, 1.1]), np.array([0.0, 1.0])  # two orderings; physics says 0.3 and 0.5 eV
+    price, spread = anchored(em, 0.4, bvse, scale, out_of_domain=False)  # equally sure: the midpoint
+    assert price == pytest.approx([0.6, 0.8]) and spread == pytest.approx(0.4 / np.sqrt(2))
+    sure, _ = anchored(em, 0.1, bvse, scale, out_of_domain=False)
+    assert sure == pytest.approx(em + (np.array([0.3, 0.5]) - em) / 17, abs=1e-9)  # weight 16:1 to the network
+    outside, spread = anchored(em, 0.1, bvse, scale, out_of_domain=True)
+    assert outside == pytest.approx([0.3, 0.5]) and spread == 0.4  # outside the training domain: the physics
+    for no_physics in (anchored(em, 0.4, np.array([np.nan, np.nan]), scale, False),
+                       anchored(em, 0.4, bvse, BvseScale(0.8, -0.03, 0.3), False)):  # no landscape; a flat scale
+        assert no_physics[0] is em and no_physics[1] == 0.4
 
 
 def test_the_landscape_finds_olivines_b_channel_and_uses_the_structures_cell():

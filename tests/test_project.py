@@ -114,6 +114,16 @@ def test_the_blocked_hop_ceiling_is_the_measured_one():
     assert set(BLOCKED_ABOVE) >= {"Li", "Na", "Mg", "Ca", "other"} and BLOCKED_ABOVE["Li"] == 5.0
 
 
+def test_the_bvse_scale_of_the_hop_price_is_the_measured_one():
+    import json
+
+    from hopnet.pathways.landscape import BVSE_TO_EM
+
+    result = json.loads((SRC.parents[1] / "benchmarks/results/bvse_hops_train.json").read_text())
+    measured = {ion: (v["intercept"], v["slope"], v["rms"]) for ion, v in result["bvse_to_em"].items()}
+    assert BVSE_TO_EM == measured  # rerun benchmarks/bvse_hops.py, then copy its bvse_to_em
+
+
 HOST_ANALYSIS = ["workflows/host.py", "workflows/report.py", "pathways/network.py", "pathways/landscape.py",
                  "pathways/disorder.py"]
 

@@ -206,7 +206,7 @@ def test_a_mistyped_setting_is_one_line_never_a_silent_vacancy_run():
 def test_every_setting_that_changes_an_answer_keys_a_row():
     a = HostSettings(ion="Li")
     for changed in ({"orderings": 5}, {"seed": 1}, {"empty_sites": "always"}, {"mechanism": "interstitial"},
-                    {"channels": False}, {"max_hop": 6.0}):
+                    {"channels": False}, {"max_hop": 6.0}, {"temperature": 400.0}):
         assert HostSettings(ion="Li", **changed).answer_fields() != a.answer_fields(), changed
     for speed_only in ({"threads": 2}, {"compiled": True}):
         assert HostSettings(ion="Li", **speed_only).answer_fields() == a.answer_fields()
@@ -236,5 +236,7 @@ def test_a_screen_row_is_the_priced_hosts_report(tiny_model_card):
     assert row[f"bvse_{inputs.dimension.lower()}"] == inputs.bvse == report.networks[-1].bvse
     assert row["networks"] == network_facts(report.networks) and row["direction_1d"] == report.networks[0].direction
     assert priced.priced.em.shape == (len(report.hops), 1)  # an ordered host: one environment
+    at = report.conductor.log10_sigma_at(298.15)
+    assert (row["log10_sigma"], row["log10_sigma_low"], row["log10_sigma_high"]) == at
     bad, none = screen_priced("nope.cif", HostSettings(ion="Li", model=str(tiny_model_card)))
     assert bad["status"] == "error" and none is None

@@ -400,3 +400,50 @@ def network_html(report, path, standalone: bool = False) -> None:
     written there once and shared by every page in it, instead of 4.8 MB inlined in each; ``standalone`` inlines
     it, for a page that travels alone."""
     network_page(report).write_html(str(path), include_plotlyjs=True if standalone else "directory")
+
+
+ARRHENIUS_KELVIN = (250.0, 600.0)  # the range a lab measures a solid electrolyte over
+
+
+def arrhenius_figure(report, temperature: float):
+    """log10 sigma against 1000/T with its interval (calibrated at room temperature only), the room-temperature
+    estimate, the asked temperature, and the 1e-4 S/cm line a fast conductor is above; None without an estimate."""
+    from hopnet.vocabulary import ROOM_TEMPERATURE
+    from hopnet.workflows.conductor import shipped_card
+
+    answer, card = report.conductor, shipped_card()
+    if answer is None or answer.log10_sigma_at(ROOM_TEMPERATURE) is None or card.sigma is None:
+        return None
+    plt = _pyplot()
+    kelvin = np.linspace(*ARRHENIUS_KELVIN, 60)
+    value, low, high = np.array([answer.log10_sigma_at(t) for t in kelvin]).T
+    fig, ax = plt.subplots(figsize=(5.2, 4.0), dpi=120)
+    ax.fill_between(1000 / kelvin, low, high, color="#0072B2", alpha=0.18, lw=0,
+                    label=f"interval ({card.sigma.coverage:.0%} at room temperature)")
+    ax.plot(1000 / kelvin, value, color="#0072B2", lw=1.8, label=f"estimate, Ea {answer.ea:.2f} eV")
+    points = {ROOM_TEMPERATURE: ("o", "room temperature"), temperature: ("s", f"{temperature:g} K")}
+    for t, (marker, name) in sorted(points.items()):
+        v, lo, hi = answer.log10_sigma_at(t)
+        ax.errorbar([1000 / t], [v], yerr=[[v - lo], [hi - v]], fmt=marker, color="#D55E00", capsize=3,
+                    label=f"{name}: {10 ** v:.0e} S/cm")
+    ax.axhline(np.log10(card.fast_sigma), color="grey", ls="--", lw=1)
+    ax.text(1000 / ARRHENIUS_KELVIN[1], np.log10(card.fast_sigma) + 0.15, f"fast: ≥ {card.fast_sigma:.0e} S/cm",
+            fontsize=7, color="grey")
+    inverse = lambda x: 1000 / np.maximum(x, 1e-9)  # noqa: E731 - 1000/T is its own inverse
+    top = ax.secondary_xaxis("top", functions=(inverse, inverse))
+    top.set_xlabel("T (K)")
+    ax.set(xlabel="1000 / T (1/K)", ylabel="log10 σ (S/cm)",
+           title=f"{report.formula}: estimated {report.ion} conductivity")
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def arrhenius_plot(report, path, temperature: float) -> bool:
+    """Write the Arrhenius picture; False where the host has no conductivity estimate (no network forms)."""
+    fig = arrhenius_figure(report, temperature)
+    if fig is None:
+        return False
+    fig.savefig(path)
+    _pyplot().close(fig)
+    return True

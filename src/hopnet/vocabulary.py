@@ -12,6 +12,7 @@ from pymatgen.core import Element, Structure
 from hopnet.errors import HopnetInputError
 
 GOOD_CONDUCTOR_EM = 0.65  # eV; the paper's threshold for a good ionic conductor
+ROOM_TEMPERATURE = 298.15  # K: where the conductivity is measured and estimated
 DEFAULT_MAX_HOP = 5.0  # Å; longest hop `paths` and `screen` consider (90 % of the training hops are shorter)
 N_IMAGES = 5  # ion images of a band: fractions 0, 1/4, 1/2, 3/4, 1 of the hop
 DEVICES = ("cpu", "cuda")  # where the networks may run (--device)

@@ -17,8 +17,15 @@ from pathlib import Path
 from hopnet import __version__
 from hopnet.errors import HopnetInputError, read_json
 from hopnet.examples import example_path
-from hopnet.vocabulary import (DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, DIMENSIONS, GOOD_CONDUCTOR_EM,
-                               parse_ion)
+from hopnet.vocabulary import (
+    DEFAULT_MAX_HOP,
+    DEFAULT_ORDERINGS,
+    DEVICES,
+    DIMENSIONS,
+    GOOD_CONDUCTOR_EM,
+    ROOM_TEMPERATURE,
+    parse_ion,
+)
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
@@ -179,7 +186,14 @@ def cmd_train(args) -> None:
     print(f"model card: {card}")
 
 
-def _print_report(report) -> None:
+def _conductivity(report, temperature: float) -> dict:
+    """The estimated conductivity at ``temperature`` for the JSON ({} where the host has no estimate)."""
+    at = None if report.conductor is None else report.conductor.log10_sigma_at(temperature)
+    return {} if at is None else {"conductivity": dict(zip(("temperature_K", "log10_sigma", "log10_sigma_low",
+                                                            "log10_sigma_high"), (temperature, *at)))}
+
+
+def _print_report(report, temperature: float = ROOM_TEMPERATURE) -> None:
     print(f"{report.source}: {report.formula}, {report.ion} hops ({report.mechanism} mechanism)")
     print(f"{'hop':>4} {'sites':<26} {'length/Å':>9} {'mult':>5} {'BVSE/eV':>8} {'network/eV':>11} {'Em/eV':>13}  "
           f"hop class (< {GOOD_CONDUCTOR_EM} eV good)")
@@ -206,6 +220,10 @@ def _print_report(report) -> None:
     print(f"answer: {report.headline}")
     if report.conductor is not None:
         print(f"  because: {report.conductor.reason}")
+        at = report.conductor.log10_sigma_at(temperature)
+        if at is not None:
+            print(f"conductivity: ~{10 ** at[0]:.0e} S/cm at {temperature:g} K (log10 {at[0]:.1f}, interval "
+                  f"{at[1]:.1f} to {at[2]:.1f})")
     for note in report.notes:
         print(f"  note: {note}")
     outside = [f for h in report.hops if h.valid for f in h.out_of_domain]
@@ -219,7 +237,7 @@ def _print_report(report) -> None:
 
 
 def cmd_paths(args) -> None:
-    from hopnet.plots import network_html, network_plot, pathway_plot
+    from hopnet.plots import arrhenius_plot, network_html, network_plot, pathway_plot
     from hopnet.predictor import load_model
     from hopnet.structures import read_structure
     from hopnet.workflows.host import analyse_host
@@ -239,12 +257,13 @@ def cmd_paths(args) -> None:
     model = load_model(settings.model, threads=settings.threads, compiled=settings.compiled, device=settings.device)
     report = analyse_host(structure, settings, model, source=Path(args.host).name, progress=True)
     if args.json:
-        print(json.dumps(report.as_dict()))
+        print(json.dumps(report.as_dict() | _conductivity(report, settings.temperature)))
     else:
-        _print_report(report)
+        _print_report(report, settings.temperature)
     if args.output:
         if args.output.lower().endswith(".json"):
-            Path(args.output).write_text(json.dumps(report.as_dict(), indent=1))
+            Path(args.output).write_text(json.dumps(report.as_dict() | _conductivity(report, settings.temperature),
+                                                    indent=1))
         else:
             _write_rows(report.rows(), args.output)
     if args.plot:
@@ -253,8 +272,11 @@ def cmd_paths(args) -> None:
         pathway_plot(report, plot)
         network_plot(report, network.with_suffix(plot.suffix))
         network_html(report, network.with_suffix(".html"), standalone=args.html_standalone)
+        arrhenius = plot.with_name(f"{plot.stem}-arrhenius{plot.suffix}")
+        drawn = arrhenius_plot(report, arrhenius, settings.temperature)
         print(f"plots: {plot} (barriers), {network.with_suffix(plot.suffix)} and {network.with_suffix('.html')} "
-              "(the hop network, static and interactive)", file=sys.stderr)
+              "(the hop network, static and interactive)" + (f", {arrhenius} (conductivity against 1/T)" if drawn
+                                                            else ""), file=sys.stderr)
 
 
 def _host_settings(args, **extra):
@@ -262,8 +284,8 @@ def _host_settings(args, **extra):
     from hopnet.workflows.settings import HostSettings
 
     return HostSettings(ion=args.ion, max_hop=args.max_hop, mechanism=args.mechanism, channels=not args.no_channels,
-                        orderings=args.orderings, seed=args.seed, model=args.model, threads=args.threads,
-                        device=args.device, compiled=args.compile, **extra)
+                        orderings=args.orderings, seed=args.seed, temperature=args.temperature, model=args.model,
+                        threads=args.threads, device=args.device, compiled=args.compile, **extra)
 
 
 def _inference_flags(p, compile_by_default: bool = False) -> None:
@@ -289,6 +311,8 @@ def _host_flags(p, threads_help: str = THREADS_HELP, compile_by_default: bool = 
     p.add_argument("--orderings", type=_positive_int, default=DEFAULT_ORDERINGS,
                    help=f"sampled orderings of a host with partial occupancies (default {DEFAULT_ORDERINGS})")
     p.add_argument("--seed", type=_non_negative_int, default=0, help="seed of those orderings (default 0)")
+    p.add_argument("--temperature", type=float, default=ROOM_TEMPERATURE,
+                   help=f"K: the temperature the conductivity is given at (default {ROOM_TEMPERATURE:g})")
     p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
     p.add_argument("--threads", type=_positive_int, default=1, help=threads_help)
     _inference_flags(p, compile_by_default)
@@ -389,7 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example", action="store_true", help="run on the bundled LiFePO4 host")
     p.add_argument("-o", "--output", help="write the hops to CSV (or the whole report to .json)")
     p.add_argument("--plot", help="PNG (or PDF, SVG) of the hop barriers and percolation thresholds; "
-                                  "beside it <name>-network.png/.html draw the hop network in the cell")
+                                  "beside it <name>-network.png/.html draw the hop network in the cell and "
+                                  "<name>-arrhenius.png the estimated conductivity against 1000/T")
     p.add_argument("--html-standalone", action="store_true",
                    help="put plotly.js inside the network page (+4.8 MB), so it opens wherever it is moved; "
                         "by default the page loads plotly.min.js written beside it")

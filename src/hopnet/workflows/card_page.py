@@ -29,6 +29,8 @@ FEATURE_MEANING = {
                      "lowers the measured activation energy below the DFT barriers of oxides",
     Feature.FULL: "whether every merged ion site is held (1) or not (0)",
     Feature.FULL_GAP: "the carrier gap of a host whose ion sites are all held (eV, bond-valence scale)",
+    Feature.LOG_DENSITY: "log10 of the ions per nm³ (the composition's over the cell): the carrier density of "
+                         "Nernst-Einstein at most, whatever positions the file draws",
 }
 
 # Labels of the figures the cards hold; a figure without a label is shown under its own name.
@@ -235,6 +237,22 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
 CONDUCTOR_FIELDS = set(ConductorCard.model_fields)
 
 
+def _sigma_section(card: ConductorCard) -> list[str]:
+    sigma = card.sigma
+    terms = [f"{_num(c)} × `{f.value}`" for f, c in zip(sigma.features, sigma.coef)]
+    if sigma.ea_weight:
+        terms.append(f"{_num(sigma.ea_weight)} × Ea (the estimate above, eV)")
+    return ["## Conductivity", "",
+            f"log10 σ (S/cm, 298 K) = {_num(sigma.intercept)} + " + " + ".join(terms)
+            + f": the form `{sigma.candidate}`, chosen among candidates declared beforehand by nested family-grouped "
+            f"cross-validation (`benchmarks/conductivity.py`); a missing input at its training mean "
+            f"({', '.join(f'{f.value} {_num(m)}' for f, m in zip(sigma.features, sigma.mean))}).", "",
+            f"Interval: ± {_num(sigma.quantile)} decades, fitted to cover {sigma.coverage:.0%} of the out-of-fold "
+            f"errors; on families left out of that fit it covered {sigma.coverage_nested:.1%}. At another "
+            "temperature σ moves along σT ∝ exp(−Ea/kT) with the estimated Ea, and the interval widens by the Ea "
+            "interval's share (not calibrated away from room temperature)."]
+
+
 def _conductor_page(card: ConductorCard, raw: dict) -> list[str]:
     interval = card.interval
     lines = [f"# {card.name}", "",
@@ -243,7 +261,7 @@ def _conductor_page(card: ConductorCard, raw: dict) -> list[str]:
              "with an interval, and a logistic probability P(fast) that gives the class.", "",
              "| | |", "|---|---|",
              f"| what | standardised linear Ea and logistic P(fast) over {len(card.features)} inputs |",
-             f"| fitted with | hopnet {card.version} |",
+             f"| inputs computed by | hopnet {card.version} (benchmark rows `{card.rows}`) |",
              f"| ion | {card.ion} (the electrolytes it was fitted on) |",
              f"| fast | σ ≥ {_sigma(card.fast_sigma)} S/cm at room temperature; called where P(fast) ≥ "
              f"{card.fast_above:.2f} |",
@@ -251,7 +269,7 @@ def _conductor_page(card: ConductorCard, raw: dict) -> list[str]:
              "| uncertain | between; or the hop that completes the network read is outside the network's training "
              "domain; or the file places no ion; or another ion (the reason names it) |",
              "| use | read by `hopnet paths` and `hopnet screen` (`conductor`, `p_fast`, `ea`, `ea_low`, `ea_high`, "
-             "`conductor_reason`) |", "",
+             "`conductor_reason`, `log10_sigma`, `log10_sigma_low`, `log10_sigma_high`) |", "",
              "## Training data and licence", "", f"{card.source}.", "", "hopnet itself: MIT licence.", "",
              "## Inputs", "",
              "A missing input is read at its training mean. Coefficients are per standard deviation of the input.", "",
@@ -270,6 +288,8 @@ def _conductor_page(card: ConductorCard, raw: dict) -> list[str]:
     if interval.coverage_nested:
         lines += ["", "What the same rule covered on families left out of its fit (nested):", "",
                   *_metrics(interval.coverage_nested, NESTED_LABELS)]
+    if card.sigma is not None:
+        lines += ["", *_sigma_section(card)]
     lines += ["", "## Measured figures", "",
               "Family-grouped cross-validation on the data above (every figure out of fold, one family group left "
               "out at a time):", "", *_metrics(card.cv, CONDUCTOR_LABELS), "",

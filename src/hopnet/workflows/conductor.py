@@ -53,9 +53,15 @@ from pydantic import BaseModel
 
 from hopnet.flags import Flag, FlagKind
 from hopnet.pathways.carriers import WHOLE
-from hopnet.vocabulary import DIMENSIONS, ConductorClass, Dimension
+from hopnet.vocabulary import DIMENSIONS, ROOM_TEMPERATURE, ConductorClass, Dimension
 
 CARD = "conductor.json"
+BOLTZMANN = 8.617333262e-5  # eV/K
+
+
+def arrhenius_slope(temperature: float) -> float:
+    """Decades of sigma per eV of activation energy at ``temperature`` (K): 1 / (k T ln 10), ~16.9 at 298 K."""
+    return 1.0 / (BOLTZMANN * temperature * math.log(10))
 
 
 class Feature(str, Enum):
@@ -127,11 +133,34 @@ class IntervalCard(BaseModel):
         return self.quantile * scale * (self.out_of_domain_factor if out_of_domain else 1.0)
 
 
+class SigmaCard(BaseModel):
+    """The room-temperature conductivity: log10 sigma (S/cm) = ``intercept`` + ``coef`` . inputs (raw ``features``,
+    a missing one at ``mean``) + ``ea_weight`` x the card's estimated Ea. ``candidate`` names the form the nested
+    cross-validation chose (``benchmarks/conductivity.py``); the interval is +- ``quantile`` decades, which covered
+    ``coverage_nested`` of the errors on families left out of its fit."""
+
+    candidate: str
+    features: list[Feature]
+    mean: list[float]
+    intercept: float
+    coef: list[float]
+    ea_weight: float
+    quantile: float
+    coverage: float
+    coverage_nested: float | None = None
+
+    def log10_sigma(self, inputs: ConductorInputs, ea: float) -> float:
+        x = [v if (v := inputs.value(f)) is not None else m for f, m in zip(self.features, self.mean)]
+        return self.intercept + sum(c * v for c, v in zip(self.coef, x)) + self.ea_weight * ea
+
+
 class ConductorCard(BaseModel):
-    """A fitted conductor answer: standardised linear Ea and logistic P(fast) over ``features``."""
+    """A fitted conductor answer: standardised linear Ea and logistic P(fast) over ``features``; and the
+    conductivity."""
 
     name: str
     version: str  # hopnet version whose host analysis made the inputs
+    rows: str = ""  # the benchmark rows it was fitted on (benchmarks/results/real_electrolytes/<rows>.jsonl)
     source: str  # data set, its licence, and the command that fitted the card
     ion: str  # the ion of the electrolytes it was fitted on
     features: list[Feature]
@@ -147,6 +176,7 @@ class ConductorCard(BaseModel):
     fast_sigma: float  # S/cm: what "fast" means
     slow_sigma: float
     cv: dict  # family-grouped cross-validation figures of this recipe on its data
+    sigma: SigmaCard | None = None
 
     def standardised(self, inputs: ConductorInputs) -> list[float]:
         return [(x - m) / s for x, m, s in zip(inputs.vector(self), self.mean, self.std)]
@@ -161,7 +191,21 @@ class ConductorAnswer(BaseModel):
     ea: float | None = None  # eV, estimated activation energy
     ea_interval: tuple[float, float] | None = None
     p_fast: float | None = None
+    log10_sigma: float | None = None  # S/cm at ROOM_TEMPERATURE
+    log10_sigma_interval: tuple[float, float] | None = None
     flags: list[Flag] = []
+
+    def log10_sigma_at(self, temperature: float) -> tuple[float, float, float] | None:
+        """log10 sigma (S/cm) at ``temperature`` (K) with its interval, carried from room temperature along
+        sigma T ~ exp(-Ea / kT) with the estimated Ea; the interval widens by the Ea interval's share in
+        quadrature. Only the room-temperature interval is calibrated (the data measure sigma there)."""
+        if self.log10_sigma is None or self.ea is None or self.ea_interval is None:
+            return None
+        shift = arrhenius_slope(temperature) - arrhenius_slope(ROOM_TEMPERATURE)
+        value = self.log10_sigma - math.log10(temperature / ROOM_TEMPERATURE) - self.ea * shift
+        half = math.hypot(self.log10_sigma - self.log10_sigma_interval[0],
+                          abs(shift) * (self.ea_interval[1] - self.ea_interval[0]) / 2)
+        return round(value, 3), round(value - half, 3), round(value + half, 3)
 
 
 @lru_cache(maxsize=1)
@@ -219,6 +263,10 @@ def conductor_answer(inputs: ConductorInputs, ion: str, card: ConductorCard | No
         conductor, why = "slow", f"{told} (slow: sigma < {card.slow_sigma:.0e} S/cm)"
     else:
         conductor, why = "uncertain", f"{told}: between {card.slow_below:g} and {card.fast_above:g}"
+    sigma = None if card.sigma is None else card.sigma.log10_sigma(read, ea)
     return ConductorAnswer(conductor=conductor, reason=why, inputs=inputs, ea=round(ea, 4),
                            ea_interval=(round(max(ea - half, 0.0), 4), round(ea + half, 4)),
-                           p_fast=round(p, 4), flags=flags)
+                           p_fast=round(p, 4), flags=flags,
+                           log10_sigma=None if sigma is None else round(sigma, 3),
+                           log10_sigma_interval=None if sigma is None else (round(sigma - card.sigma.quantile, 3),
+                                                                            round(sigma + card.sigma.quantile, 3)))

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 # What a row's numbers depend on; "hopnet" (the version) stands for the rules that live in code (channel
 # ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
-KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites", "orderings", "seed", "model",
+KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites", "orderings", "seed", "temperature",
+              "model",
               "hopnet")
 # Every column of a screen row and what it means: the one place the README's column table is rendered from.
 COLUMNS = {
@@ -36,12 +37,15 @@ COLUMNS = {
     "channels": "bvse: channels checked in the bond-valence landscape; off: not checked",
     "empty_sites": "auto / always / never: bond-valence minima added as sites",
     "orderings": "sampled orderings of a disordered host", "seed": "their seed",
+    "temperature": "K: the temperature of log10_sigma",
     "model": "the barrier model: card name @ hash of the card", "hopnet": "the hopnet version that made the row",
     "status": "ok, or error (the reason in error)",
     "conductor": "the room-temperature answer: fast (sigma >= 1e-4 S/cm), slow (< 1e-6) or uncertain",
     "p_fast": "the card's probability of a fast conductor",
     "ea": "estimated activation energy (eV)", "ea_low": "its interval's lower end (eV, never below 0)",
     "ea_high": "its interval's upper end (eV)",
+    "log10_sigma": "estimated ionic conductivity at the row's temperature (log10 S/cm)",
+    "log10_sigma_low": "its interval's lower end (log10 S/cm)", "log10_sigma_high": "its upper end",
     "conductor_reason": "why: the network read, the inputs, and what made it uncertain",
     "dimension": "the network the answer reads: the widest the open hops form (1D, 2D, 3D; empty: none)",
     "networks": "every network as a fact: dimension, direction in the cell's axes, barrier",
@@ -214,6 +218,8 @@ def screen_priced(source: str, settings: HostSettings) -> tuple[dict, "PricedHos
                    p_fast="" if answer.p_fast is None else answer.p_fast, ea="" if answer.ea is None else answer.ea,
                    ea_low="" if answer.ea_interval is None else answer.ea_interval[0],
                    ea_high="" if answer.ea_interval is None else answer.ea_interval[1],
+                   **dict(zip(("log10_sigma", "log10_sigma_low", "log10_sigma_high"),
+                              answer.log10_sigma_at(settings.temperature) or ("", "", ""))),
                    ion_occupancy=report.carriers.occupancy,
                    carrier_gap="" if report.carriers.gap is None else report.carriers.gap,
                    position_occupancy="" if report.carriers.position_occupancy is None else

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from hopnet.errors import HopnetInputError
 from hopnet.pathways.hops import Mechanism
-from hopnet.vocabulary import DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, parse_ion
+from hopnet.vocabulary import DEFAULT_MAX_HOP, DEFAULT_ORDERINGS, DEVICES, ROOM_TEMPERATURE, parse_ion
 
 EmptySites = Literal["auto", "always", "never"]
 CLI_FLAGS = {"sites": "--site", "channels": "--no-channels", "compiled": "--compile"}  # the rest: --<field-name>
@@ -39,6 +39,7 @@ class HostSettings(BaseModel):
     channels: bool = Field(True, description="check each hop's channel in the bond-valence landscape")
     orderings: int = Field(DEFAULT_ORDERINGS, ge=1, description="sampled orderings of a disordered host")
     seed: int = Field(0, ge=0, description="seed of the orderings")
+    temperature: float = Field(ROOM_TEMPERATURE, description="K: the temperature the conductivity is given at")
     # How the work runs, not what it answers:
     model: str | None = Field(None, description="model card or shipped name; None: the shipped default")
     threads: int = Field(1, ge=1, description="torch threads per process")
@@ -69,6 +70,13 @@ class HostSettings(BaseModel):
             raise ValueError(f"must be a positive length in Å, got {max_hop:g}")
         return max_hop
 
+    @field_validator("temperature")
+    @classmethod
+    def _kelvin(cls, temperature: float) -> float:
+        if not 0 < temperature < 5000:  # also refuses NaN
+            raise ValueError(f"must be a temperature in K between 0 and 5000, got {temperature:g}")
+        return temperature
+
     @property
     def resolved_mechanism(self) -> Mechanism:
         return self.mechanism or ("interstitial" if self.sites else "vacancy")
@@ -77,4 +85,4 @@ class HostSettings(BaseModel):
         """The settings a screening row's numbers depend on, as written in its CSV columns."""
         return {"ion": self.ion, "mechanism": self.resolved_mechanism, "max_hop": repr(float(self.max_hop)),
                 "channels": "bvse" if self.channels else "off", "empty_sites": self.empty_sites,
-                "orderings": str(self.orderings), "seed": str(self.seed)}
+                "orderings": str(self.orderings), "seed": str(self.seed), "temperature": repr(float(self.temperature))}
