@@ -287,7 +287,7 @@ def main() -> None:
         "card_sigma": final.model_dump(mode="json"),
         "out_of_fold": {r["id"]: round(float(h), 3) for r, h in zip(rows, hat)}})
     print(json.dumps({"candidates": {k: v["mae_exact"] for k, v in per_candidate.items()},
-                      "nested": chosen.count, **{k: (v["mae_exact"], v["spearman_exact"], v["auc_fast_vs_slow"])
+                      "nested": {n: chosen.count(n) for n in CANDIDATES}, **{k: (v["mae_exact"], v["spearman_exact"], v["auc_fast_vs_slow"])
                                                  for k, v in table.items()}, "coverage": coverage_nested},
                      indent=1, default=str))
 

@@ -919,10 +919,12 @@ def network_place_lines(d: dict) -> list[str]:
                   f"DFT scale by Em = {cal['intercept']:.2f} + {cal['slope']:.2f} × BVSE, fitted on the "
                   f"{cal['fitted_on']}): the host barrier unfitted, and the card refitted on it.", "",
                   "| hop price | barrier AUC | garnet AUC | card AUC | card Ea MAE (eV) |", "|---|---|---|---|---|"]
+        shipped = "precision" if version_key(fit["rows"]) >= version_key("0.9.0") else "network"
         for name, v in anchored["variants"].items():
             garnet = v["unfitted_per_family"].get("garnet", {}).get("auc_fast_vs_slow")
             card = v["card_family_grouped_cv"]
-            lines.append(f"| {name} | {_num(v['unfitted']['auc_fast_vs_slow'])} | {_num(garnet)} | "
+            label = f"**{name} (shipped)**" if name == shipped else name
+            lines.append(f"| {label} | {_num(v['unfitted']['auc_fast_vs_slow'])} | {_num(garnet)} | "
                          f"{_num(card['auc_fast_vs_slow'])} | {_num(card['mae_ea'], 3)} |")
         nested = anchored["nested_blend"]
         lines += ["", f"The blend weight chosen inside each fold and scored outside (nested): card AUC "

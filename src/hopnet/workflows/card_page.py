@@ -238,13 +238,18 @@ CONDUCTOR_FIELDS = set(ConductorCard.model_fields)
 
 
 def _sigma_section(card: ConductorCard) -> list[str]:
+    from hopnet.vocabulary import ROOM_TEMPERATURE
+    from hopnet.workflows.conductor import arrhenius_slope
+
     sigma = card.sigma
-    terms = [f"{_num(c)} × `{f.value}`" for f, c in zip(sigma.features, sigma.coef)]
+    terms = [(c, f"`{f.value}`") for f, c in zip(sigma.features, sigma.coef)]
     if sigma.ea_weight:
-        terms.append(f"{_num(sigma.ea_weight)} × Ea (the estimate above, eV)")
+        terms.append((sigma.ea_weight, "Ea (the estimate above, eV)"))
+    line = _num(sigma.intercept) + "".join(f" {'−' if c < 0 else '+'} {_num(abs(c))} × {name}" for c, name in terms)
+    slope = (f" (Arrhenius at 298 K alone would be −{arrhenius_slope(ROOM_TEMPERATURE):.1f} × Ea: the fit weighs "
+             "the estimated Ea less, as it errs)") if sigma.ea_weight else ""
     return ["## Conductivity", "",
-            f"log10 σ (S/cm, 298 K) = {_num(sigma.intercept)} + " + " + ".join(terms)
-            + f": the form `{sigma.candidate}`, chosen among candidates declared beforehand by nested family-grouped "
+            f"log10 σ (S/cm, 298 K) = {line}{slope}: the form `{sigma.candidate}`, chosen among candidates declared beforehand by nested family-grouped "
             f"cross-validation (`benchmarks/conductivity.py`); a missing input at its training mean "
             f"({', '.join(f'{f.value} {_num(m)}' for f, m in zip(sigma.features, sigma.mean))}).", "",
             f"Interval: ± {_num(sigma.quantile)} decades, fitted to cover {sigma.coverage:.0%} of the out-of-fold "
