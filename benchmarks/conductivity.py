@@ -202,7 +202,9 @@ def peers_out_of_fold(x: np.ndarray, y: np.ndarray, exact: np.ndarray, labels: l
     return hat
 
 
-def scores(hat: np.ndarray, y: np.ndarray, censored: np.ndarray, entries: list[dict]) -> dict:
+def scores(hat: np.ndarray, y: np.ndarray, censored: np.ndarray, entries: list[dict], constant: bool = False) -> dict:
+    """MAE both ways, and (unless the estimate is one constant per fold, whose ranks are the folds') Spearman and
+    AUC."""
     exact = ~censored
     floor = np.where(censored, OBELIX_FLOOR, y)
     scored = [{"sigma": e["sigma"], "score": -h} for e, h in zip(entries, hat)]
@@ -210,8 +212,8 @@ def scores(hat: np.ndarray, y: np.ndarray, censored: np.ndarray, entries: list[d
             "mae_exact": float(np.mean(np.abs(hat - y)[exact])),
             "mae_obelix_convention": float(np.mean(np.abs(hat - floor))),
             "censored_at_or_below_bound": int(np.sum(hat[censored] <= y[censored])),
-            "spearman_exact": float(spearmanr(hat[exact], y[exact]).statistic),
-            "auc_fast_vs_slow": auc(scored)}
+            "spearman_exact": None if constant else float(spearmanr(hat[exact], y[exact]).statistic),
+            "auc_fast_vs_slow": None if constant else auc(scored)}
 
 
 def conformal(residual: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -248,7 +250,7 @@ def main() -> None:
     quantile, coverage_nested = conformal((hat - y)[exact], np.array(labels)[exact])
     peers = peers_out_of_fold(peer_features(rows, lattice=True), y, exact, labels, families)
     table = {"hopnet (nested choice)": scores(hat, y, censored, rows),
-             **{name: scores(h, y, censored, rows) for name, h in peers.items()}}
+             **{name: scores(h, y, censored, rows, "median" in name) for name, h in peers.items()}}
     per_family = {}
     for f in sorted(set(families)):
         member = np.array([x == f for x in families]) & exact
@@ -264,7 +266,7 @@ def main() -> None:
     no_cif = np.array([not e["cif"] for e in every])
     peers_all = peers_out_of_fold(peer_features(every, lattice=False), y_all, ~censored_all, labels_all,
                                   [e["family"].strip().lower() for e in every])
-    without_cif = {name: scores(h[no_cif], y_all[no_cif], censored_all[no_cif], [e for e, n in zip(every, no_cif) if n])
+    without_cif = {name: scores(h[no_cif], y_all[no_cif], censored_all[no_cif], pick(every, no_cif), "median" in name)
                    for name, h in peers_all.items()}
     everyone = np.ones(len(rows), bool)
     final = fit_candidate(max(set(chosen), key=chosen.count), inputs, y, card_ea(rows, inputs, everyone),

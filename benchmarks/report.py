@@ -902,10 +902,11 @@ def network_place_lines(d: dict) -> list[str]:
                   f"{diff['mae_ea_minus_first_95'][1]:+.3f}] eV: the network's barrier does not measurably help the "
                   "card." if diff["auc_minus_first_95"][0] < 0 < diff["auc_minus_first_95"][1] else "", ""]
     if rows and rows.get("families"):
-        lines += [f"Per family (≥ 5 hosts), unfitted: the network's host barrier, hopnet's BVSE percolation of the "
-                  f"same open hops, and the rule \"partially occupied → fast\" (`{rows['command']}`); AUC needs "
-                  "both classes in the family.", "",
-                  "| family | CIFs | network barrier AUC / Spearman | BVSE same hops AUC / Spearman | trivial AUC |",
+        lines += [f"Per family (≥ 5 hosts), unfitted: the host barrier as hopnet {rows['hopnet_version']} prices its "
+                  "hops (from 0.9.0 the network's price anchored to the BVSE barrier; the network alone is the "
+                  "`network` row of the next table), hopnet's BVSE percolation of the same open hops, and the rule "
+                  f"\"partially occupied → fast\" (`{rows['command']}`); AUC needs both classes in the family.", "",
+                  "| family | CIFs | host barrier AUC / Spearman | BVSE same hops AUC / Spearman | trivial AUC |",
                   "|---|---|---|---|---|"]
         for name, f in rows["families"].items():
             b = f.get("bvse_same_hops", {})

@@ -403,6 +403,7 @@ def network_html(report, path, standalone: bool = False) -> None:
 
 
 ARRHENIUS_KELVIN = (250.0, 600.0)  # the range a lab measures a solid electrolyte over
+CEILING_LOG10_SIGMA = 0.5  # log10 S/cm where the picture stops: the best solid electrolytes reach ~1e-2
 
 
 def arrhenius_figure(report, temperature: float):
@@ -421,7 +422,7 @@ def arrhenius_figure(report, temperature: float):
     ax.fill_between(1000 / kelvin, low, high, color="#0072B2", alpha=0.18, lw=0,
                     label=f"interval ({card.sigma.coverage:.0%} at room temperature)")
     ax.plot(1000 / kelvin, value, color="#0072B2", lw=1.8, label=f"estimate, Ea {answer.ea:.2f} eV")
-    points = {ROOM_TEMPERATURE: ("o", "room temperature"), temperature: ("s", f"{temperature:g} K")}
+    points = {temperature: ("s", f"{temperature:g} K"), ROOM_TEMPERATURE: ("o", "room temperature")}
     for t, (marker, name) in sorted(points.items()):
         v, lo, hi = answer.log10_sigma_at(t)
         ax.errorbar([1000 / t], [v], yerr=[[v - lo], [hi - v]], fmt=marker, color="#D55E00", capsize=3,
@@ -431,9 +432,12 @@ def arrhenius_figure(report, temperature: float):
             fontsize=7, color="grey")
     inverse = lambda x: 1000 / np.maximum(x, 1e-9)  # noqa: E731 - 1000/T is its own inverse
     top = ax.secondary_xaxis("top", functions=(inverse, inverse))
+    top.set_xticks([t for t in (250, 300, 350, 400, 500, 600) if ARRHENIUS_KELVIN[0] <= t <= ARRHENIUS_KELVIN[1]])
     top.set_xlabel("T (K)")
-    ax.set(xlabel="1000 / T (1/K)", ylabel="log10 σ (S/cm)",
-           title=f"{report.formula}: estimated {report.ion} conductivity")
+    # no solid electrolyte reaches 1 S/cm: the interval's upper end beyond it is the fit's width, not physics
+    ax.set_ylim(min(low.min(), np.log10(card.slow_sigma)) - 0.5, min(high.max() + 0.5, CEILING_LOG10_SIGMA))
+    ax.set(xlabel="1000 / T (1/K)", ylabel="log10 σ (S/cm)")
+    ax.set_title(f"estimated {report.ion} conductivity\n{report.formula}", fontsize=9)
     ax.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     return fig
