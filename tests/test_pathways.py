@@ -564,3 +564,24 @@ def test_an_oblique_cell_gets_the_same_landscape_point_by_point_in_bounded_memor
     grid = bvse._atom_by_atom(sheared, "Li", 1, 0.2)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before < 300  # MB
     assert grid.min() == pytest.approx(atom_by_atom.min(), abs=0.05)  # the same crystal: the same deepest site
+
+
+def test_an_ordering_that_balances_with_no_whole_states_takes_the_files_states():
+    """Li0.97F drawn whole in a 2x2x2 cell is Li31F32: 3 % off balance, no whole states for the ordering; the
+    file's own composition balances within its tolerance, and its states give the ordering a landscape."""
+    from pymatgen.core import Composition
+
+    from hopnet.chemistry.oxidation import FILE_BALANCE_TOLERANCE, common_states
+    from hopnet.pathways.landscape import Landscapes, bvse_landscape
+
+    ordering = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]]) * 2
+    ordering.remove_sites([0])
+    with pytest.raises(HopnetInputError, match="no usable oxidation states"):
+        bvse_landscape(ordering, "Li")
+    assert common_states(Composition("Li0.97F")) is None  # beyond an ordering's own tolerance
+    states = common_states(Composition("Li0.97F"), tolerance=FILE_BALANCE_TOLERANCE)
+    found = Landscapes.of([ordering], "Li", file_states=states)
+    assert found.per_environment[0] is not None
+    assert [f.kind for f in found.flags] == [FlagKind.GUESSED_OXIDATION_STATES]
+    assert "oxidation states of the file's composition (Li+1, F-1)" in found.flags[0].text
+    assert Landscapes.of([ordering], "Li").per_environment == [None]  # without them, no landscape, as before

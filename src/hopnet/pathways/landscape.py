@@ -273,6 +273,23 @@ def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTIO
     return Landscape.from_run(run_bvse(structure, ion, resolution, source))
 
 
+def _ordering_landscape(structure: Structure, ion: str, source: str, file_states: dict[str, int] | None,
+                        flags: dict[str, Flag]) -> Landscape:
+    """One ordering's landscape; where its own states cannot be found, with the file's (``Landscapes.of``)."""
+    try:
+        return bvse_landscape(structure, ion, source=source)
+    except HopnetInputError:
+        if not file_states or any(getattr(site.specie, "oxi_state", None) is not None for site in structure):
+            raise
+        decorated = structure.copy()
+        decorated.add_oxidation_state_by_element(file_states)
+        landscape = bvse_landscape(decorated, ion, source=source)
+        text = ("oxidation states of the file's composition (" + ", ".join(f"{el}{q:+d}" for el, q in
+                file_states.items()) + ") for the orderings whose rounded composition balances with no whole states")
+        flags.setdefault(text, Flag(kind=FlagKind.GUESSED_OXIDATION_STATES, text=text))
+        return landscape
+
+
 @dataclass
 class Landscapes:
     """The landscape of each environment a network is priced in (None where bond valences cannot describe
@@ -282,10 +299,16 @@ class Landscapes:
     flags: list[Flag]
 
     @classmethod
-    def of(cls, environments: list[Structure], ion: str, source: str = "host") -> "Landscapes":
+    def of(cls, environments: list[Structure], ion: str, source: str = "host",
+           file_states: dict[str, int] | None = None) -> "Landscapes":
         """Each ordering has its own landscape: which channels are open depends on where the partial atoms sit.
         The landscape is the ion's energy among the other atoms (bvlain leaves the ion's own atoms out), so
-        orderings that differ only in where the ion sits share one: computed once, it is the same grid."""
+        orderings that differ only in where the ion sits share one: computed once, it is the same grid.
+
+        ``file_states``: the oxidation states that balance the file's own composition (partial occupancies and
+        all). An ordering rounds the occupancies to whole atoms, and its composition may then balance with no
+        whole states (Li 6.4 -> 6 in a Ta-doped garnet): such an ordering takes the file's states, element by
+        element, instead of no landscape; it is said in a note."""
         found: list[Landscape | None] = []
         flags: dict[str, Flag] = {}  # one of each text: the orderings often fail alike
         computed: dict[tuple, Landscape] = {}
@@ -295,7 +318,7 @@ class Landscapes:
                 found.append(computed[key])
                 continue
             try:
-                found.append(bvse_landscape(structure, ion, source=source))
+                found.append(_ordering_landscape(structure, ion, source, file_states, flags))
                 # shared only where the states are the file's or the composition's alone: the analyser reads
                 # the geometry, ion included, and the guesses after it are reached only where it failed
                 if found[-1].oxidation_states in (OxidationOrigin.STRUCTURE, OxidationOrigin.COMMON):

@@ -16,6 +16,7 @@ import numpy as np
 from pymatgen.core import Structure
 
 from hopnet.chemistry.charges import check_mobile_cation
+from hopnet.chemistry.oxidation import FILE_BALANCE_TOLERANCE, common_states
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind
 from hopnet.pathways.hops import insert_sites, ion_sites, symmetry_equivalent_sites
@@ -71,7 +72,7 @@ def price_host(structure: Structure, settings: HostSettings, model: BarrierModel
                                    source)
     if settings.empty_sites != "always":  # a file without the ion is refused unless its sites are asked of the landscape
         ion_sites(network.nodes, settings.ion, source)
-    landscapes = _landscapes(network, settings, source)
+    landscapes = _landscapes(network, settings, source, host)
     pricing = Pricing(model, settings.resolved_mechanism, source, progress)
     priced = pricing.price(network, landscapes) if network.hops else None
     wanted = {"always": True, "never": False}.get(settings.empty_sites, priced is None or not priced.percolates())
@@ -114,11 +115,14 @@ def _prepared(structure: Structure, settings: HostSettings, source: str) -> Stru
     return structure
 
 
-def _landscapes(network: HopNetwork, settings: HostSettings, source: str) -> Landscapes:
-    """The landscape of each environment the network is priced in, unless the channel check is off."""
+def _landscapes(network: HopNetwork, settings: HostSettings, source: str, host: Structure | None = None) -> Landscapes:
+    """The landscape of each environment the network is priced in, unless the channel check is off; a disordered
+    ``host``'s own balanced states stand in for an ordering's that balance with none (``Landscapes.of``)."""
     if not settings.channels:
         return Landscapes.unchecked(len(network.environments))
-    return Landscapes.of(network.environments, network.ion, source)
+    file_states = (None if host is None or host.is_ordered else
+                   common_states(host.composition, tolerance=FILE_BALANCE_TOLERANCE))
+    return Landscapes.of(network.environments, network.ion, source, file_states)
 
 
 def _training_table(host: Structure, ion: str, model: BarrierModel) -> list[Flag]:
