@@ -16,9 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hopnet import __version__
+
 ROOT = Path(__file__).resolve().parent.parent
 R = "benchmarks/results"
 CARD = "src/hopnet/weights/hopnet-band.json"
+ROWS = f"v{__version__}"  # the real-electrolyte rows of this version
 
 STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on this 2-core machine)
     (f"{R}/cv/no_path_flag.json", "python benchmarks/cv_band.py --variant no_path_flag --threads 1", "25 min"),
@@ -89,6 +92,16 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "band,classical-bvse --schemes host,ion --force", "seconds (after band and classical-bvse)"),
     (f"{R}/protocol/band-delta.json", "python benchmarks/protocol.py --model band --delta --name band-delta "
      "--schemes host,ion --threads 1", "2.5 h on 1 core (two --shard processes: 75 min)"),
+    # the real electrolytes, named by the version whose code computes their inputs, then every fit on them
+    (f"{R}/real_electrolytes/{ROWS}.json", f"python benchmarks/real_electrolytes.py --name {ROWS} --timeout 180 "
+     "--workers 2", "30 min"),
+    (f"{R}/real_electrolytes/conductor_fit-{ROWS}.json", f"python benchmarks/conductor_fit.py --rows {ROWS}", "10 s"),
+    (f"{R}/real_electrolytes/conductivity-{ROWS}.json", f"python benchmarks/conductivity.py --rows {ROWS}", "5 min"),
+    (f"{R}/real_electrolytes/anchored_prices-{ROWS}.json", f"python benchmarks/anchored_prices.py --rows {ROWS}",
+     "3 min"),
+    ("", f"python scripts/ship_conductor_card.py --rows {ROWS}", "1 s; always run: it ships the two fits above"),
+    (f"{R}/known_conductors.json", "python benchmarks/known_conductors.py", "3 min"),
+    (f"{R}/known_classes.json", "python benchmarks/known_classes.py", "2 min"),
 ]
 
 
@@ -98,9 +111,10 @@ if __name__ == "__main__":
     ap.add_argument("--list", action="store_true", help="print the steps and stop")
     args = ap.parse_args()
     for result, command, cost in STEPS:
-        have = (ROOT / result).exists()
+        have = bool(result) and (ROOT / result).exists()  # no result file: a step that always runs
         if args.list:
-            print(f"[{'done' if have else 'todo'}] {command}  ({cost}) -> {result}")
+            print(f"[{'done' if have else 'todo' if result else 'always'}] {command}  ({cost})"
+                  + (f" -> {result}" if result else ""))
             continue
         if have and not args.force:
             continue
