@@ -14,11 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from pymatgen.core import Lattice, Structure
 
 from hopnet.examples import example_path
-from hopnet_repro.results import write_result
+from hopnet_repro.results import RESULTS, write_result
 
 INI, FIN = example_path("LiFePO4_initial.cif"), example_path("LiFePO4_final.cif")
 
@@ -97,6 +96,7 @@ def corpus(tmp: Path) -> dict[str, list[str]]:
         "no_mobile_ion_sites": ["paths", str(tmp / "FePO4.cif"), "--ion", "Li"],
         "folder_to_paths": ["paths", str(tmp), "--ion", "Li"],
         "max_hop_zero": ["paths", str(INI), "--ion", "Li", "--max-hop", "0"],
+        "temperature_below_zero": ["paths", str(INI), "--ion", "Li", "--temperature", "-20"],
         "missing_output_folder": ["predict", "--example", "-o", str(tmp / "nowhere" / "out.csv")],
         "unwritable_plot_suffix": ["paths", "--example", "--plot", str(tmp / "hops.xyz")],
         "disordered_too_large": ["paths", str(tmp / "disordered_1000_sites.cif"), "--ion", "Li"],
@@ -137,6 +137,5 @@ if __name__ == "__main__":
     summary = {"command": "python benchmarks/bad_inputs.py", "split": "n/a: broken input files the script writes",
                "machine": f"{platform.machine()}", "cases": len(results), "clean_one_line_exit_2": len(ok),
                "tracebacks": sum(r["traceback"] for r in results.values()), "results": results}
-    Path("benchmarks/results").mkdir(parents=True, exist_ok=True)
-    write_result(Path("benchmarks/results/bad_inputs.json"), summary)
+    write_result(RESULTS / "bad_inputs.json", summary)
     print(f"{len(ok)}/{len(results)} cases: one line, exit 2; tracebacks: {summary['tracebacks']}")
