@@ -80,9 +80,11 @@ def pricers(intercept: float, slope: float, physics_std: float) -> dict:
 
     ways = {"network": lambda h, k: h["em"][k], "bvse": physics,
             "ood-bvse": lambda h, k: physics(h, k) if h["out_of_domain"] else h["em"][k]}
-    def precision(h, k):
-        if h["out_of_domain"] or not h.get("em_std"):
+    def precision(h, k):  # as the product prices it (hopnet.workflows.pricing.anchored)
+        if h["out_of_domain"]:
             return physics(h, k)
+        if not h.get("em_std"):
+            return h["em"][k]
         w = physics_std**2 / (physics_std**2 + h["em_std"] ** 2)
         return w * h["em"][k] + (1 - w) * physics(h, k)
 

@@ -23,8 +23,8 @@ over the training groups alone, then scored on the held-out group):
   anion electronegativity): what ranks conductors may also set the prefactor;
 * ``card+density``: those and log10 n.
 
-Censored values. Entries reported as an upper bound ("<1E-10": 28 of the CIF
-hosts) are not exact: no estimate is fitted on them. They are scored two ways:
+Censored values. Entries reported as an upper bound ("<1E-10": 28 of the CIFs,
+24 of the hosts hopnet answers) are not exact: no estimate is fitted on them. They are scored two ways:
 OBELiX's convention (the truth read as 1e-15, so an estimate above the bound
 counts its distance to 1e-15) and left out; and how many estimates lie at or
 below their bound is reported.
@@ -132,8 +132,8 @@ def fit_candidate(name: str, inputs: list[ConductorInputs], y: np.ndarray, ea_ha
                   exact: np.ndarray) -> SigmaCard:
     """One candidate fitted on the hosts ``exact`` marks (their measured sigma is a value, not a bound)."""
     features = CANDIDATES[name]
-    x = design(inputs, features, column_means(inputs, features))
-    means = x[exact].mean(axis=0)
+    means = column_means(inputs, features)  # what a missing input is read at, here and in the product
+    x = design(inputs, features, means)
     if name == "arrhenius":
         coef, ea_weight = np.ones(1), -arrhenius_slope(ROOM_TEMPERATURE)
         intercept = float(np.mean(y[exact] - x[exact] @ coef - ea_weight * ea_hat[exact]))
@@ -269,7 +269,7 @@ def main() -> None:
     without_cif = {name: scores(h[no_cif], y_all[no_cif], censored_all[no_cif], pick(every, no_cif), "median" in name)
                    for name, h in peers_all.items()}
     everyone = np.ones(len(rows), bool)
-    final = fit_candidate(max(set(chosen), key=chosen.count), inputs, y, card_ea(rows, inputs, everyone),
+    final = fit_candidate(max(CANDIDATES, key=chosen.count), inputs, y, card_ea(rows, inputs, everyone),
                           exact).model_copy(
         update={"quantile": quantile, "coverage_nested": coverage_nested})
     command = f"python benchmarks/conductivity.py --rows {args.rows}"

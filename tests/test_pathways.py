@@ -191,6 +191,7 @@ def test_the_bond_valence_landscape_blocks_hops_through_the_coo2_slab(licoo2, ti
     assert all(h.bvse_barrier > in_plane.bvse_barrier + 3 for h in across)
     assert report.percolation["2D"] is not None and report.percolation["3D"] is None  # layered: 2D
     assert across[0].flags[0].kind is FlagKind.BLOCKED and not across[0].out_of_domain
+    assert all(np.isfinite(h.em) and h.em_network is not None for h in report.hops)  # blocked hops too
     # the answer's inputs are the same open hops at the same dimension: no BVSE network through the blocked slab
     assert [(n.dimension, n.direction) for n in report.networks][-1] == ("2D", "in the ab plane")
     assert report.bvse_percolation["3D"] is None and report.bvse_percolation["2D"] < min(h.bvse_barrier for h in across)

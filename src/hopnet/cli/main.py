@@ -204,8 +204,9 @@ def _print_report(report, temperature: float = ROOM_TEMPERATURE) -> None:
         print(f"{h.hop:>4} {h.sites():<26} {h.length:>9.2f} {h.multiplicity:>5} {bvse:>8} {network:>11} "
               f"{h.em:>6.2f}{spread:<7}  {h.verdict}{'  (out of domain)' if h.out_of_domain else ''}"
               f"{'  (via an empty site)' if h.via_empty_site else ''}")
-    print("     Em: the network's price and the BVSE barrier on the DFT scale, weighted by their uncertainties "
-          "(the BVSE alone outside the training domain)")
+    if any(h.bvse_barrier is not None for h in report.hops):  # without a landscape Em is the network's price
+        print("     Em: the network's price and the BVSE barrier on the DFT scale, weighted by their uncertainties "
+              "(the BVSE alone outside the training domain)")
     formed = {n.dimension: n for n in report.networks}
     for dim in DIMENSIONS:
         n, span = formed.get(dim), report.percolation_range.get(dim)

@@ -66,7 +66,8 @@ class Carriers:
 
     @property
     def density(self) -> float | None:
-        """Ions per nm3: the composition's, whatever positions the file draws them on."""
+        """Ions per nm3: the orderings' count (the composition's, rounded to whole atoms in the cell) over the cell,
+        whatever positions the file draws them on."""
         return self.ions / self.volume * 1000.0 if self.sites and self.volume else None
 
     @property

@@ -253,7 +253,8 @@ def _sigma_section(card: ConductorCard) -> list[str]:
             f"cross-validation (`benchmarks/conductivity.py`); a missing input at its training mean "
             f"({', '.join(f'{f.value} {_num(m)}' for f, m in zip(sigma.features, sigma.mean))}).", "",
             f"Interval: ± {_num(sigma.quantile)} decades, fitted to cover {sigma.coverage:.0%} of the out-of-fold "
-            f"errors; on families left out of that fit it covered {sigma.coverage_nested:.1%}. At another "
+            "errors" + (f"; on families left out of that fit it covered {sigma.coverage_nested:.1%}"
+                        if sigma.coverage_nested is not None else "") + ". At another "
             "temperature σ moves along σT ∝ exp(−Ea/kT) with the estimated Ea, and the interval widens by the Ea "
             "interval's share (not calibrated away from room temperature)."]
 

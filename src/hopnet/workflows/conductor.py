@@ -204,7 +204,7 @@ class ConductorAnswer(BaseModel):
         shift = arrhenius_slope(temperature) - arrhenius_slope(ROOM_TEMPERATURE)
         value = self.log10_sigma - math.log10(temperature / ROOM_TEMPERATURE) - self.ea * shift
         half = math.hypot(self.log10_sigma - self.log10_sigma_interval[0],
-                          abs(shift) * (self.ea_interval[1] - self.ea_interval[0]) / 2)
+                          abs(shift) * (self.ea_interval[1] - self.ea))  # the upper side: the lower is cut at 0
         return round(value, 3), round(value - half, 3), round(value + half, 3)
 
 

@@ -126,11 +126,13 @@ def anchored(em: np.ndarray, spread: float | None, bvse: np.ndarray, scale: Bvse
     rises with the barrier, the network alone. Why: on the real electrolytes the network alone ranked the
     conductors of a family backwards where the landscape did not (BENCHMARKS.md, *Does the network earn its
     place?*), and its spread says on which hops to trust it."""
-    if not scale.informative or np.isnan(bvse).all() or (spread is None and not out_of_domain):
+    if not scale.informative or np.isnan(bvse).all():
         return em, spread
     physics = scale.em(np.where(np.isnan(bvse), np.nanmin(bvse), bvse))
-    if out_of_domain or not spread:
+    if out_of_domain:
         return physics, scale.rms
+    if not spread:  # no spread to weigh (a single network), or a network that is sure
+        return em, spread
     weight = scale.rms**2 / (scale.rms**2 + spread**2)
     return weight * em + (1 - weight) * physics, float(1 / np.hypot(1 / spread, 1 / scale.rms))
 
@@ -175,7 +177,9 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
     # An ordering without a landscape takes the hop's verdict from the orderings that have one (its lowest).
     fallback = np.nan if barrier is None else barrier
     bvse = [fallback if b is None else b for b in per_landscape]
-    price, price_std = anchored(em, std, np.array(bvse, float), bvse_scale(network.ion),
+    # an ordering where the channel is blocked (up to inf: the sites never connect) never percolates; capped at the
+    # ceiling, its price stays finite in the hop's mean
+    price, price_std = anchored(em, std, np.minimum(np.array(bvse, float), ceiling), bvse_scale(network.ion),
                                 any(f.out_of_domain for f in flags))
     start, end = network.ends(h)
     result = HopResult(
