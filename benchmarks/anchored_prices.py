@@ -37,7 +37,18 @@ import platform
 from types import SimpleNamespace
 
 import numpy as np
-from conductor_fit import SHIPPED, column_means, cross_validate, design, fast_labels, figures, fit, groups, measured_ea
+from conductor_fit import (
+    SHIPPED,
+    column_means,
+    cross_validate,
+    design,
+    fast_labels,
+    figures,
+    fit,
+    folds,
+    groups,
+    measured_ea,
+)
 from real_electrolytes import FAMILY_MIN, OUT, auc, hosts
 from scipy.stats import spearmanr
 
@@ -138,8 +149,7 @@ def main() -> None:
                     for w, name in blends.items()}
     ea, fast = measured_ea(rows), fast_labels(rows)
     ea_nested, p_nested, chosen = np.full(len(rows), np.nan), np.full(len(rows), np.nan), []
-    for g in sorted(set(labels)):
-        out = np.array([lab == g for lab in labels])
+    for out in folds(labels):
         inside = [r for r, o in zip(rows, out) if not o]
 
         def inner_auc(w):

@@ -52,7 +52,19 @@ import platform
 import re
 
 import numpy as np
-from conductor_fit import SHIPPED, column_means, design, fast_labels, fit, groups, inputs_of, measured_ea
+from conductor_fit import (
+    COVERAGE,
+    SHIPPED,
+    column_means,
+    conformal_quantile,
+    design,
+    fast_labels,
+    fit,
+    folds,
+    groups,
+    inputs_of,
+    measured_ea,
+)
 from pymatgen.core import Composition
 from pymatgen.symmetry.groups import SpaceGroup
 from real_electrolytes import DATA, OUT, auc, hosts, sigma
@@ -67,7 +79,6 @@ from hopnet.workflows.conductor import ConductorInputs, Feature, SigmaCard, arrh
 from hopnet_repro.results import write_result
 
 OBELIX_FLOOR = -15.0  # log10 S/cm OBELiX reads "<1E-x" as
-COVERAGE = 0.8
 SEED = 0
 CANDIDATES = {"arrhenius": ["log_density"], "ea+density": ["log_density"], "card": SHIPPED,
               "card+density": [*SHIPPED, "log_density"]}
@@ -105,12 +116,6 @@ def log_sigma(entries: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     """log10 sigma of each entry (at its bound where censored) and whether it is censored ("<1E-10")."""
     censored = np.array([e["sigma_rt_S_cm"].strip().startswith("<") for e in entries])
     return np.array([np.log10(e["sigma"]) for e in entries]), censored
-
-
-def folds(labels: list[str]):
-    for g in sorted(set(labels)):
-        out = np.array([lab == g for lab in labels])
-        yield out
 
 
 def ridge_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -218,15 +223,10 @@ def scores(hat: np.ndarray, y: np.ndarray, censored: np.ndarray, entries: list[d
 
 def conformal(residual: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     """The 80 % quantile of |error| (finite-sample corrected) and its coverage on groups left out of its fit."""
-    def quantile(r):
-        r = np.sort(np.abs(r))
-        return float(r[min(len(r) - 1, int(np.ceil((len(r) + 1) * COVERAGE)) - 1)])
-
     covered = np.zeros(len(residual), bool)
-    for g in set(labels):
-        out = labels == g
-        covered[out] = np.abs(residual[out]) <= quantile(residual[~out])
-    return quantile(residual), float(covered.mean())
+    for out in folds(labels):
+        covered[out] = np.abs(residual[out]) <= conformal_quantile(np.abs(residual[~out]))
+    return conformal_quantile(np.abs(residual)), float(covered.mean())
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ import argparse
 import json
 import platform
 import re
+from collections.abc import Iterator
 
 import numpy as np
 from pymatgen.core import Composition
@@ -99,6 +100,19 @@ def groups(rows: list[dict]) -> list[str]:
             else:
                 first[key] = i
     return [str(root(i)) for i in range(len(rows))]
+
+
+def folds(labels: list[str]) -> Iterator[np.ndarray]:
+    """Each group held out in turn (sorted, so every run visits them alike): the mask of the held-out hosts."""
+    labels = np.asarray(labels)
+    for g in sorted(set(labels)):
+        yield labels == g
+
+
+def conformal_quantile(values: np.ndarray) -> float:
+    """The ``COVERAGE`` quantile of ``values`` with the finite-sample correction of split conformal prediction."""
+    ordered = np.sort(values)
+    return float(ordered[min(len(ordered) - 1, int(np.ceil((len(ordered) + 1) * COVERAGE)) - 1)])
 
 
 def inputs_of(row: dict) -> ConductorInputs | None:
@@ -173,8 +187,7 @@ def cross_validate(rows: list[dict], inputs: list[ConductorInputs], features: li
     ea = measured_ea(rows)
     fast = fast_labels(rows)
     ea_hat, p_fast = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
-    for g in sorted(set(labels)):
-        test = np.array([lab == g for lab in labels])
+    for test in folds(labels):
         train = [i for i in range(len(rows)) if not test[i]]
         means = column_means([inputs[i] for i in train], features)
         x = design(inputs, features, means)
@@ -224,9 +237,7 @@ def fit_interval(residual: np.ndarray, em_std: np.ndarray, ood: np.ndarray) -> t
 
     theta = minimize(nll, np.array([0.15, 1.0, 1.2]), bounds=[(0.01, 2.0), (0.0, 5.0), (1.0, 5.0)],
                      method="L-BFGS-B").x
-    ratio = np.sort(np.abs(residual) / interval_scale(theta, em_std, ood))
-    rank = min(len(ratio) - 1, int(np.ceil((len(ratio) + 1) * COVERAGE)) - 1)
-    return theta, float(ratio[rank])
+    return theta, conformal_quantile(np.abs(residual) / interval_scale(theta, em_std, ood))
 
 
 def calibrated_interval(rows: list[dict], inputs: list[ConductorInputs], ea_hat: np.ndarray,
@@ -239,8 +250,7 @@ def calibrated_interval(rows: list[dict], inputs: list[ConductorInputs], ea_hat:
     ood = np.array([bool(i.out_of_domain) for i in inputs])[has]
     labels = np.array(groups(rows))[has]
     covered = np.zeros(len(residual), bool)
-    for g in sorted(set(labels)):
-        out = labels == g
+    for out in folds(labels):
         theta, q = fit_interval(residual[~out], em_std[~out], ood[~out])
         covered[out] = np.abs(residual[out]) <= q * interval_scale(theta, em_std[out], ood[out])
     theta, q = fit_interval(residual, em_std, ood)

@@ -29,8 +29,8 @@ FEATURE_MEANING = {
                      "lowers the measured activation energy below the DFT barriers of oxides",
     Feature.FULL: "whether every merged ion site is held (1) or not (0)",
     Feature.FULL_GAP: "the carrier gap of a host whose ion sites are all held (eV, bond-valence scale)",
-    Feature.LOG_DENSITY: "log10 of the ions per nm³ (the composition's over the cell): the carrier density of "
-                         "Nernst-Einstein at most, whatever positions the file draws",
+    Feature.LOG_DENSITY: "log10 of the ions per nm³ (the composition's, rounded to whole atoms in the cell): the "
+                         "carrier density of Nernst-Einstein at most, whatever positions the file draws",
 }
 
 # Labels of the figures the cards hold; a figure without a label is shown under its own name.

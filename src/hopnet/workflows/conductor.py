@@ -19,8 +19,8 @@ which it reads:
   (``chemistry.charges.anion_electronegativity``): a soft, polarisable anion
   framework (sulfides, iodides) lowers the measured activation energy below
   what the DFT barriers the network learned from (mostly oxides) say;
-* ``log_density``: log10 of the ions per nm3 (their amount in the composition over
-  the cell's volume): the carrier density of Nernst-Einstein's sigma = n q^2 D / kT
+* ``log_density``: log10 of the ions per nm3 (the orderings' count, the composition
+  rounded to whole atoms, over the cell's volume): the carrier density of Nernst-Einstein's sigma = n q^2 D / kT
   at most, and unlike the occupancy it does not depend on how a file draws the
   positions (a garnet as 24d+96h or as 24d+48g has the same);
 * ``full`` and ``full_gap``: whether every merged site is held, and the carrier

@@ -120,7 +120,8 @@ def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: AtomArra
 
 def anchored(em: np.ndarray, spread: float | None, bvse: np.ndarray, scale: BvseScale,
              out_of_domain: bool) -> tuple[np.ndarray, float | None]:
-    """A hop's price in each ordering and its spread: the network's Em and the hop's BVSE barrier on the DFT scale,
+    """A hop's price in each ordering and its spread (``bvse``: the barrier in each ordering, nan in all where no
+    landscape checked the hop): the network's Em and the hop's BVSE barrier on the DFT scale,
     each weighted by its inverse variance (the network's calibrated spread; the scale's RMS residual). Outside the
     network's training domain the physics alone prices the hop; without a landscape, a spread, or a scale that
     rises with the barrier, the network alone. Why: on the real electrolytes the network alone ranked the
@@ -128,7 +129,7 @@ def anchored(em: np.ndarray, spread: float | None, bvse: np.ndarray, scale: Bvse
     place?*), and its spread says on which hops to trust it."""
     if not scale.informative or np.isnan(bvse).all():
         return em, spread
-    physics = scale.em(np.where(np.isnan(bvse), np.nanmin(bvse), bvse))
+    physics = scale.em(bvse)
     if out_of_domain:
         return physics, scale.rms
     if not spread:  # no spread to weigh (a single network), or a network that is sure

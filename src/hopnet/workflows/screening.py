@@ -28,8 +28,7 @@ if TYPE_CHECKING:
 # What a row's numbers depend on; "hopnet" (the version) stands for the rules that live in code (channel
 # ceilings, grid, orderings), so an upgrade recomputes rather than trusting rows of another version.
 KEY_FIELDS = ("source", "ion", "mechanism", "max_hop", "channels", "empty_sites", "orderings", "seed", "temperature",
-              "model",
-              "hopnet")
+              "model", "hopnet")
 # Every column of a screen row and what it means: the one place the README's column table is rendered from.
 COLUMNS = {
     "source": "the structure file (an ASE database row: <file>.db@<row id>)",
