@@ -79,3 +79,28 @@ def test_graph_does_not_depend_on_atom_order(band):
     assert len(a.src) == len(b.src) and len(a.tri_src) == len(b.tri_src)
     np.testing.assert_allclose(np.sort(a.length), np.sort(b.length), rtol=1e-6)
     np.testing.assert_allclose(np.sort(a.cos_angle), np.sort(b.cos_angle), atol=1e-6)
+
+
+def _edge_set(g):
+    return sorted(zip(g.dst.tolist(), g.src.tolist(), np.round(g.length, 5).tolist()))
+
+
+@pytest.mark.parametrize("spacing", [2.0, 6.5])  # dense: every centre settled in the first sphere; sparse: none
+def test_the_near_first_neighbour_search_finds_the_edges_of_one_search_to_the_cutoff(monkeypatch, train_entries,
+                                                                                      spacing):
+    import hopnet.graphs.builder as builder
+
+    cfg = GraphConfig(scope="local", local_radius=6.0, angle_neighbors=8)
+    sparse = Structure(Lattice.cubic(spacing), ["Li", "O"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    structures = [e.band for e in train_entries[:40:4]] + [sparse]
+
+    def graphs():
+        return [graph_from_band(s, cfg) if not isinstance(s, Structure) else build_graph(s, cfg) for s in structures]
+
+    near_first = graphs()
+    monkeypatch.setattr(builder, "FIRST_RADIUS", cfg.cutoff)
+    one_search = graphs()
+    for a, b in zip(near_first, one_search):
+        assert _edge_set(a) == _edge_set(b)
+        assert len(a.tri_src) == len(b.tri_src)
+        np.testing.assert_allclose(np.sort(a.cos_angle), np.sort(b.cos_angle), atol=1e-6)

@@ -91,7 +91,7 @@ class BarrierModel:
                   device: str = "cpu") -> "BarrierModel":
         inference_device(device)  # before reading and checksumming the weights
         members, card = load_model_files(Path(card_path))
-        if card.config.outputs != 1:
+        if card.config.outputs != 1 and not card.student:
             raise HopnetInputError(card_path, f"an encoder card ({card.config.outputs} outputs), not a barrier "
                                               "model; pass a band model such as hopnet-band")
         entry = card.domain.embedding if card.domain else None
@@ -107,30 +107,46 @@ class BarrierModel:
         (a host's hops, ~60,000 bond angles) stay in the CPU's caches: per band as fast as 32 compiled, 20 % faster
         uncompiled, a third less peak memory (``benchmarks/screen_throughput.py`` measures the whole screen)."""
         bands = list(bands)
-        columns = run_batched(self._members_and_distance, bands, batch_size, self._graphs,
-                              progress="predict" if progress else None).reshape(len(bands), len(self.members) + 1)
-        outputs, distance = columns[:, :-1].T, columns[:, -1]
-        em = outputs.mean(axis=0)
-        std = outputs.std(axis=0, ddof=1) * self.sigma_scale if len(self.members) > 1 else [None] * len(bands)
-        return [Prediction(float(e), None if s is None else float(s), is_good_conductor(e), b.ion, b.hop_length,
-                           b.label, self.domain_flags(b, d)) for b, e, s, d in zip(bands, em, std, distance)]
+        em, spread, distance = run_batched(self._answers, bands, batch_size, self._graphs,
+                                           progress="predict" if progress else None).reshape(len(bands), 3).T
+        return [Prediction(float(e), None if np.isnan(s) else float(s * self.sigma_scale), is_good_conductor(e),
+                           b.ion, b.hop_length, b.label, self.domain_flags(b, d))
+                for b, e, s, d in zip(bands, em, spread, distance)]
 
     def _graphs(self, bands: list[Band]) -> GraphBatch:
         return collate([graph_from_band(b, self.graph_config) for b in bands])
 
+    @property
+    def is_student(self) -> bool:
+        """One distilled network that gives the teacher ensemble's mean and spread (``training.distil``)."""
+        return self.card.student is not None
+
     @torch.no_grad()
     def batch_outputs(self, batch: GraphBatch) -> tuple[np.ndarray, np.ndarray]:
-        """Em (eV) of each member for each graph of ``batch``, (members, graphs), and each graph's distance
-        to the training bands in the first member's embedding (NaN without an embedding domain)."""
-        outputs = np.empty((len(self.members), batch.num_graphs))
+        """Each network's outputs for each graph of ``batch``, (members, graphs) for Em alone or (1, graphs, 2)
+        for a student (Em, log spread), and each graph's distance to the training bands in the first network's
+        embedding (NaN without an embedding domain). Em is in eV."""
         distance = np.full(batch.num_graphs, np.nan)
         batch = batch.to(self.device)
         pooled = self._encode(batch)
         if self.embedding_domain:
             distance = self.embedding_domain.distance(pooled[0].cpu().numpy())
-        for k, m in enumerate(self.members):
-            outputs[k] = m.model.readout(pooled[k]).cpu().numpy() * m.std + m.mean
+        outputs = np.stack([m.model.readout(pooled[k]).cpu().numpy() for k, m in enumerate(self.members)])
+        if self.is_student:
+            outputs[..., 0] = outputs[..., 0] * self.members[0].std + self.members[0].mean
+        else:
+            outputs = outputs * np.array([m.std for m in self.members])[:, None] + \
+                np.array([m.mean for m in self.members])[:, None]
         return outputs, distance
+
+    def _answers(self, batch: GraphBatch) -> np.ndarray:
+        """(graphs, 3): Em, its raw spread (eV, uncalibrated; NaN for one network of Em alone), and the graph's
+        embedding distance."""
+        outputs, distance = self.batch_outputs(batch)
+        if self.is_student:
+            return np.stack([outputs[0, :, 0], np.exp(outputs[0, :, 1]), distance], axis=1)
+        spread = outputs.std(axis=0, ddof=1) if len(outputs) > 1 else np.full(batch.num_graphs, np.nan)
+        return np.stack([outputs.mean(axis=0), spread, distance], axis=1)
 
     @property
     def compiled(self) -> bool:
@@ -148,11 +164,6 @@ class BarrierModel:
                 print(f"hopnet: torch.compile failed ({reason}); running the networks uncompiled", file=sys.stderr)
                 self._compiled = None
         return torch.stack([m.model.encode(batch) for m in self.members])
-
-    def _members_and_distance(self, batch: GraphBatch) -> np.ndarray:
-        """(graphs, members + 1): each member's Em, then the graph's embedding distance (NaN without a domain)."""
-        outputs, distance = self.batch_outputs(batch)
-        return np.vstack([outputs, distance]).T
 
     def predict(self, initial: Structure, final: Structure, ion: str | None = None, label: str = "") -> Prediction:
         """Barrier of the one-ion hop that turns ``initial`` into ``final``."""

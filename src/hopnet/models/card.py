@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from safetensors.torch import load_file, save_file
 
 from hopnet.errors import HopnetInputError, read_json, validation_message
@@ -66,6 +66,17 @@ class Uncertainty(_Part):
     note: str | None = None
 
 
+class Distillation(_Part):
+    """A student's teacher (``training.distil``): the student's first output is the teacher's mean Em (scaled as
+    a member's), its second the log of the teacher members' raw spread (eV), which ``uncertainty.scale``
+    calibrates as it did the teacher's."""
+
+    teacher: str  # the teacher card's name
+    teacher_sha256: str
+    bands: int = Field(ge=1)  # bands the teacher priced for it
+    data: str = ""
+
+
 class CardMetrics(_Part):
     test: dict[str, float] | None = None  # the paper's test split, measured once
     test_command: str | None = None
@@ -100,6 +111,13 @@ class ModelCard(_Part):
     members: list[MemberEntry] = Field(min_length=1)
     metrics: CardMetrics = CardMetrics()
     uncertainty: Uncertainty = Uncertainty()
+    student: Distillation | None = None  # None: the members are an ensemble (or one network) of Em alone
+
+    @model_validator(mode="after")
+    def _student_has_one_network_of_two_outputs(self) -> "ModelCard":
+        if self.student and (len(self.members) != 1 or self.config.outputs != 2):
+            raise ValueError("a distilled student is one network with two outputs (Em, log spread)")
+        return self
 
     def updated(self, **changes) -> "ModelCard":
         """A validated copy with ``changes`` (pydantic's ``model_copy(update=)`` would skip validation)."""

@@ -1,0 +1,82 @@
+"""Does the distilled student answer as the teacher did? Hop by hop and host by host on the real electrolytes.
+
+    python benchmarks/student_agreement.py --teacher v0.9.1 --student v0.10.0
+
+Reads two runs of ``real_electrolytes.py``: one priced by the five-network
+teacher, one by the student, every other setting the same. Each hop class the
+two runs drew alike (same host, same hop, same members) is compared in every
+ordering: the network's own Em (before the BVSE anchor), its calibrated spread,
+and the price the product percolates. Hosts are compared by their conductor
+class; every host whose class changed is listed. The real electrolytes were
+never shown to the student (``distil_bands.py`` reads pre-training hosts only),
+so this is agreement out of sample.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+from real_electrolytes import OUT
+
+from hopnet_repro.results import RESULTS, write_result
+
+
+def rows(name: str) -> dict[str, dict]:
+    return {r["id"]: r for r in map(json.loads, (OUT / f"{name}.jsonl").read_text().splitlines())}
+
+
+def hop_pairs(teacher: dict, student: dict) -> list[tuple[dict, dict]]:
+    pairs = []
+    for host, t in teacher.items():
+        s = student.get(host)
+        if not (t.get("priced") and s and s.get("priced")):
+            continue
+        theirs = {h["hop"]: h for h in s["priced"]["hops"]}
+        for h in t["priced"]["hops"]:
+            other = theirs.get(h["hop"])
+            if other and other["members"] == h["members"] and len(other["em"]) == len(h["em"]):
+                pairs.append((h, other))
+    return pairs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--teacher", required=True, help="rows priced by the teacher (a real_electrolytes --name)")
+    ap.add_argument("--student", required=True, help="rows priced by the student")
+    args = ap.parse_args()
+    teacher, student = rows(args.teacher), rows(args.student)
+    pairs = hop_pairs(teacher, student)
+    em_t = np.array([e for h, _ in pairs for e in h["em"]])
+    em_s = np.array([e for _, h in pairs for e in h["em"]])
+    price_t = np.array([e for h, _ in pairs for e in h["price"]])
+    price_s = np.array([e for _, h in pairs for e in h["price"]])
+    spread = np.array([(h["em_std"], o["em_std"]) for h, o in pairs if h["em_std"] and o["em_std"]])
+    both = [i for i in teacher if teacher[i]["hopnet"].get("status") == "ok"
+            and student.get(i, {}).get("hopnet", {}).get("status") == "ok"]
+    changed = [{"id": i, "teacher": teacher[i]["hopnet"]["conductor"], "student": student[i]["hopnet"]["conductor"]}
+               for i in both if teacher[i]["hopnet"]["conductor"] != student[i]["hopnet"]["conductor"]]
+    diff = em_s - em_t
+    result = {
+        "command": f"python benchmarks/student_agreement.py --teacher {args.teacher} --student {args.student}",
+        "split": "OBELiX train split CIFs (real electrolytes), never shown to the student", "seed": None,
+        "machine": "n/a: compares two result files",
+        "hop_classes_compared": len(pairs), "hop_prices_compared": int(len(diff)),
+        "hosts_in_teacher_rows": len(teacher),
+        "network_em": {"mae": float(np.mean(np.abs(diff))), "median_abs": float(np.median(np.abs(diff))),
+                       "p95_abs": float(np.percentile(np.abs(diff), 95)), "mean_signed": float(diff.mean()),
+                       "pearson": float(np.corrcoef(em_t, em_s)[0, 1])},
+        "anchored_price_mae": float(np.mean(np.abs(price_s - price_t))),
+        "spread": {"compared": len(spread), "median_teacher": float(np.median(spread[:, 0])),
+                   "median_student": float(np.median(spread[:, 1])),
+                   "pearson_log": float(np.corrcoef(*np.log(spread.T))[0, 1])} if len(spread) else None,
+        "hosts_answered_by_both": len(both), "same_class": len(both) - len(changed),
+        "same_class_share": (len(both) - len(changed)) / len(both) if both else None, "changed_class": changed,
+    }
+    write_result(RESULTS / "student_agreement.json", result)
+    print(json.dumps({k: v for k, v in result.items() if k != "changed_class"}, indent=1))
+    print(f"{len(changed)} hosts changed class: {', '.join(c['id'] for c in changed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Distil an ensemble into one network (a student) that answers both what the ensemble says and how much its
+members disagree.
+
+The ensemble's five networks are 80-90 % of a host's time. A student gives the
+ensemble's mean Em (its first output) and the log of its members' raw spread
+(its second): the card's calibration then turns that spread into ``em_std``
+exactly as it does the ensemble's. It learns from the teacher's answers, not
+from the DFT labels, so it can learn from as many bands as the teacher can price
+(many more than the 559 DFT paths), and a band where the members disagree
+teaches it to say so.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+from pydantic import Field
+
+from hopnet.models.alignn import ALIGNN
+from hopnet.training.config import TrainConfig
+from hopnet.training.loop import run_epochs, seed_everything
+from hopnet.training.trainer import FitResult, TargetScaler, predict_scaled, split_validation
+
+SPREAD_FLOOR = 1e-3  # eV: members that agree to a meV still differ; a log of 0 would be -inf
+
+
+class DistilConfig(TrainConfig):
+    spread_weight: float = Field(0.5, ge=0, description="weight of the log-spread loss beside the scaled Em's")
+
+
+def fit_student(graphs: Sequence, em: np.ndarray, spread: np.ndarray, cfg: DistilConfig,
+                groups: np.ndarray | None = None, checkpoint_dir: Path | None = None,
+                progress: bool = True) -> FitResult:
+    """Train a two-output network on the teacher's mean ``em`` and members' raw ``spread`` (eV) of each graph;
+    a host-grouped validation share, scored by the MAE to the teacher's Em, picks the epoch."""
+    if cfg.model.outputs != 2:
+        raise ValueError(f"a student has two outputs (Em, log spread), not {cfg.model.outputs}")
+    seed_everything(cfg.seed)
+    em = np.asarray(em, np.float32)
+    log_spread = np.log(np.maximum(np.asarray(spread, np.float32), SPREAD_FLOOR))
+    train_idx, val_idx = split_validation(len(graphs), cfg.val_fraction, cfg.seed, groups)
+    scaler = TargetScaler.fit(em[train_idx])
+    targets = torch.from_numpy(np.stack([scaler.scale(em), log_spread], axis=1).astype(np.float32))
+    weights = torch.tensor([1.0, cfg.spread_weight])
+    model = ALIGNN(cfg.model)
+
+    def batches(epoch: int):
+        from hopnet.graphs.batch import collate
+
+        order = np.random.default_rng(cfg.seed * 100_003 + epoch).permutation(train_idx)
+        for i in range(0, len(order), cfg.batch_size):
+            idx = order[i:i + cfg.batch_size]
+            yield collate([graphs[j] for j in idx]), targets[idx], len(idx)
+
+    def loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return ((out - y).abs().mean(dim=0) * weights).sum()
+
+    def evaluate() -> dict:
+        if not len(val_idx):
+            return {}
+        out = predict_scaled(model, [graphs[j] for j in val_idx])
+        return {"val_mae": float(np.mean(np.abs(scaler.unscale(out[:, 0]) - em[val_idx]))),
+                "val_log_spread_mae": float(np.mean(np.abs(out[:, 1] - log_spread[val_idx])))}
+
+    steps = int(np.ceil(len(train_idx) / cfg.batch_size))
+    result = run_epochs(model, cfg, batches, steps, loss, evaluate,
+                        score_key="val_mae" if len(val_idx) else "train_l1", checkpoint_dir=checkpoint_dir,
+                        progress=progress, desc="distil")
+    return FitResult(model, scaler, result.history, result.best_epoch, result.seconds)

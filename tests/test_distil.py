@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+import torch
+
+from hopnet.models.card import Distillation, Member, ModelCard, read_card, save_model, write_card
+from hopnet.predictor import BarrierModel
+from hopnet.training.distil import SPREAD_FLOOR, DistilConfig, fit_student
+from hopnet.training.trainer import predict_scaled
+
+TEACHER = Distillation(teacher="tiny", teacher_sha256="0" * 64, bands=40)
+
+
+@pytest.fixture(scope="module")
+def teacher_answers(small_set):
+    """A made-up teacher: its mean is the DFT label, its spread grows with it (so there is something to learn)."""
+    entries, graphs, em = small_set
+    return graphs, em, 0.02 + 0.1 * np.abs(em)
+
+
+@pytest.fixture(scope="module")
+def student(teacher_answers, tiny):
+    graphs, em, spread = teacher_answers
+    cfg = DistilConfig(model=tiny.model_copy(update={"outputs": 2}), epochs=25, batch_size=8, lr=5e-3,
+                       val_fraction=0.0, seed=0, threads=1)
+    return fit_student(graphs, em, spread, cfg, progress=False)
+
+
+def test_a_student_learns_the_teachers_mean_and_spread(student, teacher_answers):
+    graphs, em, spread = teacher_answers
+    out = predict_scaled(student.model, graphs)
+    em_student, spread_student = student.scaler.unscale(out[:, 0]), np.exp(out[:, 1])
+    # better than the constant that knows the teacher's answers' means, on both outputs
+    assert np.mean(np.abs(em_student - em)) < 0.6 * np.mean(np.abs(em - em.mean()))
+    assert np.mean(np.abs(np.log(spread_student / spread))) < \
+        0.6 * np.mean(np.abs(np.log(spread) - np.log(spread).mean()))
+    assert [h["train_l1"] for h in student.history][-1] < student.history[0]["train_l1"]
+
+
+def test_a_student_needs_two_outputs(teacher_answers, tiny):
+    graphs, em, spread = teacher_answers
+    with pytest.raises(ValueError, match="two outputs"):
+        fit_student(graphs, em, spread, DistilConfig(model=tiny, epochs=1, threads=1), progress=False)
+
+
+def test_a_spread_of_zero_is_learned_at_its_floor_not_at_minus_infinity(teacher_answers, tiny):
+    graphs, em, _ = teacher_answers
+    cfg = DistilConfig(model=tiny.model_copy(update={"outputs": 2}), epochs=1, batch_size=8, val_fraction=0.0,
+                       threads=1)
+    result = fit_student(graphs, em, np.zeros_like(em), cfg, progress=False)
+    assert np.isfinite(result.history[0]["train_l1"]) and SPREAD_FLOOR > 0
+
+
+def test_a_loaded_student_answers_the_mean_and_the_calibrated_spread(student, teacher_answers, tmp_path, small_set):
+    entries, graphs, _ = small_set
+    path = tmp_path / "student.json"
+    card = save_model(path, [Member(student.model, student.scaler.mean, student.scaler.std)], student=TEACHER)
+    write_card(path, card.updated(uncertainty={"scale": 2.0}))
+    model = BarrierModel.from_file(path, threads=1)
+    assert model.is_student and read_card(path).student == TEACHER
+    bands = [e.band for e in entries[:6]]
+    answers = model.predict_bands(bands)
+    with torch.no_grad():
+        out = predict_scaled(student.model, graphs[:6])
+    np.testing.assert_allclose([a.em for a in answers], student.scaler.unscale(out[:, 0]), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose([a.em_std for a in answers], 2.0 * np.exp(out[:, 1]), rtol=1e-5)
+
+
+def test_a_card_calling_itself_a_student_must_be_one_network_of_two_outputs(tiny_model_card):
+    card = read_card(tiny_model_card)  # two members of one output each
+    with pytest.raises(ValueError, match="one network with two outputs"):
+        ModelCard.model_validate({**card.model_dump(), "student": TEACHER.model_dump()})
+
