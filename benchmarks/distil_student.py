@@ -74,7 +74,7 @@ def main() -> None:
             data_sha256=data_hash("train"), machine=f"{platform.machine()}, {cfg.threads} torch threads",
             wall_seconds=round(time.perf_counter() - t0, 1), train_config=cfg.model_dump(),
             runs=[{"seed": cfg.seed, "best_epoch": result.best_epoch, "seconds": round(result.seconds, 1),
-                   "history": result.history}]),
+                   "best_val_mae": result.history[result.best_epoch].get("val_mae")}]),
         domain=training_domain(load_barriers("train"), embedding),
         uncertainty=teacher.card.uncertainty,
         student=Distillation(teacher=teacher.card.name, teacher_sha256=sha256_file(teacher_path), bands=len(rows),

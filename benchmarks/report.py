@@ -1033,6 +1033,78 @@ MEASURES = {
 }
 
 
+STUDENT_TITLE = "One network pass: the distilled student beside its five-network teacher"
+
+
+def student() -> dict | None:
+    """The student's result files, once it has been trained and measured."""
+    found = {k: load(f) for k, f in (("fit", "distil_student.json"), ("bands", "distil_bands.json"),
+                                      ("test", "test_student.json"), ("teacher_test", "test_scratch_ensemble.json"),
+                                      ("agreement", "student_agreement.json"), ("speed", "host_speed.json"))}
+    return found if found["fit"] else None
+
+
+def _coverage(test: dict) -> float | None:
+    """Share of the test paths within ±1σ of the calibrated spread. Evaluations older than the calibration
+    (no ``sigma_scale``) hold the raw spread: the card's factor is applied to them here."""
+    from hopnet.models.card import read_card, resolve_weights
+
+    rows = [p for p in test.get("per_path", []) if p.get("em_std")]
+    scale = 1.0 if "sigma_scale" in test else read_card(resolve_weights(test["card_name"])).uncertainty.scale
+    return statistics.mean(abs(p["em_pred"] - p["em_true"]) <= scale * p["em_std"] for p in rows) if rows else None
+
+
+def student_lines(d: dict) -> list[str]:
+    fit, bands, test, teacher, agree, speed = (d[k] for k in ("fit", "bands", "test", "teacher_test", "agreement",
+                                                              "speed"))
+    cfg = fit["config"]["model"]
+    lines = [f"The shipped default network is one network (hidden {cfg['hidden']}, {cfg['alignn_layers']} ALIGNN + "
+             f"{cfg['gcn_layers']} GCN layers, {cfg['graph']['angle_neighbors']} neighbours form bond angles) that "
+             "learned the five-network ensemble's answers: its mean Em and its members' spread, on "
+             f"{fit['bands']} bands (the 559 training bands and the hops of "
+             f"{bands['hosts'] if bands else '?'} pre-training hosts, `{bands['command'] if bands else '?'}`). The "
+             "paper's test split and the real electrolytes were never shown to it. The ensemble stays shipped as "
+             "`hopnet-band` (`--model hopnet-band`).", "",
+             "| figure | student | teacher (5 networks) |", "|---|---|---|",
+             f"| held-out bands (host-grouped tenth): MAE to the teacher's Em | {fit['held_out_em_mae_to_teacher']:.3f} eV"
+             " | – |"]
+    if test and teacher:
+        ts, tt = test["metrics"], teacher["metrics"]
+        lines += [f"| paper test split (60 paths, touched once): MAE | {ts['mae']:.3f} eV | {tt['mae']:.3f} eV |",
+                  f"| paper test split: share within ±1σ (stated 68 %) | {_coverage(test):.0%} | "
+                  f"{_coverage(teacher):.0%} |"]
+    if agree:
+        em = agree["network_em"]
+        lines += [f"| real electrolytes, {agree['hop_prices_compared']} hop prices: MAE of the network's Em to the "
+                  f"teacher's | {em['mae']:.3f} eV (median {em['median_abs']:.3f}, 95th percentile "
+                  f"{em['p95_abs']:.3f}) | – |",
+                  f"| real electrolytes: the anchored price's MAE to the teacher's | {agree['anchored_price_mae']:.3f} "
+                  "eV | – |",
+                  f"| real electrolytes: same conductor class (same card) | {agree['same_class']} of "
+                  f"{agree['hosts_answered_by_both']} ({agree['same_class_share']:.1%}) | – |"]
+    if speed:
+        for name, s in speed["sets"].items():
+            m = s["summary"]
+            if not m.get("median_seconds", {}).get("student"):
+                continue
+            lines.append(f"| {name} ({m['answered_by_both_models']} hosts): median seconds per host | "
+                         f"{m['median_seconds']['student']:.2f} | {m['median_seconds']['teacher']:.2f} |")
+            if m.get("with_bvlain"):
+                lines.append(f"| {name}: bvlain's time over hopnet's, median per host ({m['with_bvlain']} hosts, "
+                             f"bvlain {m['median_bvlain_seconds']:.2f} s) | **{m['median_ratio_bvlain_over_student']:.1f}×**"
+                             f" | {m['median_ratio_bvlain_over_teacher']:.1f}× |")
+    lines += ["", f"Commands: `{fit['command']}`"
+              + (f", `{test['command']}`" if test else "") + (f", `{agree['command']}`" if agree else "")
+              + (f", `{speed['command']}`" if speed else "") + "."]
+    if agree and agree["changed_class"]:
+        lines += ["", "Hosts whose class changed: " + ", ".join(f"{c['id']} ({c['teacher']} → {c['student']})"
+                                                               for c in agree["changed_class"]) + "."]
+    if speed:
+        lines += ["", f"Timing: {speed['machine']}; each host answered by the student, the teacher and bvlain one "
+                      "after the other."]
+    return lines
+
+
 def anchor(title: str) -> str:
     """GitHub's anchor of a Markdown heading."""
     return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
@@ -1088,6 +1160,7 @@ def sections() -> list[tuple[str, list[str]]]:
                                  conductor_fit(), conductor_lines),
                                 (NETWORK_TITLE, network_place(), network_place_lines),
                                 (SIGMA_TITLE, conductivity(), conductivity_lines),
+                                (STUDENT_TITLE, student(), student_lines),
                                 ("Known room-temperature classes", load("known_classes.json"), known_class_lines),
                                 ("Test-suite time", load("test_time.json"), test_time_lines)):
         if data:

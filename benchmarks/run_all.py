@@ -92,6 +92,16 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "band,classical-bvse --schemes host,ion --force", "seconds (after band and classical-bvse)"),
     (f"{R}/protocol/band-delta.json", "python benchmarks/protocol.py --model band --delta --name band-delta "
      "--schemes host,ion --threads 1", "2.5 h on 1 core (two --shard processes: 75 min)"),
+    # the default network: one student distilled from the five-network ensemble, its one test, its release
+    (f"{R}/distil_bands.json", "python benchmarks/distil_bands.py --minutes 35", "35 min"),
+    (f"{R}/distil_student.json", "python benchmarks/distil_student.py configs/student.toml "
+     "--out runs/student/hopnet-band-student.json", "45 min"),
+    (f"{R}/test_student.json", "python benchmarks/evaluate_test.py --model runs/student/hopnet-band-student.json "
+     "--name student", "10 s"),
+    ("src/hopnet/weights/hopnet-band-student.json", "python benchmarks/ship_model.py "
+     "runs/student/hopnet-band-student.json --to src/hopnet/weights --test benchmarks/results/test_student.json",
+     "1 s: the release of the student trained above"),
+    (f"{R}/host_speed.json", "python benchmarks/host_speed.py", "20 min"),
     # the real electrolytes, named by the version whose code computes their inputs, then every fit on them
     (f"{R}/real_electrolytes/{ROWS}.json", f"python benchmarks/real_electrolytes.py --name {ROWS} --timeout 180 "
      "--workers 2", "30 min"),
@@ -100,6 +110,8 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/real_electrolytes/anchored_prices-{ROWS}.json", f"python benchmarks/anchored_prices.py --rows {ROWS}",
      "3 min"),
     ("", f"python scripts/ship_conductor_card.py --rows {ROWS}", "1 s; always run: it ships the two fits above"),
+    (f"{R}/student_agreement.json", "python benchmarks/student_agreement.py --teacher v0.9.1 --student v0.10.0",
+     "1 s (the rows of the last version priced by the ensemble, and of the first priced by the student)"),
     (f"{R}/known_conductors.json", "python benchmarks/known_conductors.py", "3 min"),
     (f"{R}/known_classes.json", "python benchmarks/known_classes.py", "2 min"),
 ]

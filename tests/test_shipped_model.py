@@ -14,8 +14,8 @@ def model():
     return load_model()
 
 
-@pytest.mark.slow  # every test path through two 5-network ensembles
-@pytest.mark.parametrize("name", ["hopnet-band", "hopnet-band-mpt"])
+@pytest.mark.slow  # every test path through two 5-network ensembles and the student
+@pytest.mark.parametrize("name", ["hopnet-band", "hopnet-band-mpt", "hopnet-band-student"])
 def test_card_metrics_are_what_the_weights_give(name, test_entries):
     model = load_model(name)
     card_test = model.card.metrics.test
@@ -39,6 +39,14 @@ def test_card_names_its_data_and_seed(model):
     training = model.card.training
     assert len(training.data_sha256) == 64 and training.runs[0]["seed"] == 0
     assert default_model_path().with_name(model.card.members[0].file).stat().st_size > 10_000
+
+
+def test_the_default_is_the_student_of_the_shipped_ensemble(model):
+    from hopnet.models.card import resolve_weights, sha256_file
+
+    assert model.is_student and model.card.student.teacher == "hopnet-band"
+    assert model.card.student.teacher_sha256 == sha256_file(resolve_weights("hopnet-band"))
+    assert model.card.uncertainty.scale == load_model("hopnet-band").card.uncertainty.scale
 
 
 def _rotated(band: Band, angle_deg: float) -> Band:

@@ -117,7 +117,7 @@ def _others(raw: dict, known: set[str]) -> list[str]:
 
 
 MODEL_FIELDS = {"format", "name", "hopnet_version", "architecture", "graph_version", "task", "properties", "training",
-                "domain", "config", "members", "metrics", "uncertainty"}
+                "domain", "config", "members", "metrics", "uncertainty", "student"}
 
 
 def _model_page(card: ModelCard, raw: dict) -> list[str]:
@@ -127,6 +127,9 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
     settings = training.get(config_key) or {}
     init = settings.get("init")
     what = ("a pre-trained encoder (fine-tuned into a barrier model, never used alone)" if encoder else
+            f"one network distilled from `{card.student.teacher}` (its page: [{card.student.teacher}.md]"
+            f"({card.student.teacher}.md)): Em is its answer of the teacher's mean, ± its answer of the teacher's "
+            "spread" if card.student else
             f"an ensemble of {len(card.members)} networks: Em is their mean, ± their spread")
     use = (f"`hopnet finetune CONFIG --encoder {card.name}`" if encoder else
            f"`hopnet predict --model {card.name}`, `hopnet paths --model {card.name}`, "
@@ -161,6 +164,10 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
     if settings:
         lines += ["Training settings:", "", *_table(_flat({k: v for k, v in settings.items() if k != "model"}),
                                                    ("setting", "value")), ""]
+    if card.student:
+        lines += [f"The student learned the answers of `{card.student.teacher}` (card SHA-256 "
+                  f"`{card.student.teacher_sha256[:12]}…`), not the DFT labels: {card.student.bands} bands "
+                  f"({card.student.data}).", ""]
     if training.get("runs"):
         lines += ["| seed | best epoch | validation MAE (eV) | minutes |", "|---|---|---|---|",
                   *(f"| {r.get('seed')} | {r.get('best_epoch')} | {_num(r.get('best_val_mae'))} | "
@@ -187,7 +194,11 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
     unc = card.uncertainty
     if not encoder:
         lines += ["## The ± (em_std)", ""]
-        if unc.coverage_cv:
+        if card.student:
+            lines += [f"The student's answer of its teacher's spread times {_num(unc.scale)}, the teacher's factor "
+                      "(fitted so that ±1σ covers the share of the teacher's out-of-fold errors a Gaussian would; "
+                      "not refitted for the student).", ""]
+        elif unc.coverage_cv:
             lines += [f"The ensemble spread times {_num(unc.scale)}, a factor fitted so that ±1σ covers the share "
                       "of out-of-fold errors a Gaussian would:", "", *_metrics(unc.coverage_cv), "",
                       *([f"Command: `{unc.command}`.", ""] if unc.command else [])]
