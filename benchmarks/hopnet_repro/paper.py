@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hopnet.training.metrics import all_metrics
+from hopnet.metrics import all_metrics
 
-TABLE = Path(__file__).parent / "data" / "TABULATION-GIT-HUB.xlsx"
+TABLE = Path(__file__).parent.parent / "data" / "TABULATION-GIT-HUB.xlsx"
 
 
 def _rows(sheet: str) -> list[dict]:
