@@ -19,6 +19,8 @@ import json
 import numpy as np
 from real_electrolytes import OUT
 
+LOW = 0.8  # eV: hops below it decide whether a host conducts (the blocked ceilings lie above it for Li)
+
 from hopnet_repro.results import RESULTS, write_result
 
 
@@ -66,6 +68,9 @@ def main() -> None:
         "network_em": {"mae": float(np.mean(np.abs(diff))), "median_abs": float(np.median(np.abs(diff))),
                        "p95_abs": float(np.percentile(np.abs(diff), 95)), "mean_signed": float(diff.mean()),
                        "pearson": float(np.corrcoef(em_t, em_s)[0, 1])},
+        "network_em_where_the_teacher_is_below": {
+            str(LOW): {"prices": int((em_t < LOW).sum()), "mae": float(np.mean(np.abs(diff[em_t < LOW])))},
+            "the rest": {"prices": int((em_t >= LOW).sum()), "mae": float(np.mean(np.abs(diff[em_t >= LOW])))}},
         "anchored_price_mae": float(np.mean(np.abs(price_s - price_t))),
         "spread": {"compared": len(spread), "median_teacher": float(np.median(spread[:, 0])),
                    "median_student": float(np.median(spread[:, 1])),

@@ -41,12 +41,13 @@ def test_card_names_its_data_and_seed(model):
     assert default_model_path().with_name(model.card.members[0].file).stat().st_size > 10_000
 
 
-def test_the_default_is_the_student_of_the_shipped_ensemble(model):
+def test_the_shipped_student_was_distilled_from_the_shipped_ensemble(model):
     from hopnet.models.card import resolve_weights, sha256_file
 
-    assert model.is_student and model.card.student.teacher == "hopnet-band"
-    assert model.card.student.teacher_sha256 == sha256_file(resolve_weights("hopnet-band"))
-    assert model.card.uncertainty.scale == load_model("hopnet-band").card.uncertainty.scale
+    student = load_model("hopnet-band-student")
+    assert student.is_student and not model.is_student and student.card.student.teacher == model.card.name
+    assert student.card.student.teacher_sha256 == sha256_file(resolve_weights(model.card.name))
+    assert student.card.uncertainty.scale == model.card.uncertainty.scale  # the teacher's calibration, kept
 
 
 def _rotated(band: Band, angle_deg: float) -> Band:

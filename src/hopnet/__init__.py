@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.10.0"
+__version__ = "0.9.1"
 
 _EXPORTS = {
     "Band": "hopnet.pathways.band",

@@ -197,7 +197,7 @@ class BarrierModel:
         return flags
 
 
-DEFAULT_MODEL = "hopnet-band-student"  # one network distilled from the hopnet-band ensemble (docs/model.md)
+DEFAULT_MODEL = "hopnet-band"
 
 
 def inference_device(name: str) -> torch.device:

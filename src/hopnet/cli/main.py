@@ -289,17 +289,16 @@ def _host_settings(args, **extra):
                         threads=args.threads, device=args.device, compiled=args.compile, **extra)
 
 
-def _inference_flags(p) -> None:
-    p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=False,
-                   help="compile the network (torch.compile; falls back to uncompiled where no C++ compiler is "
-                        "found): a one-off compilation of ~20 s per process for a network pass ~1.3x faster "
-                        "(BENCHMARKS.md, One network pass); with the default one-network model it pays only over "
-                        "thousands of hosts per process (default: off)")
+def _inference_flags(p, compile_by_default: bool = False) -> None:
+    p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=compile_by_default,
+                   help="compile the networks (torch.compile; falls back to uncompiled where no C++ compiler is "
+                        "found): a one-off compilation per process, then ~3x faster per hop (BENCHMARKS.md, Speed); worth "
+                        f"it for many hosts, not one (default: {'on' if compile_by_default else 'off'})")
     p.add_argument("--device", choices=DEVICES, default="cpu",
                    help="where the networks run (default cpu; cuda needs a CUDA build of torch and a GPU)")
 
 
-def _host_flags(p, threads_help: str = THREADS_HELP) -> None:
+def _host_flags(p, threads_help: str = THREADS_HELP, compile_by_default: bool = False) -> None:
     """The flags `paths` and `screen` share: the fields of ``HostSettings``."""
     p.add_argument("--max-hop", type=float, default=DEFAULT_MAX_HOP,
                    help=f"longest hop considered (Å, default {DEFAULT_MAX_HOP:g})")
@@ -317,7 +316,7 @@ def _host_flags(p, threads_help: str = THREADS_HELP) -> None:
                    help=f"K: the temperature the conductivity is given at (default {ROOM_TEMPERATURE:g})")
     p.add_argument("--model", help="model card or shipped model name (default: the shipped model)")
     p.add_argument("--threads", type=_positive_int, default=1, help=threads_help)
-    _inference_flags(p)
+    _inference_flags(p, compile_by_default)
 
 
 def cmd_screen(args) -> None:
@@ -433,7 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
     p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
-    _host_flags(p, threads_help="torch threads per worker (default 1: parallelism comes from --workers)")
+    _host_flags(p, threads_help="torch threads per worker (default 1: parallelism comes from --workers)",
+                compile_by_default=True)
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("pretrain", help="multi-property pre-training of the encoder on the seven bulk properties")
