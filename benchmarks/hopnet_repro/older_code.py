@@ -12,8 +12,11 @@ import argparse
 import os
 from pathlib import Path
 
-CODES = ("baseline", "baseline-compiled", "current", "compiled", "eager")
-FLAGS = {"baseline-compiled": ["--compile"], "compiled": ["--compile"], "eager": ["--no-compile"]}
+CODES = ("baseline", "baseline-compiled", "current", "compiled", "eager", "student")
+# "student": this checkout with the distilled one-network model, uncompiled (its compilation costs more than it saves
+# over a few hundred hosts)
+FLAGS = {"baseline-compiled": ["--compile"], "compiled": ["--compile"], "eager": ["--no-compile"],
+         "student": ["--no-compile", "--model", "hopnet-band-student"]}
 
 
 def check_baseline(ap: argparse.ArgumentParser, codes: list[str], baseline_src: Path | None) -> None:
