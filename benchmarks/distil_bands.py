@@ -4,8 +4,9 @@
 
 The teacher (the shipped five-network ensemble) prices every hop class of
 Materials Project hosts of the shipped pre-training set that hold one of its
-training ions, exactly as ``hopnet paths`` draws them; each band is kept with
-the teacher's mean Em and its members' raw spread. The paper's barrier set is
+training ions, exactly as ``hopnet paths`` draws them; up to
+``MAX_BANDS_PER_HOST`` bands of each host are kept, each with the teacher's mean
+Em and its members' raw spread. The paper's barrier set is
 not read here (its 559 training bands join in ``distil_student.py``), nor the
 real electrolytes, so that the student is compared with the teacher on them out
 of sample. A host of the barrier set's test split may be among the pre-training
@@ -62,6 +63,8 @@ def chosen_hosts(entries, ions: list[str]) -> list[tuple[int, str]]:
 
 
 def harvest(entries, hosts: list[tuple[int, str]], shard: int, model) -> list[dict]:
+    """One shard's bands and the teacher's answers, caught at the model's door as ``price_host`` asks for them, so
+    the bands are drawn exactly as the product draws them."""
     rows = []
     for k, ion in hosts[shard * SHARD:(shard + 1) * SHARD]:
         captured: list = []
@@ -98,7 +101,7 @@ def main() -> None:
 
     model = load_model(TEACHER, threads=1)
     entries = load_pretraining()
-    hosts = chosen_hosts(entries, sorted(model._ions))[:args.hosts]
+    hosts = chosen_hosts(entries, model.card.domain.ions)[:args.hosts]
     out = distil_dir()
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

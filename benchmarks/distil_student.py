@@ -26,7 +26,15 @@ from distil_bands import TEACHER, distil_dir
 
 from hopnet.data.barriers import data_hash, host_groups, load_barriers
 from hopnet.graphs.builder import graph_from_band
-from hopnet.models.card import Distillation, Member, TrainingRecord, resolve_weights, save_model, sha256_file
+from hopnet.models.card import (
+    Distillation,
+    Member,
+    TrainingRecord,
+    Uncertainty,
+    resolve_weights,
+    save_model,
+    sha256_file,
+)
 from hopnet.models.domain import EmbeddingDomain, embed
 from hopnet.predictor import load_model
 from hopnet.training.distil import DistilConfig, fit_student
@@ -42,6 +50,14 @@ def teacher_rows(teacher) -> list[dict]:
             for e, p, g in zip(entries, answers, host_groups(entries))]
 
 
+def student_uncertainty(teacher_card) -> Uncertainty:
+    """The teacher's calibration factor alone: its coverage figures were measured on the teacher's errors."""
+    return Uncertainty(scale=teacher_card.uncertainty.scale,
+                       note=f"em_std = the student's estimate of {teacher_card.name}'s raw spread x {teacher_card.name}'s "
+                            "scale (not refitted for the student; its coverage on the test split: "
+                            "benchmarks/results/test_student.json)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("config", type=Path)
@@ -53,7 +69,8 @@ def main() -> None:
     shards = sorted(distil_dir().glob("bands-*.pkl"))
     if not shards:
         raise SystemExit(f"{distil_dir()}: no bands; run benchmarks/distil_bands.py first")
-    rows = teacher_rows(teacher) + [r for p in shards for r in pickle.loads(p.read_bytes())]
+    paper = teacher_rows(teacher)
+    rows = paper + [r for p in shards for r in pickle.loads(p.read_bytes())]
     graphs = [graph_from_band(r["band"], cfg.model.graph) for r in rows]
     em = np.array([r["em"] for r in rows])
     spread = np.array([r["spread"] for r in rows])
@@ -62,7 +79,7 @@ def main() -> None:
 
     result = fit_student(graphs, em, spread, cfg, groups, checkpoint_dir=args.out.parent / "checkpoints")
     student = result.model
-    n_train = 559
+    n_train = len(paper)
     embedding = EmbeddingDomain.fit(embed(student, graphs[:n_train])).save(args.out)
     teacher_path = resolve_weights(TEACHER)
     save_model(
@@ -76,7 +93,7 @@ def main() -> None:
             runs=[{"seed": cfg.seed, "best_epoch": result.best_epoch, "seconds": round(result.seconds, 1),
                    "best_val_mae": result.history[result.best_epoch].get("val_mae")}]),
         domain=training_domain(load_barriers("train"), embedding),
-        uncertainty=teacher.card.uncertainty,
+        uncertainty=student_uncertainty(teacher.card),
         student=Distillation(teacher=teacher.card.name, teacher_sha256=sha256_file(teacher_path), bands=len(rows),
                              data="benchmarks/distil_bands.py (pre-training hosts) + the paper's training split"),
     )

@@ -4,9 +4,10 @@ other on each host in one process.
     python benchmarks/host_speed.py               # the ordered real electrolytes, 30 disordered ones, known conductors
     python benchmarks/host_speed.py --limit 10    # the first ten of each set, a quick look
 
-Each host is read from its file and answered as ``hopnet screen`` answers it
+Each host is read from its file and answered by the code ``hopnet screen`` runs
 (``screen_priced``: read, find and price the hops, percolate, the conductor
-card), once with each model; then bvlain fills its BVSE grid and percolates
+card), once with each model, uncompiled (``screen`` compiles the ensemble by
+default: BENCHMARKS.md, *Screening throughput*, times that); then bvlain fills its BVSE grid and percolates
 (``run_bvlain(...).percolation()``, the baseline the real-electrolyte
 benchmark runs). The models are loaded, and every code path run once on the
 first host, before any clock starts: a screen loads its model once per

@@ -63,9 +63,8 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "2.5 h on 1 core; a second worker with --reverse halves it (all 60: about 12 h)"),
     (f"{R}/paths_recovery.json", "python benchmarks/paths_recovery.py --cv benchmarks/results/cv/no_path_flag-mpt.json "
      "--models runs/cv-models/no_path_flag-mpt", "10 min"),
-    (f"{R}/screen_throughput.json", "git worktree add --detach ../hopnet-0.1 70bbb22^ ; "
-     "python benchmarks/screen_throughput.py --n 200 --workers 1 --baseline-src ../hopnet-0.1/src && "
-     "python benchmarks/screen_throughput.py --n 200 --workers 2 --baseline-src ../hopnet-0.1/src", "50 min"),
+    (f"{R}/screen_throughput.json", "python benchmarks/screen_throughput.py --n 200 --workers 1 --codes current,student"
+     " && python benchmarks/screen_throughput.py --n 200 --workers 2 --codes current,student", "20 min"),
     (f"{R}/paths_speed.json", "python benchmarks/paths_speed.py --baseline-src ../hopnet-0.1/src", "4 min"),
     (f"{R}/thread_policy.json", "python benchmarks/thread_policy.py --rounds 3", "3 min"),
     (f"{R}/speed.json", "python benchmarks/speed.py", "5 min"),
@@ -110,8 +109,12 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/real_electrolytes/anchored_prices-{ROWS}.json", f"python benchmarks/anchored_prices.py --rows {ROWS}",
      "3 min"),
     ("", f"python scripts/ship_conductor_card.py --rows {ROWS}", "1 s; always run: it ships the two fits above"),
-    (f"{R}/student_agreement.json", "python benchmarks/student_agreement.py --teacher v0.9.1 --student v0.10.0",
-     "1 s (the rows of the last version priced by the ensemble, and of the first priced by the student)"),
+    (f"{R}/real_electrolytes/student.json", "git worktree add --detach ../hopnet-student 1c59f2c ; cd "
+     "../hopnet-student && python benchmarks/real_electrolytes.py --name student --timeout 180 --workers 1",
+     "32 min: the rows priced by the student, by the commit where it was the default; copy them back"),
+    (f"{R}/real_electrolytes/conductor_fit-student.json", "python benchmarks/conductor_fit.py --rows student", "10 s"),
+    (f"{R}/student_agreement.json", "python benchmarks/student_agreement.py --teacher v0.9.1 --student student",
+     "1 s"),
     (f"{R}/known_conductors.json", "python benchmarks/known_conductors.py", "3 min"),
     (f"{R}/known_classes.json", "python benchmarks/known_classes.py", "2 min"),
 ]

@@ -7,9 +7,9 @@ teacher, one by the student, every other setting the same. Each hop class the
 two runs drew alike (same host, same hop, same members) is compared in every
 ordering: the network's own Em (before the BVSE anchor), its calibrated spread,
 and the price the product percolates. Hosts are compared by their conductor
-class; every host whose class changed is listed. The real electrolytes were
-never shown to the student (``distil_bands.py`` reads pre-training hosts only),
-so this is agreement out of sample.
+class; every host whose class changed is listed. No real-electrolyte file was
+read in the student's training (``distil_bands.py`` reads pre-training hosts
+only; a Materials Project host of the same framework may be among them).
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ import json
 import numpy as np
 from real_electrolytes import OUT
 
-LOW = 0.8  # eV: hops below it decide whether a host conducts (the blocked ceilings lie above it for Li)
-
 from hopnet_repro.results import RESULTS, write_result
+
+LOW = 0.8  # eV: hops below it decide whether a host conducts (the blocked ceilings lie above it for Li)
 
 
 def rows(name: str) -> dict[str, dict]:
@@ -61,7 +61,7 @@ def main() -> None:
     diff = em_s - em_t
     result = {
         "command": f"python benchmarks/student_agreement.py --teacher {args.teacher} --student {args.student}",
-        "split": "OBELiX train split CIFs (real electrolytes), never shown to the student", "seed": None,
+        "split": "OBELiX train split CIFs (real electrolytes); none read in the student's training", "seed": None,
         "machine": "n/a: compares two result files",
         "hop_classes_compared": len(pairs), "hop_prices_compared": int(len(diff)),
         "hosts_in_teacher_rows": len(teacher),

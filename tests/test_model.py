@@ -128,3 +128,14 @@ def test_the_device_is_where_the_networks_run(test_entries, tiny_model_card):
     else:
         gpu = load_model(tiny_model_card, device="cuda").predict_bands(bands)
         assert max(abs(a.em - b.em) for a, b in zip(gpu, cpu.predict_bands(bands))) <= 1e-4
+
+
+def test_one_network_of_em_alone_gives_no_spread(tiny_model_card, test_entries):
+    """A one-network model has no members to disagree: its em_std is None, not a made-up number."""
+    from hopnet.models.card import load_model_files
+    from hopnet.predictor import BarrierModel
+
+    members, card = load_model_files(tiny_model_card)
+    single = BarrierModel(members[:1], card)
+    answers = single.predict_bands([e.band for e in test_entries[:3]])
+    assert all(a.em_std is None and np.isfinite(a.em) for a in answers)

@@ -39,8 +39,9 @@ def _dilute_and_away(band: Band, element: str) -> bool:
 
 @dataclass
 class Prediction:
-    em: float  # eV; ensemble mean
-    em_std: float | None  # ensemble spread, calibrated on CV folds where the card says so; None for one network
+    em: float  # eV; the ensemble's mean (a distilled student: its estimate of it)
+    em_std: float | None  # the ensemble's spread (a student: its estimate of it) x the card's calibration factor;
+    # None for a single network of Em alone
     good_conductor: bool  # em below vocabulary.GOOD_CONDUCTOR_EM
     ion: str
     hop_length: float  # Å

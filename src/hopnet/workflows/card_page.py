@@ -128,8 +128,8 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
     init = settings.get("init")
     what = ("a pre-trained encoder (fine-tuned into a barrier model, never used alone)" if encoder else
             f"one network distilled from `{card.student.teacher}` (its page: [{card.student.teacher}.md]"
-            f"({card.student.teacher}.md)): Em is its answer of the teacher's mean, ± its answer of the teacher's "
-            "spread" if card.student else
+            f"({card.student.teacher}.md)): Em is its estimate of the teacher's mean, ± its estimate of the "
+            "teacher's spread" if card.student else
             f"an ensemble of {len(card.members)} networks: Em is their mean, ± their spread")
     use = (f"`hopnet finetune CONFIG --encoder {card.name}`" if encoder else
            f"`hopnet predict --model {card.name}`, `hopnet paths --model {card.name}`, "
@@ -169,7 +169,8 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
                   f"`{card.student.teacher_sha256[:12]}…`), not the DFT labels: {card.student.bands} bands "
                   f"({card.student.data}).", ""]
     if training.get("runs"):
-        lines += ["| seed | best epoch | validation MAE (eV) | minutes |", "|---|---|---|---|",
+        scored = "validation MAE to the teacher's Em (eV)" if card.student else "validation MAE (eV)"
+        lines += [f"| seed | best epoch | {scored} | minutes |", "|---|---|---|---|",
                   *(f"| {r.get('seed')} | {r.get('best_epoch')} | {_num(r.get('best_val_mae'))} | "
                     f"{_num(r['seconds'] / 60) if r.get('seconds') else '–'} |" for r in training["runs"]), ""]
     lines += ["## Measured figures", ""]
@@ -195,7 +196,7 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
     if not encoder:
         lines += ["## The ± (em_std)", ""]
         if card.student:
-            lines += [f"The student's answer of its teacher's spread times {_num(unc.scale)}, the teacher's factor "
+            lines += [f"The student's estimate of its teacher's spread times {_num(unc.scale)}, the teacher's factor "
                       "(fitted so that ±1σ covers the share of the teacher's out-of-fold errors a Gaussian would; "
                       "not refitted for the student).", ""]
         elif unc.coverage_cv:
