@@ -49,7 +49,7 @@ from conductor_fit import (
     groups,
     measured_ea,
 )
-from real_electrolytes import FAMILY_MIN, OUT, auc, hosts
+from real_electrolytes import FAMILY_MIN, OUT, auc, hosts, measured_rows
 from scipy.stats import spearmanr
 
 from hopnet.pathways.hops import Hop
@@ -116,7 +116,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", required=True, help="name of the real_electrolytes.py rows (e.g. v0.8.0)")
     args = ap.parse_args()
-    measured = {r["id"]: r for r in map(json.loads, (OUT / f"{args.rows}.jsonl").open())}
+    measured = measured_rows(args.rows)
     rows = [{**h, **m} for h in hosts()
             if (m := measured.get(h["id"], {})).get("priced") and m["inputs"]["em"] is not None]
     intercept, slope, physics_std = bvse_to_dft()

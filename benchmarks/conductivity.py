@@ -67,7 +67,7 @@ from conductor_fit import (
 )
 from pymatgen.core import Composition
 from pymatgen.symmetry.groups import SpaceGroup
-from real_electrolytes import DATA, OUT, auc, hosts, sigma
+from real_electrolytes import DATA, OUT, auc, hosts, measured_rows, sigma
 from scipy.stats import spearmanr
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import Ridge
@@ -233,7 +233,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", required=True, help="name of the real_electrolytes.py rows (e.g. v0.9.0)")
     args = ap.parse_args()
-    measured = {r["id"]: r for r in map(json.loads, (OUT / f"{args.rows}.jsonl").open())}
+    measured = measured_rows(args.rows)
     rows, inputs = [], []
     for h in hosts():
         found = inputs_of({**h, **measured[h["id"]]}) if h["id"] in measured else None

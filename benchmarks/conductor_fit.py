@@ -50,7 +50,7 @@ from collections.abc import Iterator
 
 import numpy as np
 from pymatgen.core import Composition
-from real_electrolytes import FAMILY_MIN, FAST, OUT, SLOW, auc, hosts
+from real_electrolytes import FAMILY_MIN, FAST, OUT, SLOW, auc, hosts, measured_rows
 from scipy.optimize import minimize
 from scipy.stats import spearmanr
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -269,7 +269,7 @@ def main() -> None:
     ap.add_argument("--features", nargs="+", default=SHIPPED, choices=FEATURES,
                     help="the inputs the shipped card uses (default: the barrier, BVSE, occupancy, anions)")
     args = ap.parse_args()
-    measured = {r["id"]: r for r in map(json.loads, (OUT / f"{args.rows}.jsonl").open())}
+    measured = measured_rows(args.rows)
     rows, inputs, no_network = [], [], 0
     for h in hosts():
         found = inputs_of({**h, **measured[h["id"]]}) if h["id"] in measured else None

@@ -46,6 +46,12 @@ def sigma(text: str) -> float | None:
     return float(text) if text else None
 
 
+def measured_rows(name: str) -> dict[str, dict]:
+    """The rows of the run ``name`` (``results/real_electrolytes/<name>.jsonl``), by CIF id: what every fit on
+    them and every comparison of two runs reads."""
+    return {r["id"]: r for r in map(json.loads, (OUT / f"{name}.jsonl").read_text().splitlines())}
+
+
 def hosts() -> list[dict]:
     rows = [r for r in csv.DictReader(open(DATA / "hosts.csv")) if r["cif"]]
     for r in rows:
@@ -302,7 +308,7 @@ def main() -> None:
             for future in tqdm(as_completed(running), total=len(todo), desc="hosts", unit="host"):
                 with rows_path.open("a") as fh:
                     fh.write(json.dumps({"id": running[future]["id"], **future.result()}) + "\n")
-    measured = {r["id"]: r for r in map(json.loads, rows_path.open())}
+    measured = measured_rows(args.name)
     rows = [{**h, **measured[h["id"]]} for h in planned if h["id"] in measured]
     plot(rows, OUT / f"{args.name}-ea.png", f"hopnet {args.name} on OBELiX (train split): host barrier vs Ea")
     provenance = {

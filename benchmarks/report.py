@@ -636,8 +636,9 @@ def real_electrolyte_lines(runs: dict[str, dict]) -> list[str]:
 
 def _answered_rows(name: str) -> dict[str, dict]:
     """The rows of a real-electrolyte run whose host hopnet answered, by CIF id."""
-    lines = (RESULTS / "real_electrolytes" / f"{name}.jsonl").read_text().splitlines()
-    return {r["id"]: r for r in map(json.loads, lines) if r["hopnet"].get("status") == "ok"}
+    from real_electrolytes import measured_rows
+
+    return {i: r for i, r in measured_rows(name).items() if r["hopnet"].get("status") == "ok"}
 
 
 def rerun_line(before: str, after: str) -> str:

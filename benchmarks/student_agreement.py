@@ -17,15 +17,11 @@ import argparse
 import json
 
 import numpy as np
-from real_electrolytes import OUT
+from real_electrolytes import measured_rows
 
 from hopnet_repro.results import RESULTS, write_result
 
 LOW = 0.8  # eV: hops below it decide whether a host conducts (the blocked ceilings lie above it for Li)
-
-
-def rows(name: str) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (OUT / f"{name}.jsonl").read_text().splitlines())}
 
 
 def hop_pairs(teacher: dict, student: dict) -> list[tuple[dict, dict]]:
@@ -47,7 +43,7 @@ def main() -> None:
     ap.add_argument("--teacher", required=True, help="rows priced by the teacher (a real_electrolytes --name)")
     ap.add_argument("--student", required=True, help="rows priced by the student")
     args = ap.parse_args()
-    teacher, student = rows(args.teacher), rows(args.student)
+    teacher, student = measured_rows(args.teacher), measured_rows(args.student)
     pairs = hop_pairs(teacher, student)
     em_t = np.array([e for h, _ in pairs for e in h["em"]])
     em_s = np.array([e for _, h in pairs for e in h["em"]])

@@ -21,7 +21,7 @@ from pydantic import Field
 from hopnet.models.alignn import ALIGNN
 from hopnet.training.config import TrainConfig
 from hopnet.training.loop import run_epochs, seed_everything
-from hopnet.training.trainer import FitResult, TargetScaler, predict_scaled, split_validation
+from hopnet.training.trainer import FitResult, TargetScaler, predict_scaled, shuffled_batches, split_validation
 
 SPREAD_FLOOR = 1e-3  # eV: members that agree to a meV still differ; a log of 0 would be -inf
 
@@ -46,13 +46,7 @@ def fit_student(graphs: Sequence, em: np.ndarray, spread: np.ndarray, cfg: Disti
     weights = torch.tensor([1.0, cfg.spread_weight])
     model = ALIGNN(cfg.model)
 
-    def batches(epoch: int):
-        from hopnet.graphs.batch import collate
-
-        order = np.random.default_rng(cfg.seed * 100_003 + epoch).permutation(train_idx)
-        for i in range(0, len(order), cfg.batch_size):
-            idx = order[i:i + cfg.batch_size]
-            yield collate([graphs[j] for j in idx]), targets[idx], len(idx)
+    batches = shuffled_batches(graphs, targets, train_idx, cfg)
 
     def loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return ((out - y).abs().mean(dim=0) * weights).sum()

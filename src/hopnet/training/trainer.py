@@ -56,6 +56,19 @@ def split_validation(n: int, fraction: float, seed: int, groups: np.ndarray | No
     return np.flatnonzero(~val_mask), np.flatnonzero(val_mask)
 
 
+def shuffled_batches(inputs: Sequence, targets: torch.Tensor, train_idx: np.ndarray, cfg: TrainConfig,
+                     collate_fn: Collate = collate):
+    """epoch -> (batch, its targets, its size) over ``train_idx``, reshuffled each epoch from the seed alone, so a
+    resumed run sees the batches an uninterrupted one would."""
+    def batches(epoch: int):
+        order = np.random.default_rng(cfg.seed * 100_003 + epoch).permutation(train_idx)
+        for i in range(0, len(order), cfg.batch_size):
+            idx = order[i : i + cfg.batch_size]
+            yield collate_fn([inputs[j] for j in idx]), targets[idx], len(idx)
+
+    return batches
+
+
 def predict_scaled(model: ALIGNN, inputs: Sequence, batch_size: int = 32, collate_fn: Collate = collate) -> np.ndarray:
     model.eval()
     return run_batched(model, inputs, batch_size, collate_fn)
@@ -86,11 +99,7 @@ def fit(
     if cfg.init:
         transfer_encoder(model, resolve_weights(cfg.init))
 
-    def batches(epoch: int):
-        order = np.random.default_rng(cfg.seed * 100_003 + epoch).permutation(train_idx)
-        for i in range(0, len(order), cfg.batch_size):
-            idx = order[i : i + cfg.batch_size]
-            yield collate_fn([inputs[j] for j in idx]), y_scaled[idx], len(idx)
+    batches = shuffled_batches(inputs, y_scaled, train_idx, cfg, collate_fn)
 
     def evaluate() -> dict:
         if not len(val_idx):

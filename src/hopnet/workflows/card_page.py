@@ -116,8 +116,7 @@ def _others(raw: dict, known: set[str]) -> list[str]:
     return ["## Other fields of the card", "", *_table(extra, ("field", "value")), ""] if extra else []
 
 
-MODEL_FIELDS = {"format", "name", "hopnet_version", "architecture", "graph_version", "task", "properties", "training",
-                "domain", "config", "members", "metrics", "uncertainty", "student"}
+MODEL_FIELDS = set(ModelCard.model_fields)  # what the page shows in its own sections; anything else is listed apart
 
 
 def _model_page(card: ModelCard, raw: dict) -> list[str]:
