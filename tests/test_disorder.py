@@ -284,3 +284,37 @@ def test_rounded_occupancies_never_place_more_atoms_than_the_sites_hold():
 
     assert whole_counts({"Li": 2.4, "Na": 1.6}) == {"Li": 2, "Na": 2}  # rounding each keeps the sum: as before
     assert whole_counts({"Li": 9.7, "Mg": 1.5, "Ti": 12.8}) == {"Li": 10, "Mg": 1, "Ti": 13}  # 24 sites, not 25
+
+
+def test_a_hop_drawn_with_its_end_sites_cleared_is_checked_in_the_landscape_without_those_atoms(tiny_model_card):
+    """Scarce Li on the A sites of an LLTO-like perovskite: in some orderings every member of the hop class ends
+    on La, and the hop is drawn with that La taken off its ends. Its channel is checked in the ordering's
+    landscape without those atoms, as it was drawn, not left without a check (and so without the BVSE anchor
+    on its price)."""
+    from hopnet.chemistry.oxidation import with_oxidation_states
+    from hopnet.pathways.landscape import bvse_landscape
+    from hopnet.predictor import load_model
+    from hopnet.workflows.host import price_host
+
+    scarce = Structure(Lattice.cubic(3.9), [{"Li": 0.125, "La": 0.625}, "Ti", "O", "O", "O"],
+                       [[0, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]]) * 2
+    priced = price_host(scarce, HostSettings(ion="Li", orderings=8, seed=0), load_model(tiny_model_card), "llto")
+    network, hop = priced.priced.network, priced.report.hops[0]
+    assert any(f.kind == "cleared end sites" for f in hop.flags)
+    member = priced.priced.kept[0].representative
+    frac = network.nodes.frac_coords
+    ends = np.vstack([frac[member.start], frac[member.end] + member.image])
+    checked = 0
+    for k, environment in enumerate(network.environments):
+        near = environment.lattice.get_all_distances(ends, environment.frac_coords).min(axis=0) < 0.5
+        la_on_ends = near & np.array([site.specie.symbol == "La" for site in environment])
+        drawable = any(not (environment.lattice.get_all_distances(
+            np.vstack([frac[m.start], frac[m.end] + m.image]), environment.frac_coords).min(axis=0) < 0.5)[
+            [site.specie.symbol == "La" for site in environment]].any() for m in priced.priced.kept[0].members)
+        if drawable or not la_on_ends.any():
+            continue
+        decorated, _ = with_oxidation_states(environment)
+        decorated.remove_sites(list(np.flatnonzero(la_on_ends)))
+        assert priced.priced.bvse[0][k] == pytest.approx(bvse_landscape(decorated, "Li").hop_barrier(*ends))
+        checked += 1
+    assert checked >= 1

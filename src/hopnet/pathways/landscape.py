@@ -19,14 +19,14 @@ does not depend on the straight line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from pymatgen.core import Structure
 from scipy import ndimage
 
 from hopnet.chemistry.bvse import BvseRun, run_bvse
-from hopnet.chemistry.oxidation import OxidationOrigin
+from hopnet.chemistry.oxidation import OxidationOrigin, with_oxidation_states
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind
 from hopnet.pathways.hops import perpendicular_widths, symmetry_equivalent_sites
@@ -297,6 +297,8 @@ class Landscapes:
 
     per_environment: list[Landscape | None]
     flags: list[Flag]
+    file_states: dict[str, int] | None = None  # where an ordering's own states cannot be found (``of``)
+    _cleared: dict[tuple, "Landscape | None"] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, environments: list[Structure], ion: str, source: str = "host",
@@ -333,7 +335,7 @@ class Landscapes:
                 text = (f"oxidation states from the {origin.value} (the bond-valence analyser found no "
                         "charge-balanced assignment): channel checks are less certain")
                 flags.setdefault(text, Flag(kind=FlagKind.GUESSED_OXIDATION_STATES, text=text))
-        return cls(found, list(flags.values()))
+        return cls(found, list(flags.values()), file_states)
 
     @classmethod
     def unchecked(cls, environments: int) -> "Landscapes":
@@ -342,6 +344,32 @@ class Landscapes:
 
     def first(self) -> Landscape | None:
         return next((found for found in self.per_environment if found is not None), None)
+
+    def cleared(self, environment: Structure, index: int, taken: tuple[int, ...], ion: str,
+                source: str = "host") -> "Landscape | None":
+        """The landscape of ordering ``index`` (``environment``) with the atoms ``taken`` off a hop's end sites
+        (``pricing.Drawn``): a snapshot in which the ion holds those sites, as the hop was drawn. The other atoms
+        keep the oxidation states they have in the whole ordering (without the taken atoms it balances with
+        none). Computed once per (ordering, taken atoms); None where the ordering itself has no landscape."""
+        key = (index, taken)
+        if key not in self._cleared:
+            self._cleared[key] = None
+            if self.per_environment[index] is not None:
+                try:
+                    decorated, _ = with_oxidation_states(environment)
+                except ValueError:
+                    decorated = None
+                    if self.file_states:
+                        decorated = environment.copy()
+                        decorated.add_oxidation_state_by_element(self.file_states)
+                if decorated is not None:
+                    kept = decorated.copy()
+                    kept.remove_sites(list(taken))
+                    try:
+                        self._cleared[key] = bvse_landscape(kept, ion, source=source)
+                    except HopnetInputError:
+                        pass
+        return self._cleared[key]
 
     def hop_barriers(self, ends: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[float | None], Flag | None]:
         """A hop's BVSE barrier in each landscape, between the (start, end) fractional sites it has in that

@@ -48,7 +48,7 @@ class Pricing:
                               text=f"{len(network.hops)} distinct hops: priced in {fewer} of {len(environments)} "
                                    "orderings to stay within the time bound"))
             environments = environments[:fewer]
-            per_landscape = Landscapes(landscapes.per_environment[:fewer], landscapes.flags)
+            per_landscape = Landscapes(landscapes.per_environment[:fewer], landscapes.flags, landscapes.file_states)
         kept, drawn = [], []
         # Arrays of each environment, made once per host: its cell is then reduced once, not per hop.
         for env in environments:
@@ -74,7 +74,8 @@ class Pricing:
         if new:
             self._known.update(zip(new, self.model.predict_bands(list(new.values()), progress=self.progress)))
         flat = [self._known[env, way.member, way.cleared] for env, way in ways]
-        results, bvse, price = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], drawn[i], per_landscape)
+        results, bvse, price = zip(*(_checked(network, d, flat[i * n:(i + 1) * n], drawn[i], per_landscape,
+                                              environments, self.source)
                                      for i, d in enumerate(kept)))
         em_network = np.array([[p.em for p in flat[i * n:(i + 1) * n]] for i in range(len(kept))])
         return PricedNetwork(network, self.mechanism, kept, list(results), np.array(price, float),
@@ -89,6 +90,7 @@ class Drawn:
     member: Hop
     band: Band
     cleared: tuple[str, ...] = ()
+    taken: tuple[int, ...] = ()  # the environment's atoms taken off the end sites
 
 
 def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: AtomArrays, mechanism: str,
@@ -115,7 +117,8 @@ def _drawable(network: HopNetwork, hop_class: DistinctHop, environment: AtomArra
     taken = near & (np.array(environment.symbols) != network.ion)
     return Drawn(member, hop_band(network.nodes, network.ion, member, mechanism, label=label,
                                   environment=environment.select(~taken)),
-                 tuple(sorted({environment.symbols[i] for i in np.flatnonzero(taken)})))
+                 tuple(sorted({environment.symbols[i] for i in np.flatnonzero(taken)})),
+                 tuple(int(i) for i in np.flatnonzero(taken)))
 
 
 def anchored(em: np.ndarray, spread: float | None, bvse: np.ndarray, scale: BvseScale,
@@ -139,18 +142,25 @@ def anchored(em: np.ndarray, spread: float | None, bvse: np.ndarray, scale: Bvse
 
 
 def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Prediction], drawn: list[Drawn],
-             landscapes: Landscapes) -> tuple[HopResult, list[float], np.ndarray]:
+             landscapes: Landscapes, environments: list, source: str) -> tuple[HopResult, list[float], np.ndarray]:
     """One hop class: its channel check and its barrier over the orderings it was priced in (``drawn``: how it
     was drawn in each), and its BVSE barrier in each ordering. The hop's BVSE barrier is its lowest over the
-    orderings (a channel that opens as the partial atoms move is one the ion can use); an ordering without a
-    landscape, or whose landscape still holds atoms taken off the hop's ends, takes that lowest value; nan
-    where no ordering has one (counts as open)."""
+    orderings (a channel that opens as the partial atoms move is one the ion can use). An ordering in which the
+    hop was drawn with atoms taken off its ends is checked in its landscape without them, as the hop was drawn
+    (``Landscapes.cleared``); an ordering without a landscape takes the lowest value; nan where no ordering has
+    one (counts as open)."""
     h = hop_class.representative
     frac = network.nodes.frac_coords
     flags = _dopants_by_majority(strongest_per_kind(f for p in per_ordering for f in p.flags), per_ordering)
-    per_landscape, unchecked = landscapes.hop_barriers([(frac[d.member.start], frac[d.member.end] + d.member.image)
-                                                        for d in drawn])
-    per_landscape = [None if d.cleared else b for b, d in zip(per_landscape, drawn)]
+    ends = [(frac[d.member.start], frac[d.member.end] + d.member.image) for d in drawn]
+    per_landscape, unchecked = landscapes.hop_barriers(ends)
+    for k, d in enumerate(drawn):
+        if d.cleared:
+            own = landscapes.cleared(environments[k], k, d.taken, network.ion, source)
+            try:
+                per_landscape[k] = own.hop_barrier(*ends[k]) if own is not None else None
+            except ValueError:  # a grid too coarse for the sites: unchecked there, as in hop_barriers
+                per_landscape[k] = None
     if unchecked is not None:
         flags.append(unchecked)
     cleared = [d for d in drawn if d.cleared]
