@@ -9,8 +9,10 @@ the paper's split and for the pre-training hosts' hops; the paper's test split
 and the real electrolytes are never read. A host-grouped tenth is held out to
 pick the epoch; the student's agreement with the teacher there is written to
 ``results/distil_student.json``. The card keeps the teacher's calibration of
-the spread, the teacher's training domain, and an embedding domain fitted, as
-the teacher's was, on the student's vectors of the 559 training bands.
+the spread, the teacher's training domain, and either (three outputs) the teacher's
+embedding-distance limit, which the student's third output is checked
+against, or (two outputs) an embedding domain fitted, as the teacher's was, on
+the student's vectors of the 559 training bands.
 Checkpoints beside the card make a stopped run resume.
 """
 from __future__ import annotations
@@ -22,11 +24,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 from distil_bands import TEACHER, distil_dir
 
 from hopnet.data.barriers import data_hash, host_groups, load_barriers
 from hopnet.graphs.builder import graph_from_band
 from hopnet.models.card import (
+    DistanceLimit,
     Distillation,
     Member,
     TrainingRecord,
@@ -48,6 +52,21 @@ def teacher_rows(teacher) -> list[dict]:
     answers = teacher.predict_bands([e.band for e in entries])
     return [{"host": f"train:{g}", "band": e.band, "em": p.em, "spread": p.em_std / teacher.sigma_scale}
             for e, p, g in zip(entries, answers, host_groups(entries))]
+
+
+def teacher_distances(teacher, rows: list[dict]) -> np.ndarray:
+    """The teacher's embedding distance of each row's band (its first network's, as its domain check measures
+    it), cached beside the bands: one network of five, so a fifth of the teacher's pass."""
+    cache = distil_dir() / f"teacher-distance-{sha256_file(resolve_weights(TEACHER))[:12]}-{len(rows)}.npy"
+    if cache.exists():
+        return np.load(cache)
+    first = teacher.members[0].model
+    distance = np.concatenate([
+        teacher.embedding_domain.distance(embed(first, [graph_from_band(r["band"], teacher.graph_config)
+                                                        for r in rows[i:i + 256]]))
+        for i in tqdm(range(0, len(rows), 256), desc="teacher distance")])
+    np.save(cache, distance)
+    return distance
 
 
 def student_uncertainty(teacher_card) -> Uncertainty:
@@ -77,10 +96,16 @@ def main() -> None:
     groups = np.array([str(r["host"]) for r in rows])
     print(f"{len(rows)} bands ({len(shards)} shards), graphs in {time.perf_counter() - t0:.0f} s", flush=True)
 
-    result = fit_student(graphs, em, spread, cfg, groups, checkpoint_dir=args.out.parent / "checkpoints")
+    learns_distance = cfg.model.outputs == 3
+    distance = teacher_distances(teacher, rows) if learns_distance else None
+    result = fit_student(graphs, em, spread, cfg, groups, checkpoint_dir=args.out.parent / "checkpoints",
+                         distance=distance)
     student = result.model
     n_train = len(paper)
-    embedding = EmbeddingDomain.fit(embed(student, graphs[:n_train])).save(args.out)
+    # A student of the teacher's distance is checked as the teacher is; otherwise in its own embedding, fitted
+    # as the teacher's was on the 559 training bands
+    embedding = None if learns_distance else EmbeddingDomain.fit(embed(student, graphs[:n_train])).save(args.out)
+    teacher_limit = teacher.embedding_domain
     teacher_path = resolve_weights(TEACHER)
     save_model(
         args.out, [Member(student, result.scaler.mean, result.scaler.std)], name=args.out.stem,
@@ -95,7 +120,10 @@ def main() -> None:
         domain=training_domain(load_barriers("train"), embedding),
         uncertainty=student_uncertainty(teacher.card),
         student=Distillation(teacher=teacher.card.name, teacher_sha256=sha256_file(teacher_path), bands=len(rows),
-                             data="benchmarks/distil_bands.py (pre-training hosts) + the paper's training split"),
+                             data="benchmarks/distil_bands.py (pre-training hosts) + the paper's training split",
+                             teacher_distance=DistanceLimit(threshold=teacher_limit.threshold,
+                                                            quantile=teacher_limit.quantile)
+                             if learns_distance else None),
     )
     best = result.history[result.best_epoch]
     write_result(RESULTS / "distil_student.json", {
@@ -106,6 +134,7 @@ def main() -> None:
         "config": cfg.model_dump(), "bands": len(rows), "best_epoch": result.best_epoch,
         "held_out_em_mae_to_teacher": best.get("val_mae"),
         "held_out_log_spread_mae": best.get("val_log_spread_mae"),
+        "held_out_log_teacher_distance_mae": best.get("val_log_distance_mae"),
         "train_seconds": round(result.seconds, 1), "history": result.history,
     })
     print(f"wrote {args.out}: held-out MAE to the teacher {best.get('val_mae'):.3f} eV")

@@ -15,7 +15,7 @@ from hopnet.flags import Flag, FlagKind
 from hopnet.graphs.batch import GraphBatch, collate
 from hopnet.graphs.builder import graph_from_band
 from hopnet.models.batching import run_batched
-from hopnet.models.card import Member, ModelCard, load_model_files, resolve_weights
+from hopnet.models.card import DistanceLimit, Member, ModelCard, load_model_files, resolve_weights
 from hopnet.models.domain import EmbeddingDomain
 from hopnet.pathways.band import Band, band_from_endpoints
 from hopnet.vocabulary import DEVICES, is_good_conductor
@@ -84,6 +84,10 @@ class BarrierModel:
         self._ions = set(domain.ions) if domain else set()
         self._hop_range = domain.hop_length if domain else (0.0, np.inf)
         self.embedding_domain = embedding_domain
+        # A student that learned the teacher's embedding distance is flagged where the teacher would flag the band
+        student = card.student
+        self.distance_limit: DistanceLimit | EmbeddingDomain | None = (
+            student.teacher_distance if student and student.teacher_distance else embedding_domain)
         # An ensemble's raw spread is too narrow; the card says by how much (measured on CV folds).
         self.sigma_scale = card.uncertainty.scale
 
@@ -124,15 +128,18 @@ class BarrierModel:
 
     @torch.no_grad()
     def batch_outputs(self, batch: GraphBatch) -> tuple[np.ndarray, np.ndarray]:
-        """Each network's outputs for each graph of ``batch``, (members, graphs) for Em alone or (1, graphs, 2)
-        for a student (Em, log spread), and each graph's distance to the training bands in the first network's
-        embedding (NaN without an embedding domain). Em is in eV."""
+        """Each network's outputs for each graph of ``batch``, (members, graphs) for Em alone or (1, graphs, 2
+        or 3) for a student (Em, log spread, log teacher distance), and each graph's embedding distance to the
+        training bands: the first network's, or the teacher's as the student estimates it (NaN without either).
+        Em is in eV."""
         distance = np.full(batch.num_graphs, np.nan)
         batch = batch.to(self.device)
         pooled = self._encode(batch)
-        if self.embedding_domain:
-            distance = self.embedding_domain.distance(pooled[0].cpu().numpy())
         outputs = np.stack([m.model.readout(pooled[k]).cpu().numpy() for k, m in enumerate(self.members)])
+        if self.is_student and self.card.student.teacher_distance:
+            distance = np.exp(outputs[0, :, 2])
+        elif self.embedding_domain:
+            distance = self.embedding_domain.distance(pooled[0].cpu().numpy())
         if self.is_student:
             outputs[..., 0] = outputs[..., 0] * self.members[0].std + self.members[0].mean
         else:
@@ -190,8 +197,8 @@ class BarrierModel:
         if not lo <= band.hop_length <= hi:
             flags.append(Flag(kind=FlagKind.HOP_LENGTH, value=round(band.hop_length, 4),
                               text=f"hop length {band.hop_length:.2f} Å outside training range {lo:.2f}-{hi:.2f} Å"))
-        if self.embedding_domain and embedding_distance > self.embedding_domain.threshold:
-            domain = self.embedding_domain
+        if self.distance_limit and embedding_distance > self.distance_limit.threshold:
+            domain = self.distance_limit
             flags.append(Flag(kind=FlagKind.EMBEDDING, value=round(float(embedding_distance), 4),
                               text=f"unlike the training bands: embedding distance {embedding_distance:.1f} > "
                                    f"{domain.threshold:.1f} ({domain.quantile:.0%} of training bands are nearer)"))

@@ -38,14 +38,20 @@ class MemberEntry(_Part):
     target_std: float = Field(gt=0)
 
 
-class EmbeddingEntry(_Part):
+class DistanceLimit(_Part):
+    """Where the embedding-distance domain check flags a band: beyond ``threshold``, which ``quantile`` of the
+    training bands' own distances lie below."""
+
+    threshold: float
+    quantile: float = Field(0.95, gt=0, lt=1)
+
+
+class EmbeddingEntry(DistanceLimit):
     """Reference vectors of the embedding-distance domain check (``models.domain``)."""
 
     file: str
     sha256: str
     k: int = Field(ge=1)
-    threshold: float
-    quantile: float = Field(0.95, gt=0, lt=1)
 
 
 class TrainingDomain(_Part):
@@ -69,12 +75,19 @@ class Uncertainty(_Part):
 class Distillation(_Part):
     """A student's teacher (``training.distil``): the student's first output is the teacher's mean Em (scaled as
     a member's), its second the log of the teacher members' raw spread (eV), which ``uncertainty.scale``
-    calibrates as it did the teacher's."""
+    calibrates as it did the teacher's. With ``teacher_distance``, a third output is the log of the teacher's
+    embedding distance, flagged where the teacher would flag it; without, the student's own embedding is
+    checked (``domain.embedding``)."""
 
     teacher: str  # the teacher card's name
     teacher_sha256: str
     bands: int = Field(ge=1)  # bands the teacher priced for it
     data: str = ""
+    teacher_distance: DistanceLimit | None = None
+
+    @property
+    def outputs(self) -> int:
+        return 3 if self.teacher_distance else 2
 
 
 class CardMetrics(_Part):
@@ -114,9 +127,10 @@ class ModelCard(_Part):
     student: Distillation | None = None  # None: the members are an ensemble (or one network) of Em alone
 
     @model_validator(mode="after")
-    def _student_has_one_network_of_two_outputs(self) -> "ModelCard":
-        if self.student and (len(self.members) != 1 or self.config.outputs != 2):
-            raise ValueError("a distilled student is one network with two outputs (Em, log spread)")
+    def _student_is_one_network_of_its_outputs(self) -> "ModelCard":
+        if self.student and (len(self.members) != 1 or self.config.outputs != self.student.outputs):
+            raise ValueError(f"a distilled student is one network with {self.student.outputs} outputs (Em, log "
+                             "spread" + (", log teacher distance)" if self.student.teacher_distance else ")"))
         return self
 
     def updated(self, **changes) -> "ModelCard":
