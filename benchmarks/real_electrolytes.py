@@ -89,7 +89,7 @@ def priced_record(priced) -> dict:
         for i, (d, r) in enumerate(zip(priced.kept, priced.results))]}
 
 
-def _measure(cif: str, queue, empty_sites: str) -> None:
+def _measure(cif: str, queue, empty_sites: str, model: str | None) -> None:
     """In a child process: hopnet (the screen code) and bvlain on one CIF, each timed."""
     import warnings
 
@@ -101,7 +101,8 @@ def _measure(cif: str, queue, empty_sites: str) -> None:
 
     out = {}
     t0 = time.perf_counter()
-    row, priced = screen_priced(cif, HostSettings(ion="Li", empty_sites=empty_sites))
+    settings = HostSettings(ion="Li", empty_sites=empty_sites, **({"model": model} if model else {}))
+    row, priced = screen_priced(cif, settings)
     out["hopnet_seconds"] = time.perf_counter() - t0
     out["hopnet"] = {k: row[k] for k in ANSWER_COLUMNS if k in row}
     if priced is not None:  # what the conductor card is fitted on, as the product computed it, and the prices
@@ -121,11 +122,11 @@ def _measure(cif: str, queue, empty_sites: str) -> None:
     queue.put(out)
 
 
-def measure(cif: Path, timeout: float, empty_sites: str = "auto") -> dict:
+def measure(cif: Path, timeout: float, empty_sites: str = "auto", model: str | None = None) -> dict:
     """One host in a fresh process, stopped after ``timeout`` s (the 100-site argyrodite case)."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_measure, args=(str(cif), queue, empty_sites))
+    proc = ctx.Process(target=_measure, args=(str(cif), queue, empty_sites, model))
     t0 = time.perf_counter()
     proc.start()
     result: dict = {}
@@ -292,6 +293,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="hosts measured at once (one process each)")
     ap.add_argument("--empty-sites", default="auto", choices=("auto", "always", "never"),
                     help="hopnet's setting of the same name (default: hopnet's default)")
+    ap.add_argument("--model", help="a barrier model other than the shipped default (a name or a card's path)")
     ap.add_argument("--report", action="store_true", help="summarise the rows already measured, measure nothing")
     args = ap.parse_args()
     from tqdm.auto import tqdm
@@ -304,7 +306,8 @@ def main() -> None:
         todo = [h for h in planned if h["id"] not in done]
         # Each host runs in its own child process; a thread per worker only waits for it.
         with ThreadPoolExecutor(args.workers) as pool:
-            running = {pool.submit(measure, DATA / h["cif"], args.timeout, args.empty_sites): h for h in todo}
+            running = {pool.submit(measure, DATA / h["cif"], args.timeout, args.empty_sites, args.model): h
+                       for h in todo}
             for future in tqdm(as_completed(running), total=len(todo), desc="hosts", unit="host"):
                 with rows_path.open("a") as fh:
                     fh.write(json.dumps({"id": running[future]["id"], **future.result()}) + "\n")
@@ -314,7 +317,7 @@ def main() -> None:
     provenance = {
         "command": f"python benchmarks/real_electrolytes.py --name {args.name} --timeout {args.timeout:g} "
                    f"--workers {args.workers}" + (f" --empty-sites {args.empty_sites}" if args.empty_sites != "auto" else "")
-                   + (f" --family {args.family}" if args.family else ""),
+                   + (f" --family {args.family}" if args.family else "") + (f" --model {args.model}" if args.model else ""),
         "machine": f"{platform.machine()}, {args.workers} host(s) at a time, 1 torch thread each; bvlain's neighbour "
                    "search on one thread from hopnet 0.5.0 (every core before)"}
     measured_by = read_result(OUT / f"{args.name}.json") if args.report else None

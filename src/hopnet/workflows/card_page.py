@@ -227,6 +227,12 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
             lines.append(f"- A band farther from its {d.embedding.k} nearest training bands (in the network's own "
                          f"embedding) than {d.embedding.quantile:.0%} of the training bands are from theirs is "
                          "flagged: the network has seen nothing like it.")
+        elif card.student and card.student.teacher_distance:
+            limit = card.student.teacher_distance
+            lines.append(f"- A band that the student places farther from the training bands, in `{card.student.teacher}`'s "
+                         f"embedding, than {limit.quantile:.0%} of the training bands are from theirs is flagged: "
+                         "the student estimates the teacher's distance (its third output) and flags what the "
+                         "teacher would.")
     if not encoder:
         lines += ["- Em is a barrier of the training set's kind (DFT-NEB from the literature, one ion hopping in a "
                   "fixed host), not a measured activation energy: concerted motion, defects and grain boundaries "
