@@ -93,11 +93,11 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     # the default network: one student distilled from the five-network ensemble, its one test, its release
     (f"{R}/distil_bands.json", "python benchmarks/distil_bands.py --minutes 35", "35 min"),
     (f"{R}/distil_student.json", "python benchmarks/distil_student.py configs/student.toml "
-     "--out runs/student/hopnet-band-student.json", "45 min"),
-    (f"{R}/test_student.json", "python benchmarks/evaluate_test.py --model runs/student/hopnet-band-student.json "
+     "--out runs/student3/hopnet-band-student.json", "45 min"),
+    (f"{R}/test_student.json", "python benchmarks/evaluate_test.py --model runs/student3/hopnet-band-student.json "
      "--name student", "10 s"),
     ("src/hopnet/weights/hopnet-band-student.json", "python benchmarks/ship_model.py "
-     "runs/student/hopnet-band-student.json --to src/hopnet/weights --test benchmarks/results/test_student.json",
+     "runs/student3/hopnet-band-student.json --to src/hopnet/weights --test benchmarks/results/test_student.json",
      "1 s: the release of the student trained above"),
     (f"{R}/host_speed.json", "python benchmarks/host_speed.py", "20 min"),
     # the real electrolytes, named by the version whose code computes their inputs, then every fit on them

@@ -7,7 +7,9 @@ teacher, one by the student, every other setting the same. Each hop class the
 two runs drew alike (same host, same hop, same members) is compared in every
 ordering: the network's own Em (before the BVSE anchor), its calibrated spread,
 and the price the product percolates. Hosts are compared by their conductor
-class; every host whose class changed is listed. No real-electrolyte file was
+class, each computed from the row's inputs under the shipped conductor card
+(the runs may have been made while other cards shipped); every host whose class
+changed is listed. No real-electrolyte file was
 read in the student's training (``distil_bands.py`` reads pre-training hosts
 only; a Materials Project host of the same framework may be among them).
 """
@@ -19,6 +21,7 @@ import json
 import numpy as np
 from real_electrolytes import measured_rows
 
+from hopnet.workflows.conductor import ConductorInputs, conductor_answer, shipped_card
 from hopnet_repro.results import RESULTS, write_result
 
 LOW = 0.8  # eV: hops below it decide whether a host conducts (the blocked ceilings lie above it for Li)
@@ -38,6 +41,12 @@ def hop_pairs(teacher: dict, student: dict) -> list[tuple[dict, dict]]:
     return pairs
 
 
+def same_card(row: dict) -> str:
+    """The host's class from its inputs under the shipped conductor card: the two runs may have been made while
+    different cards were shipped, and a row's own class column is the card of its day."""
+    return conductor_answer(ConductorInputs.model_validate(row["inputs"]), "Li").conductor
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--teacher", required=True, help="rows priced by the teacher (a real_electrolytes --name)")
@@ -50,10 +59,9 @@ def main() -> None:
     price_t = np.array([e for h, _ in pairs for e in h["price"]])
     price_s = np.array([e for _, h in pairs for e in h["price"]])
     spread = np.array([(h["em_std"], o["em_std"]) for h, o in pairs if h["em_std"] and o["em_std"]])
-    both = [i for i in teacher if teacher[i]["hopnet"].get("status") == "ok"
-            and student.get(i, {}).get("hopnet", {}).get("status") == "ok"]
-    changed = [{"id": i, "teacher": teacher[i]["hopnet"]["conductor"], "student": student[i]["hopnet"]["conductor"]}
-               for i in both if teacher[i]["hopnet"]["conductor"] != student[i]["hopnet"]["conductor"]]
+    both = [i for i in teacher if teacher[i].get("inputs") and student.get(i, {}).get("inputs")]
+    classes = {i: (same_card(teacher[i]), same_card(student[i])) for i in both}
+    changed = [{"id": i, "teacher": t, "student": s} for i, (t, s) in classes.items() if t != s]
     diff = em_s - em_t
     result = {
         "command": f"python benchmarks/student_agreement.py --teacher {args.teacher} --student {args.student}",
@@ -71,6 +79,7 @@ def main() -> None:
         "spread": {"compared": len(spread), "median_teacher": float(np.median(spread[:, 0])),
                    "median_student": float(np.median(spread[:, 1])),
                    "pearson_log": float(np.corrcoef(*np.log(spread.T))[0, 1])} if len(spread) else None,
+        "card": f"the shipped conductor card (rows {shipped_card().rows}), on each row's inputs",
         "hosts_answered_by_both": len(both), "same_class": len(both) - len(changed),
         "same_class_share": (len(both) - len(changed)) / len(both) if both else None, "changed_class": changed,
     }
