@@ -1,7 +1,7 @@
 """Distil the shipped ensemble (the teacher) into one network (the student) and write its card.
 
     python benchmarks/distil_bands.py             # the teacher's answers on the pre-training hosts' hops
-    python benchmarks/distil_student.py configs/student.toml --out runs/student/hopnet-band-student.json
+    python benchmarks/distil_student.py configs/student.toml --out runs/student3/hopnet-band-student.json
 
 The student learns the teacher's mean Em and its members' raw spread
 (``training.distil``) on the teacher's answers for the 559 training bands of
@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 from distil_bands import TEACHER, distil_dir
+from tqdm import tqdm
 
 from hopnet.data.barriers import data_hash, host_groups, load_barriers
 from hopnet.graphs.builder import graph_from_band
@@ -80,7 +80,7 @@ def student_uncertainty(teacher_card) -> Uncertainty:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("config", type=Path)
-    ap.add_argument("--out", type=Path, default=Path("runs/student/hopnet-band-student.json"))
+    ap.add_argument("--out", type=Path, default=Path("runs/student3/hopnet-band-student.json"))
     args = ap.parse_args()
     cfg = DistilConfig.from_toml(args.config)
     teacher = load_model(TEACHER, threads=cfg.threads)

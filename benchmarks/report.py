@@ -1083,8 +1083,9 @@ def student_lines(d: dict) -> list[str]:
     cfg = fit["config"]["model"]
     lines = [f"`hopnet-band-student` (`--model hopnet-band-student`) is one network (hidden {cfg['hidden']}, "
              f"{cfg['alignn_layers']} ALIGNN + {cfg['gcn_layers']} GCN layers, {cfg['graph']['angle_neighbors']} "
-             "neighbours form bond angles) that learned the five-network ensemble's answers: its mean Em and its "
-             f"members' spread, on {fit['bands']} bands (the 559 training bands and the hops of "
+             "neighbours form bond angles) that learned the five-network ensemble's answers: its mean Em, its "
+             "members' spread" + (" and its embedding distance (so that the student flags the bands the teacher "
+                                  "would)" if cfg.get("outputs") == 3 else "") + f", on {fit['bands']} bands (the 559 training bands and the hops of "
              f"{bands['hosts'] if bands else '?'} pre-training hosts, `{bands['command'] if bands else '?'}`). No "
              "DFT label of the test split and no real-electrolyte file was read in its training; a Materials Project "
              "host of the same framework may be among the pre-training hosts, where it learned the teacher's answer "
@@ -1119,7 +1120,8 @@ def student_lines(d: dict) -> list[str]:
                   "| – |",
                   f"| real electrolytes: the anchored price's MAE to the teacher's | {agree['anchored_price_mae']:.3f} "
                   "eV | – |",
-                  f"| real electrolytes: same conductor class (same card) | {agree['same_class']} of "
+                  f"| real electrolytes: same conductor class (the shipped card on both runs' inputs) | "
+                  f"{agree['same_class']} of "
                   f"{agree['hosts_answered_by_both']} ({agree['same_class_share']:.1%}) | – |"]
     if speed:
         for name, s in speed["sets"].items():

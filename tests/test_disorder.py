@@ -1,5 +1,6 @@
 """Partially occupied hosts: whole cells, orderings, nodes, and `paths` answering with a spread."""
 import json
+
 import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
