@@ -18,6 +18,7 @@ Checkpoints beside the card make a stopped run resume.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import pickle
 import platform
 import time
@@ -56,8 +57,10 @@ def teacher_rows(teacher) -> list[dict]:
 
 def teacher_distances(teacher, rows: list[dict]) -> np.ndarray:
     """The teacher's embedding distance of each row's band (its first network's, as its domain check measures
-    it), cached beside the bands: one network of five, so a fifth of the teacher's pass."""
-    cache = distil_dir() / f"teacher-distance-{sha256_file(resolve_weights(TEACHER))[:12]}-{len(rows)}.npy"
+    it), cached beside the bands under the teacher's checksum and one of the rows' answers (the same bands in the
+    same order): one network of five, so a fifth of the teacher's pass."""
+    bands = hashlib.sha256(np.array([(r["em"], r["spread"]) for r in rows], np.float64).tobytes()).hexdigest()
+    cache = distil_dir() / f"teacher-distance-{sha256_file(resolve_weights(TEACHER))[:12]}-{bands[:12]}.npy"
     if cache.exists():
         return np.load(cache)
     first = teacher.members[0].model

@@ -943,16 +943,19 @@ def network_place_lines(d: dict) -> list[str]:
                       f"{_num(nested['card_family_grouped_cv']['auc_fast_vs_slow'])}, Ea MAE "
                       f"{_num(nested['card_family_grouped_cv']['mae_ea'], 3)} eV; weights chosen "
                       f"{nested['weights_chosen']}."]
-        if "monotone_bvse_to_dft" in anchored:
+        if "monotone_bvse_to_dft" in anchored and "precision-monotone" in anchored["variants"]:
             mono = anchored["monotone_bvse_to_dft"]
+            line, curve = (anchored["variants"][k]["unfitted"]["auc_fast_vs_slow"]
+                           for k in ("precision", "precision-monotone"))
+            verdict = ("It is not shipped: it ranks the hosts worse unfitted. A likely reason, not tested: the curve "
+                       "rises steeply over a few hundredths of an eV of BVSE near 0.3 eV, where many electrolyte "
+                       "hops lie, so there a small BVSE error moves the price a lot." if curve < line else
+                       "It ranks the hosts no worse unfitted than the line.")
             lines += ["", "*precision-monotone* weighs the same two estimates with BVSE put on the DFT scale by a "
                           "monotone (isotonic) curve instead of the line, to lift the line's floor under low-BVSE "
                           f"hops (the curve gives {mono['knots_em'][0]:.2f} eV at a barrier of 0; its out-of-fold RMS "
                           f"{mono['rms_residual_out_of_fold']:.2f} eV). Its reason was written before its figures "
-                          "here were seen; it was the second variant added after looking at the others, and it is "
-                          "not shipped: it ranks the hosts worse unfitted. A likely reason, not tested: the curve "
-                          "rises steeply over a few hundredths of an eV of BVSE near 0.3 eV, where many electrolyte "
-                          "hops lie, so there a small BVSE error moves the price a lot."]
+                          "here were seen; it was the second variant added after looking at the others. " + verdict]
     return lines
 
 

@@ -25,8 +25,8 @@ import numpy as np
 from pymatgen.core import Structure
 from scipy import ndimage
 
-from hopnet.chemistry.bvse import BvseRun, run_bvse
-from hopnet.chemistry.oxidation import OxidationOrigin, with_oxidation_states
+from hopnet.chemistry.bvse import BvseRun, decorated_host, run_bvse
+from hopnet.chemistry.oxidation import OxidationOrigin
 from hopnet.errors import HopnetInputError
 from hopnet.flags import Flag, FlagKind
 from hopnet.pathways.hops import perpendicular_widths, symmetry_equivalent_sites
@@ -356,8 +356,9 @@ class Landscapes:
             self._cleared[key] = None
             if self.per_environment[index] is not None:
                 try:
-                    decorated, _ = with_oxidation_states(environment)
-                except ValueError:
+                    with decorated_host(environment, ion, source) as (decorated, _, _):
+                        pass
+                except HopnetInputError:  # the ordering's landscape, if any, took the file's states (``of``)
                     decorated = None
                     if self.file_states:
                         decorated = environment.copy()

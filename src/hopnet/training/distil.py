@@ -26,6 +26,7 @@ from hopnet.training.loop import run_epochs, seed_everything
 from hopnet.training.trainer import FitResult, TargetScaler, predict_scaled, shuffled_batches, split_validation
 
 SPREAD_FLOOR = 1e-3  # eV: members that agree to a meV still differ; a log of 0 would be -inf
+DISTANCE_FLOOR = 1e-3  # a band at a training band's place in the embedding: distance 0, log -inf
 
 
 class DistilConfig(TrainConfig):
@@ -52,7 +53,7 @@ def fit_student(graphs: Sequence, em: np.ndarray, spread: np.ndarray, cfg: Disti
     columns = [scaler.scale(em), log_spread]
     weights = [1.0, cfg.spread_weight]
     if distance is not None:
-        log_distance = np.log(np.asarray(distance, np.float32))
+        log_distance = np.log(np.maximum(np.asarray(distance, np.float32), DISTANCE_FLOOR))
         columns.append(log_distance)
         weights.append(cfg.distance_weight)
     targets = torch.from_numpy(np.stack(columns, axis=1).astype(np.float32))

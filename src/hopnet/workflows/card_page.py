@@ -223,16 +223,16 @@ def _model_page(card: ModelCard, raw: dict) -> list[str]:
                   "dopant far from the hop is a note instead).",
                   f"- Hop lengths seen in training: {d.hop_length[0]:.2f} to {d.hop_length[1]:.2f} Å; a hop outside "
                   "them is flagged."]
-        if d.embedding:
-            lines.append(f"- A band farther from its {d.embedding.k} nearest training bands (in the network's own "
-                         f"embedding) than {d.embedding.quantile:.0%} of the training bands are from theirs is "
-                         "flagged: the network has seen nothing like it.")
-        elif card.student and card.student.teacher_distance:
+        if card.student and card.student.teacher_distance:  # the predictor's order: the teacher's check first
             limit = card.student.teacher_distance
             lines.append(f"- A band that the student places farther from the training bands, in `{card.student.teacher}`'s "
                          f"embedding, than {limit.quantile:.0%} of the training bands are from theirs is flagged: "
                          "the student estimates the teacher's distance (its third output) and flags what the "
                          "teacher would.")
+        elif d.embedding:
+            lines.append(f"- A band farther from its {d.embedding.k} nearest training bands (in the network's own "
+                         f"embedding) than {d.embedding.quantile:.0%} of the training bands are from theirs is "
+                         "flagged: the network has seen nothing like it.")
     if not encoder:
         lines += ["- Em is a barrier of the training set's kind (DFT-NEB from the literature, one ion hopping in a "
                   "fixed host), not a measured activation energy: concerted motion, defects and grain boundaries "

@@ -159,7 +159,7 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
             own = landscapes.cleared(environments[k], k, d.taken, network.ion, source)
             try:
                 per_landscape[k] = own.hop_barrier(*ends[k]) if own is not None else None
-            except ValueError:  # a grid too coarse for the sites: unchecked there, as in hop_barriers
+            except ValueError:  # a grid too coarse for the sites (the ordering's own grid, flagged by hop_barriers)
                 per_landscape[k] = None
     if unchecked is not None:
         flags.append(unchecked)
