@@ -3,7 +3,7 @@ network once, and its channel checked in each landscape (a hop through a CoO2 sl
 connects a network)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,7 +48,8 @@ class Pricing:
                               text=f"{len(network.hops)} distinct hops: priced in {fewer} of {len(environments)} "
                                    "orderings to stay within the time bound"))
             environments = environments[:fewer]
-            per_landscape = Landscapes(landscapes.per_environment[:fewer], landscapes.flags, landscapes.file_states)
+            # the first orderings are the same ones: their cleared landscapes stay cached across price() calls
+            per_landscape = replace(landscapes, per_environment=landscapes.per_environment[:fewer])
         kept, drawn = [], []
         # Arrays of each environment, made once per host: its cell is then reduced once, not per hop.
         for env in environments:
