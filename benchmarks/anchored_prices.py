@@ -70,11 +70,16 @@ from hopnet_repro.results import RESULTS, write_result
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
+def training_hops(ion: str = "Li") -> list[dict]:
+    """The paper's training paths of ``ion`` with a BVSE barrier below 5 eV (``bvse_hops_train``): what both
+    scales from BVSE to DFT are fitted on."""
+    rows = [json.loads(line) for line in (RESULTS / "bvse_hops_train.jsonl").open()]
+    return [r for r in rows if r["ion"] == ion and r.get("bvse_barrier") is not None and r["bvse_barrier"] < 5.0]
+
+
 def bvse_to_dft(ion: str = "Li") -> tuple[float, float, float]:
     """Intercept, slope and RMS residual of DFT-NEB Em against the hop's BVSE barrier on the training split's open hops."""
-    rows = [json.loads(line) for line in (RESULTS / "bvse_hops_train.jsonl").open()]
-    pairs = np.array([(r["bvse_barrier"], r["em_dft"]) for r in rows
-                      if r["ion"] == ion and r.get("bvse_barrier") is not None and r["bvse_barrier"] < 5.0])
+    pairs = np.array([(r["bvse_barrier"], r["em_dft"]) for r in training_hops(ion)])
     slope, intercept = np.polyfit(pairs[:, 0], pairs[:, 1], 1)
     residual = pairs[:, 1] - (intercept + slope * pairs[:, 0])
     return float(intercept), float(slope), float(np.sqrt(np.mean(residual**2)))
@@ -113,8 +118,7 @@ def monotone_bvse_to_dft(ion: str = "Li") -> MonotoneScale:
 
     entries = load_barriers("train")
     group_of = dict(zip((e.sys_name for e in entries), host_groups(entries)))
-    rows = [json.loads(line) for line in (RESULTS / "bvse_hops_train.jsonl").open()]
-    rows = [r for r in rows if r["ion"] == ion and r.get("bvse_barrier") is not None and r["bvse_barrier"] < 5.0]
+    rows = training_hops(ion)
     x, y = np.array([r["bvse_barrier"] for r in rows]), np.array([r["em_dft"] for r in rows])
     residual = np.empty(len(rows))
     for train, held in GroupKFold(5).split(x, y, [group_of[r["sys_name"]] for r in rows]):

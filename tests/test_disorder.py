@@ -302,17 +302,22 @@ def test_a_hop_drawn_with_its_end_sites_cleared_is_checked_in_the_landscape_with
     priced = price_host(scarce, HostSettings(ion="Li", orderings=8, seed=0), load_model(tiny_model_card), "llto")
     network, hop = priced.priced.network, priced.report.hops[0]
     assert any(f.kind == "cleared end sites" for f in hop.flags)
-    member = priced.priced.kept[0].representative
+    hop_class = priced.priced.kept[0]
     frac = network.nodes.frac_coords
-    ends = np.vstack([frac[member.start], frac[member.end] + member.image])
+
+    def ends_of(member):
+        return np.vstack([frac[member.start], frac[member.end] + member.image])
+
+    def la_on(ends, environment):  # the La atoms sitting on the hop's two end sites
+        near = environment.lattice.get_all_distances(ends, environment.frac_coords).min(axis=0) < 0.5
+        return near & np.array([site.specie.symbol == "La" for site in environment])
+
+    ends = ends_of(hop_class.representative)
     checked = 0
     for k, environment in enumerate(network.environments):
-        near = environment.lattice.get_all_distances(ends, environment.frac_coords).min(axis=0) < 0.5
-        la_on_ends = near & np.array([site.specie.symbol == "La" for site in environment])
-        drawable = any(not (environment.lattice.get_all_distances(
-            np.vstack([frac[m.start], frac[m.end] + m.image]), environment.frac_coords).min(axis=0) < 0.5)[
-            [site.specie.symbol == "La" for site in environment]].any() for m in priced.priced.kept[0].members)
-        if drawable or not la_on_ends.any():
+        la_on_ends = la_on(ends, environment)
+        drawable = any(not la_on(ends_of(m), environment).any() for m in hop_class.members)
+        if drawable or not la_on_ends.any():  # a member without La on its ends is drawn as it stands
             continue
         decorated, _ = with_oxidation_states(environment)
         decorated.remove_sites(list(np.flatnonzero(la_on_ends)))

@@ -85,9 +85,8 @@ class BarrierModel:
         self._hop_range = domain.hop_length if domain else (0.0, np.inf)
         self.embedding_domain = embedding_domain
         # A student that learned the teacher's embedding distance is flagged where the teacher would flag the band
-        student = card.student
-        self.distance_limit: DistanceLimit | EmbeddingDomain | None = (
-            student.teacher_distance if student and student.teacher_distance else embedding_domain)
+        self._teacher_distance = card.student.teacher_distance if card.student else None
+        self.distance_limit: DistanceLimit | EmbeddingDomain | None = self._teacher_distance or embedding_domain
         # An ensemble's raw spread is too narrow; the card says by how much (measured on CV folds).
         self.sigma_scale = card.uncertainty.scale
 
@@ -136,7 +135,7 @@ class BarrierModel:
         batch = batch.to(self.device)
         pooled = self._encode(batch)
         outputs = np.stack([m.model.readout(pooled[k]).cpu().numpy() for k, m in enumerate(self.members)])
-        if self.is_student and self.card.student.teacher_distance:
+        if self._teacher_distance:
             distance = np.exp(outputs[0, :, 2])
         elif self.embedding_domain:
             distance = self.embedding_domain.distance(pooled[0].cpu().numpy())

@@ -381,12 +381,14 @@ class Landscapes:
                         pass
         return self._cleared[key]
 
-    def hop_barriers(self, ends: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[float | None], Flag | None]:
+    def hop_barriers(self, ends: list[tuple[np.ndarray, np.ndarray]],
+                     drawn_in: list["Landscape | None"] | None = None) -> tuple[list[float | None], Flag | None]:
         """A hop's BVSE barrier in each landscape, between the (start, end) fractional sites it has in that
         landscape's environment (None where there is no landscape), and a flag where a grid was too coarse to
-        resolve the sites (unchecked there)."""
+        resolve the sites (unchecked there). ``drawn_in``: the landscape of each environment as the hop was
+        drawn there (``cleared`` where atoms were taken off its ends), in place of the environments' own."""
         barriers, flag = [], None
-        for landscape, (start, end) in zip(self.per_environment, ends):
+        for landscape, (start, end) in zip(self.per_environment if drawn_in is None else drawn_in, ends):
             try:
                 barriers.append(landscape.hop_barrier(start, end) if landscape else None)
             except ValueError as exc:

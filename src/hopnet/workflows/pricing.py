@@ -154,14 +154,9 @@ def _checked(network: HopNetwork, hop_class: DistinctHop, per_ordering: list[Pre
     frac = network.nodes.frac_coords
     flags = _dopants_by_majority(strongest_per_kind(f for p in per_ordering for f in p.flags), per_ordering)
     ends = [(frac[d.member.start], frac[d.member.end] + d.member.image) for d in drawn]
-    per_landscape, unchecked = landscapes.hop_barriers(ends)
-    for k, d in enumerate(drawn):
-        if d.cleared:
-            own = landscapes.cleared(environments[k], k, d.taken, network.ion, source)
-            try:
-                per_landscape[k] = own.hop_barrier(*ends[k]) if own is not None else None
-            except ValueError:  # a grid too coarse for the sites (the ordering's own grid, flagged by hop_barriers)
-                per_landscape[k] = None
+    drawn_in = [landscapes.cleared(environments[k], k, d.taken, network.ion, source) if d.cleared
+                else landscapes.per_environment[k] for k, d in enumerate(drawn)]
+    per_landscape, unchecked = landscapes.hop_barriers(ends, drawn_in)
     if unchecked is not None:
         flags.append(unchecked)
     cleared = [d for d in drawn if d.cleared]
