@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from distil_bands import TEACHER, distil_dir
+from distil_bands import TEACHER, distil_dir, shard_files
 from tqdm import tqdm
 
 from hopnet.data.barriers import data_hash, host_groups, load_barriers
@@ -88,7 +88,7 @@ def main() -> None:
     cfg = DistilConfig.from_toml(args.config)
     teacher = load_model(TEACHER, threads=cfg.threads)
     t0 = time.perf_counter()
-    shards = sorted(distil_dir().glob("bands-*.pkl"))
+    shards = shard_files()
     if not shards:
         raise SystemExit(f"{distil_dir()}: no bands; run benchmarks/distil_bands.py first")
     paper = teacher_rows(teacher)

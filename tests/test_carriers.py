@@ -28,6 +28,18 @@ def test_a_site_shared_with_another_species_counts_as_held():
     assert carriers.sites == 72 and carriers.ions == 32 and carriers.full  # three cells make the 16d Li whole
 
 
+def test_the_carrier_gap_counts_only_the_sites_the_ion_holds():
+    """On 16d of Li4Ti5O12 an ordering puts Ti on five sites in six: Li's energy inside a Ti atom (tens of eV) is
+    no site the ion holds, and no cost of making a carrier. Counted as one, the gap read about -30 eV."""
+    from hopnet.pathways.landscape import bvse_landscape
+
+    spinel = Structure.from_spacegroup("Fd-3m", Lattice.cubic(8.36), ["Li", {"Li": 1 / 6, "Ti": 5 / 6}, "O"],
+                                       [[0, 0, 0], [0.625] * 3, [0.3875] * 3])
+    network = HopNetwork.from_host(spinel, "Li", 3.8)
+    carriers = Carriers.of(network, bvse_landscape(network.environments[0], "Li"))
+    assert carriers.gap is None or -5.0 < carriers.gap < 5.0
+
+
 def test_a_file_without_the_ion_has_unknown_carriers():
     fluoride = Structure.from_spacegroup("Fm-3m", Lattice.cubic(5.46), ["Ca", "F"], [[0, 0, 0], [0.25] * 3])
     carriers = Carriers.of(HopNetwork.from_host(fluoride, "Li", 3.5), None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.9.2"
+__version__ = "0.9.3"
 
 _EXPORTS = {
     "Band": "hopnet.pathways.band",

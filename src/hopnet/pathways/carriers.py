@@ -25,10 +25,13 @@ Three numbers describe this here, read off the file and what the host analysis a
   below 1 the sublattice carries vacancies;
 * the **carrier gap**: on the bond-valence landscape, the lowest empty minimum
   (a site no ion occupies, at least ``EMPTY_SITE_SEPARATION`` from every ion
-  site) minus the highest occupied site's energy. It is a Frenkel-like cost of
-  moving an ion off its site on BVSE's scale (eV, not a DFT formation energy);
-  negative means an empty site lies lower than an occupied one: a frustrated
-  sublattice, with carriers for free.
+  site) minus the highest energy of a site the ion holds in the landscape's
+  ordering. It is a Frenkel-like cost of moving an ion off its site on BVSE's
+  scale (eV, not a DFT formation energy); negative means an empty site lies
+  lower than an occupied one: a frustrated sublattice, with carriers for free.
+  A site another species holds in that ordering (Sn on the shared sites of a
+  thio-LISICON, Ti on 16d of a spinel) is not an ion's site there: the ion's
+  energy inside that atom is no cost of making a carrier.
 
 Why our own: neither pymatgen-analysis-diffusion nor bvlain reports occupancies
 or a site-energy gap; both are a few lines over the landscape and
@@ -90,7 +93,8 @@ class Carriers:
         ions = float(np.mean([elements_of(env).count(network.ion) for env in network.environments]))
         filled = float(np.mean([(env.lattice.get_all_distances(sites, env.frac_coords).min(axis=1) < SPLIT_SITE).sum()
                                 for env in network.environments])) if len(sites) else 0.0
-        gap = None if landscape is None or not len(sites) else _gap(landscape, network, sites)
+        held = _held(network.environments[0], sites, network.ion)  # the landscape's ordering
+        gap = None if landscape is None or not held.any() else _gap(landscape, network.nodes.lattice, sites[held], sites)
         return cls(ions=ions, sites=int(len(sites)), filled=filled, gap=gap,
                    position_occupancy=None if host is None else position_occupancy(host, network.ion),
                    volume=float(network.nodes.lattice.volume))
@@ -98,8 +102,11 @@ class Carriers:
     def describe(self, ion: str) -> str:
         if not self.sites:
             return f"the file places no {ion}: its carriers are unknown"
-        state = ("every site full: carriers must be made" if self.full else
-                 f"occupancy {self.occupancy:.2f}: a partially occupied sublattice")
+        if not self.ions:  # shared sites whose ion share rounds to no atom in the cell ordered (Li0.31La0.63TiO3)
+            state = f"the orderings hold no {ion}: its share rounds to none in this cell"
+        else:
+            state = ("every site full: carriers must be made" if self.full else
+                     f"occupancy {self.occupancy:.2f}: a partially occupied sublattice")
         gap = "" if self.gap is None else (
             f"; the lowest empty site lies {self.gap:.2f} eV (bond-valence scale) "
             + ("above the highest occupied one" if self.gap >= 0 else "below an occupied one: a frustrated sublattice"))
@@ -115,12 +122,19 @@ def position_occupancy(structure: Structure, ion: str) -> float | None:
     return float(sum(shares) / len(shares)) if shares else None
 
 
-def _gap(landscape: Landscape, network: HopNetwork, sites: np.ndarray) -> float | None:
-    """Lowest empty minimum minus the highest occupied site's energy (eV); None: no empty minimum."""
-    occupied = max(landscape.site_energy(frac) for frac in sites)
-    lattice = network.nodes.lattice
-    for frac in landscape.low_minima(sites, ENERGY_CAP):
-        if lattice.get_all_distances(frac, sites).min() >= EMPTY_SITE_SEPARATION:
-            return float(landscape.site_energy(frac) - occupied)
-    return None
+def _held(environment: Structure, sites: np.ndarray, ion: str) -> np.ndarray:
+    """Which of ``sites`` (fractional) an atom of ``ion`` holds in ``environment``."""
+    own = environment.frac_coords[np.array(elements_of(environment)) == ion]
+    if not len(own) or not len(sites):
+        return np.zeros(len(sites), bool)
+    return environment.lattice.get_all_distances(sites, own).min(axis=1) < SPLIT_SITE
 
+
+def _gap(landscape: Landscape, lattice, occupied: np.ndarray, sites: np.ndarray) -> float | None:
+    """Lowest empty minimum (away from every ion site) minus the highest ``occupied`` site's energy (eV); None: no
+    empty minimum."""
+    highest = max(landscape.site_energy(frac) for frac in occupied)
+    for frac in landscape.low_minima(occupied, ENERGY_CAP):
+        if lattice.get_all_distances(frac, sites).min() >= EMPTY_SITE_SEPARATION:
+            return float(landscape.site_energy(frac) - highest)
+    return None
