@@ -916,12 +916,16 @@ def network_place_lines(d: dict) -> list[str]:
         lines += [f"Per family (≥ 5 hosts), unfitted: the host barrier as hopnet {rows['hopnet_version']} prices its "
                   "hops (from 0.9.0 the network's price anchored to the BVSE barrier; the network alone is the "
                   "`network` row of the next table), hopnet's BVSE percolation of the same open hops, and the rule "
-                  f"\"partially occupied → fast\" (`{rows['command']}`); AUC needs both classes in the family.", "",
-                  "| family | CIFs | host barrier AUC / Spearman | BVSE same hops AUC / Spearman | trivial AUC |",
-                  "|---|---|---|---|---|"]
+                  f"\"partially occupied → fast\" (`{rows['command']}`); AUC needs both classes in the family. "
+                  "Read a family's AUC beside its count of fast and slow hosts: with one or two fast hosts it "
+                  "turns on one or two pairs of barriers, often a few hundredths of an eV apart.", "",
+                  "| family | CIFs | answered (fast / slow) | host barrier AUC / Spearman | BVSE same hops AUC / "
+                  "Spearman | trivial AUC |",
+                  "|---|---|---|---|---|---|"]
         for name, f in rows["families"].items():
             b = f.get("bvse_same_hops", {})
-            lines.append(f"| {name} | {f['cifs']} | {_num(f.get('auc_fast_vs_slow'))} / "
+            lines.append(f"| {name} | {f['cifs']} | {f.get('hosts', '–')} ({f.get('fast', 0)} / {f.get('slow', 0)}) | "
+                         f"{_num(f.get('auc_fast_vs_slow'))} / "
                          f"{_num(f.get('spearman_log_sigma'))} | {_num(b.get('auc_fast_vs_slow'))} / "
                          f"{_num(b.get('spearman_log_sigma'))} | {_num(f.get('trivial_auc'))} |")
         lines.append("")
