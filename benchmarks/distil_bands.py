@@ -133,7 +133,7 @@ def main() -> None:
         print(f"shard {shard}: {len(rows)} bands, {time.perf_counter() - t0:.0f} s", flush=True)
     write_result(RESULTS / "distil_bands.json", {
         "command": "python benchmarks/distil_bands.py --minutes 35; python benchmarks/distil_bands.py --large "
-                   "--minutes 30",
+                   "--minutes 25",
         "machine": f"{platform.machine()}, 1 process, 1 torch thread",
         "split": "pre-training hosts (Materials Project), training part, seeded order; no real electrolyte. A "
                  "host of the barrier set may be among them: the student sees the teacher's answer there, never a "

@@ -673,7 +673,9 @@ def same_answer_line(before: str, after: str, reached: set[str] | None = None) -
               if a is not None and b is not None]
     # the call is compared where both runs make the same kind (verdicts up to 0.7.0, classes from 0.8.0)
     call = next((k for k in ("conductor", "verdict") if all(k in old[i] and k in new[i] for i in both)), None)
-    same_call = (f"{'class' if call == 'conductor' else 'verdict'} the same in "
+    # a row's class is the one the card shipped on the day of its run gave: a refitted card alone moves it
+    same_call = (f"{'class (each run by the card shipped when it ran)' if call == 'conductor' else 'verdict'} "
+                 "the same in "
                  f"{sum(old[i][call] == new[i][call] for i in both)}, " if call else
                  "calls not comparable (verdicts before 0.8.0, classes from it), ")
     return (f"Same answers, {before} → {after}, on the {len(both)} CIFs both answered: {same_call}"
@@ -1084,6 +1086,21 @@ def _coverage(test: dict) -> float | None:
     return statistics.mean(abs(p["em_pred"] - p["em_true"]) <= scale * p["em_std"] for p in rows) if rows else None
 
 
+def _pretraining_hosts(bands: dict | None) -> str:
+    """How many pre-training hosts the student's bands came from: one summary, or the small hosts' and the
+    large ones' (``distil_bands.py --large``)."""
+    if not bands:
+        return "? pre-training hosts"
+    if "small" not in bands:
+        return f"{bands['hosts']} pre-training hosts"
+    from distil_bands import LARGE_MAX_ATOMS, MAX_ATOMS
+
+    large = bands.get("large", {})
+    return (f"{bands['small']['hosts']} pre-training hosts of up to {MAX_ATOMS} atoms" +
+            (f" and {large['hosts']} Li hosts of {MAX_ATOMS + 1}-{LARGE_MAX_ATOMS} atoms" if large.get("hosts")
+             else ""))
+
+
 def student_lines(d: dict) -> list[str]:
     fit, bands, test, teacher, agree, speed = (d[k] for k in ("fit", "bands", "test", "teacher_test", "agreement",
                                                               "speed"))
@@ -1093,7 +1110,7 @@ def student_lines(d: dict) -> list[str]:
              "neighbours form bond angles) that learned the five-network ensemble's answers: its mean Em, its "
              "members' spread" + (" and its embedding distance (so that the student flags the bands the teacher "
                                   "would)" if cfg.get("outputs") == 3 else "") + f", on {fit['bands']} bands (the 559 training bands and the hops of "
-             f"{bands['hosts'] if bands else '?'} pre-training hosts, `{bands['command'] if bands else '?'}`). No "
+             f"{_pretraining_hosts(bands)}, `{bands['command'] if bands else '?'}`). No "
              "DFT label of the test split and no real-electrolyte file was read in its training; a Materials Project "
              "host of the same framework may be among the pre-training hosts, where it learned the teacher's answer "
              "(so its closeness to the teacher there may be flattered). It is shipped beside the "
