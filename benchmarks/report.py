@@ -1180,6 +1180,16 @@ def student_lines(d: dict) -> list[str]:
         lines += ["", f"Timing: {speed['machine']}; each host answered by the student, the teacher and bvlain one "
                       "after the other, both networks uncompiled. Median seconds are over the hosts both networks "
                       "answered; the ratios are medians of per-host ratios over the hosts bvlain answered too."]
+    profile = load("host_profile.json")
+    if profile:
+        steps = list(next(iter(profile["models"].values()))["share"])
+        lines += ["", f"Where a host's time goes (`{profile['command']}`; {profile['hosts']} ordered real electrolytes, "
+                      f"{profile['machine']}; each step's own clock summed over the hosts, as a share of their "
+                      "whole time):", "",
+                  "| model | seconds per host | " + " | ".join(steps) + " |", "|---|---|" + "---|" * len(steps)]
+        for label, m in profile["models"].items():
+            lines.append(f"| {label} | {m['seconds_per_host']:.2f} | "
+                         + " | ".join(f"{m['share'][k]:.0%}" for k in steps) + " |")
     return lines
 
 
@@ -1364,6 +1374,17 @@ def headline_table() -> str:
         rows.append(f"| estimated Ea, the same hosts ({cv['with_ea']} measured) | MAE {cv['mae_ea']:.2f} eV"
                     f"{span('mae_ea_95')} (always "
                     f"guessing the median Ea: {fit['trivial_median_ea_mae']:.2f} eV) | {_link(title)} |")
+        without = next((k for k in fit.get("confidence_intervals", {})
+                        if k not in ("resamples", "seed", "unit", fit.get("shipped"))), None)
+        if without:
+            gone = fit["ablation_family_grouped_cv"][without]
+            diff = fit["confidence_intervals"][without]["auc_minus_first_95"]
+            rows.append(f"| does the network's barrier help that answer? The same card without it "
+                        f"({without.replace('+', ' + ')}) | AUC {gone['auc_fast_vs_slow']:.2f} against "
+                        f"{cv['auc_fast_vs_slow']:.2f}, Ea MAE {gone['mae_ea']:.3f} against "
+                        f"{cv['mae_ea']:.3f} eV; without − with, AUC 95 % [{diff[0]:+.2f}, {diff[1]:+.2f}]: "
+                        + ("no measurable help" if diff[0] < 0 < diff[1] else "a measurable difference")
+                        + f" | {_link('Does the network earn its place? The answer with and without its barrier')} |")
         worse = [f"{name} ({f['auc']:.2f} vs {f['trivial_auc']:.2f})" for name, f in fit["per_family"].items()
                  if f.get("auc") is not None and f.get("trivial_auc") is not None and f["auc"] < f["trivial_auc"]]
         if worse:
