@@ -1,7 +1,7 @@
 """Distil the shipped ensemble (the teacher) into one network (the student) and write its card.
 
     python benchmarks/distil_bands.py             # the teacher's answers on the pre-training hosts' hops
-    python benchmarks/distil_student.py configs/student.toml --out runs/student3/hopnet-band-student.json
+    python benchmarks/distil_student.py configs/student.toml --out runs/student4/hopnet-band-student.json
 
 The student learns the teacher's mean Em and its members' raw spread
 (``training.distil``) on the teacher's answers for the 559 training bands of
@@ -83,7 +83,7 @@ def student_uncertainty(teacher_card) -> Uncertainty:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("config", type=Path)
-    ap.add_argument("--out", type=Path, default=Path("runs/student3/hopnet-band-student.json"))
+    ap.add_argument("--out", type=Path, default=Path("runs/student4/hopnet-band-student.json"))
     args = ap.parse_args()
     cfg = DistilConfig.from_toml(args.config)
     teacher = load_model(TEACHER, threads=cfg.threads)

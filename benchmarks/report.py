@@ -1064,6 +1064,7 @@ MEASURES = {
 
 
 STUDENT_TITLE = "One network pass: the distilled student beside its five-network teacher"
+STUDENT_ROWS = "student4"  # the real-electrolyte rows the shipped student priced (real_electrolytes --name)
 
 
 def student() -> dict | None:
@@ -1071,7 +1072,7 @@ def student() -> dict | None:
     found = {k: load(f) for k, f in (("fit", "distil_student.json"), ("bands", "distil_bands.json"),
                                       ("test", "test_student.json"), ("teacher_test", "test_scratch_ensemble.json"),
                                       ("agreement", "student_agreement.json"), ("speed", "host_speed.json"),
-                                      ("card", "real_electrolytes/conductor_fit-student.json"))}
+                                      ("card", f"real_electrolytes/conductor_fit-{STUDENT_ROWS}.json"))}
     found["teacher_card"] = conductor_fit()
     return found if found["fit"] else None
 
@@ -1170,7 +1171,7 @@ def student_lines(d: dict) -> list[str]:
               + (f", `{test['command']}`" if test else "") + (f", `{agree['command']}`" if agree else "")
               + (f", `{card['command']}`" if card else "")
               + (f", `{speed['command']}`" if speed else "") + "."]
-    rows = load("real_electrolytes/student.json")
+    rows = load(f"real_electrolytes/{STUDENT_ROWS}.json")
     if rows and rows.get("note"):
         lines += ["", f"The student's rows on the real electrolytes (`{rows['command']}`): {rows['note']}."]
     if agree and agree["changed_class"]:

@@ -94,11 +94,11 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/distil_bands.json", "python benchmarks/distil_bands.py --minutes 35 && python benchmarks/distil_bands.py "
      "--large --minutes 25", "60 min"),
     (f"{R}/distil_student.json", "python benchmarks/distil_student.py configs/student.toml "
-     "--out runs/student3/hopnet-band-student.json", "45 min"),
-    (f"{R}/test_student.json", "python benchmarks/evaluate_test.py --model runs/student3/hopnet-band-student.json "
+     "--out runs/student4/hopnet-band-student.json", "70 min"),
+    (f"{R}/test_student.json", "python benchmarks/evaluate_test.py --model runs/student4/hopnet-band-student.json "
      "--name student", "10 s"),
     ("src/hopnet/weights/hopnet-band-student.json", "python benchmarks/ship_model.py "
-     "runs/student3/hopnet-band-student.json --to src/hopnet/weights --test benchmarks/results/test_student.json",
+     "runs/student4/hopnet-band-student.json --to src/hopnet/weights --test benchmarks/results/test_student.json",
      "1 s: the release of the student trained above"),
     (f"{R}/host_speed.json", "python benchmarks/host_speed.py", "20 min"),
     (f"{R}/host_profile.json", "python benchmarks/host_profile.py", "8 min"),
@@ -110,10 +110,11 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
     (f"{R}/real_electrolytes/anchored_prices-{ROWS}.json", f"python benchmarks/anchored_prices.py --rows {ROWS}",
      "3 min"),
     ("", f"python scripts/ship_conductor_card.py --rows {ROWS}", "1 s; always run: it ships the two fits above"),
-    (f"{R}/real_electrolytes/student.json", "python benchmarks/real_electrolytes.py --name student "
+    (f"{R}/real_electrolytes/student4.json", "python benchmarks/real_electrolytes.py --name student4 "
      "--model hopnet-band-student --timeout 180 --workers 2", "20 min: the same code, the student pricing the hops"),
-    (f"{R}/real_electrolytes/conductor_fit-student.json", "python benchmarks/conductor_fit.py --rows student", "10 s"),
-    (f"{R}/student_agreement.json", f"python benchmarks/student_agreement.py --teacher {ROWS} --student student",
+    (f"{R}/real_electrolytes/conductor_fit-student4.json", "python benchmarks/conductor_fit.py --rows student4 "
+     "--features em bvse occupancy anion_x", "10 s"),
+    (f"{R}/student_agreement.json", f"python benchmarks/student_agreement.py --teacher {ROWS} --student student4",
      "1 s"),
     (f"{R}/known_conductors.json", "python benchmarks/known_conductors.py", "3 min"),
     (f"{R}/known_classes.json", "python benchmarks/known_classes.py", "2 min"),

@@ -66,6 +66,9 @@ def version_key(name: str) -> tuple[int, ...]:
 
 def newest_versioned(folder: Path, stem: str) -> Path | None:
     """The newest of the result files ``<stem>-<version>.json`` in ``folder`` (e.g. ``conductor_fit-v0.8.0.json``,
-    named by the rows it was fitted on), or None: one rule for every reader of such files."""
-    found = sorted(Path(folder).glob(f"{stem}-*.json"), key=lambda p: (version_key(p.stem[len(stem) + 1:]), p.name))
+    named by the rows it was fitted on), or None: one rule for every reader of such files. Only release-named rows
+    count: a fit on another run's rows (``conductor_fit-student4.json``, the student's) is never the newest."""
+    found = sorted((p for p in Path(folder).glob(f"{stem}-*.json")
+                    if re.fullmatch(r"v\d+\.\d+\.\d+", p.stem[len(stem) + 1:])),
+                   key=lambda p: (version_key(p.stem[len(stem) + 1:]), p.name))
     return found[-1] if found else None

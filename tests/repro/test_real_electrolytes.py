@@ -25,3 +25,13 @@ def test_auc_rewards_lower_barriers_for_fast_conductors_and_counts_ties_half():
 def test_the_copied_set_holds_every_cif_it_lists():
     listed = hosts()
     assert len(listed) == 254 and all((DATA / h["cif"]).is_file() for h in listed)
+
+
+def test_the_newest_fit_is_the_newest_release_not_another_runs_rows(tmp_path):
+    """A fit on the student's rows (``conductor_fit-student4.json``) must not pass for the newest release's:
+    the report's headline and the known classes read the newest one."""
+    from hopnet_repro.results import newest_versioned
+
+    for name in ("v0.9.3", "v0.10.0", "v0.9.12", "student4", "student"):
+        (tmp_path / f"conductor_fit-{name}.json").write_text("{}")
+    assert newest_versioned(tmp_path, "conductor_fit").name == "conductor_fit-v0.10.0.json"
