@@ -1186,7 +1186,8 @@ def student_lines(d: dict) -> list[str]:
         steps = list(next(iter(profile["models"].values()))["share"])
         lines += ["", f"Where a host's time goes (`{profile['command']}`; {profile['hosts']} ordered real electrolytes, "
                       f"{profile['machine']}; each step's own clock summed over the hosts, as a share of their "
-                      "whole time):", "",
+                      "whole time; the seconds are a mean and move with whatever else the machine runs, the "
+                      "timings side by side are the table above):", "",
                   "| model | seconds per host | " + " | ".join(steps) + " |", "|---|---|" + "---|" * len(steps)]
         for label, m in profile["models"].items():
             lines.append(f"| {label} | {m['seconds_per_host']:.2f} | "

@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pymatgen.core import Structure
+from pymatgen.core import Lattice, Structure
 
 from hopnet.pathways.disorder import SPLIT_SITE
 from hopnet.pathways.landscape import EMPTY_SITE_SEPARATION, ENERGY_CAP, Landscape
@@ -93,8 +93,9 @@ class Carriers:
         ions = float(np.mean([elements_of(env).count(network.ion) for env in network.environments]))
         filled = float(np.mean([(env.lattice.get_all_distances(sites, env.frac_coords).min(axis=1) < SPLIT_SITE).sum()
                                 for env in network.environments])) if len(sites) else 0.0
-        held = _held(network.environments[0], sites, network.ion)  # the landscape's ordering
-        gap = None if landscape is None or not held.any() else _gap(landscape, network.nodes.lattice, sites[held], sites)
+        held = _held(network.environments[0], sites, network.ion)  # in the landscape's ordering
+        gap = (None if landscape is None or not held.any() else
+               _gap(landscape, network.nodes.lattice, sites[held], sites))
         return cls(ions=ions, sites=int(len(sites)), filled=filled, gap=gap,
                    position_occupancy=None if host is None else position_occupancy(host, network.ion),
                    volume=float(network.nodes.lattice.volume))
@@ -130,7 +131,7 @@ def _held(environment: Structure, sites: np.ndarray, ion: str) -> np.ndarray:
     return environment.lattice.get_all_distances(sites, own).min(axis=1) < SPLIT_SITE
 
 
-def _gap(landscape: Landscape, lattice, occupied: np.ndarray, sites: np.ndarray) -> float | None:
+def _gap(landscape: Landscape, lattice: Lattice, occupied: np.ndarray, sites: np.ndarray) -> float | None:
     """Lowest empty minimum (away from every ion site) minus the highest ``occupied`` site's energy (eV); None: no
     empty minimum."""
     highest = max(landscape.site_energy(frac) for frac in occupied)
