@@ -17,9 +17,9 @@ Hosts are taken in a seeded order (seed 0), at most ``MAX_ATOMS`` atoms, in
 shards of ``SHARD`` hosts written as they finish: a stopped run resumes from
 its last shard. ``--large`` adds the Li hosts of ``MAX_ATOMS`` to
 ``LARGE_MAX_ATOMS`` atoms, in shards of their own: a student that learned on
-small cells alone put the hops of garnets (192 atoms) above its teacher's. The bands are pickled in ``$HOPNET_CACHE/distil`` (they are
-made again by this command, so not committed); the summary goes to
-``results/distil_bands.json``.
+small cells alone put the hops of garnets (192 atoms) above its teacher's.
+The bands are pickled in ``$HOPNET_CACHE/distil`` (they are made again by
+this command, so not committed); the summary goes to ``results/distil_bands.json``.
 """
 from __future__ import annotations
 
@@ -51,9 +51,14 @@ def distil_dir():
     return default_cache_dir() / "distil"
 
 
-def shard_files() -> list:
-    """Every shard written, the small hosts' and the large ones'."""
-    return sorted(distil_dir().glob("bands-*.pkl")) + sorted(distil_dir().glob("large-*.pkl"))
+def shard_prefix(large: bool) -> str:
+    """The name the small hosts' shards (``bands-000.pkl``) or the large ones' (``large-000.pkl``) start with."""
+    return "large" if large else "bands"
+
+
+def shard_files(prefixes: tuple[str, ...] = (shard_prefix(False), shard_prefix(True))) -> list:
+    """Every shard written of these kinds, by default the small hosts' and the large ones'."""
+    return [p for prefix in prefixes for p in sorted(distil_dir().glob(f"{prefix}-*.pkl"))]
 
 
 def chosen_hosts(entries, ions: list[str], large: bool = False) -> list[tuple[int, str]]:
@@ -119,7 +124,7 @@ def main() -> None:
     size = LARGE_SHARD if args.large else SHARD
     t0 = time.perf_counter()
     for shard in range(int(np.ceil(len(hosts) / size))):
-        path = out / f"{'large' if args.large else 'bands'}-{shard:03d}.pkl"
+        path = out / f"{shard_prefix(args.large)}-{shard:03d}.pkl"
         if path.exists():
             continue
         if args.summary_only:
@@ -138,13 +143,14 @@ def main() -> None:
         "split": "pre-training hosts (Materials Project), training part, seeded order; no real electrolyte. A "
                  "host of the barrier set may be among them: the student sees the teacher's answer there, never a "
                  "DFT label",
-        "seed": SEED, "small": _summary(out, "bands", SHARD, chosen_hosts(entries, model.card.domain.ions)),
-        "large": _summary(out, "large", LARGE_SHARD, chosen_hosts(entries, model.card.domain.ions, True)),
+        "seed": SEED, "small": _summary(False, SHARD, chosen_hosts(entries, model.card.domain.ions)),
+        "large": _summary(True, LARGE_SHARD, chosen_hosts(entries, model.card.domain.ions, True)),
     })
 
 
-def _summary(out, prefix: str, size: int, hosts: list) -> dict:
-    shards = sorted(out.glob(f"{prefix}-*.pkl"))
+def _summary(large: bool, size: int, hosts: list) -> dict:
+    """The bands of one kind of shard: how many, from how many hosts, and the teacher's answers on them."""
+    shards = shard_files((shard_prefix(large),))
     rows = [r for p in shards for r in pickle.loads(p.read_bytes())]
     if not rows:
         return {"shards": 0}
@@ -152,6 +158,7 @@ def _summary(out, prefix: str, size: int, hosts: list) -> dict:
             "hosts": len({r["host"] for r in rows}), "bands": len(rows),
             "by_ion": dict(Counter(r["ion"] for r in rows)),
             "teacher_em_percentiles": np.percentile([r["em"] for r in rows], [5, 50, 95]).round(3).tolist()}
+
 
 if __name__ == "__main__":
     main()

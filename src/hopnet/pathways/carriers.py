@@ -91,8 +91,7 @@ class Carriers:
             is_ion[network.first_empty:] = False
         sites = network.nodes.frac_coords[is_ion]
         ions = float(np.mean([elements_of(env).count(network.ion) for env in network.environments]))
-        filled = float(np.mean([(env.lattice.get_all_distances(sites, env.frac_coords).min(axis=1) < SPLIT_SITE).sum()
-                                for env in network.environments])) if len(sites) else 0.0
+        filled = float(np.mean([_held(env, sites).sum() for env in network.environments])) if len(sites) else 0.0
         held = _held(network.environments[0], sites, network.ion)  # in the landscape's ordering
         gap = (None if landscape is None or not held.any() else
                _gap(landscape, network.nodes.lattice, sites[held], sites))
@@ -123,9 +122,9 @@ def position_occupancy(structure: Structure, ion: str) -> float | None:
     return float(sum(shares) / len(shares)) if shares else None
 
 
-def _held(environment: Structure, sites: np.ndarray, ion: str) -> np.ndarray:
-    """Which of ``sites`` (fractional) an atom of ``ion`` holds in ``environment``."""
-    own = environment.frac_coords[np.array(elements_of(environment)) == ion]
+def _held(environment: Structure, sites: np.ndarray, ion: str | None = None) -> np.ndarray:
+    """Which of ``sites`` (fractional) an atom holds in ``environment``: an atom of ``ion``, or (None) any atom."""
+    own = environment.frac_coords if ion is None else environment.frac_coords[np.array(elements_of(environment)) == ion]
     if not len(own) or not len(sites):
         return np.zeros(len(sites), bool)
     return environment.lattice.get_all_distances(sites, own).min(axis=1) < SPLIT_SITE
