@@ -26,12 +26,12 @@ import warnings
 from collections import defaultdict
 from contextlib import contextmanager
 
-import torch
 from real_electrolytes import DATA
 from real_electrolytes import hosts as electrolytes
 
 from hopnet.pathways import landscape
 from hopnet.predictor import BarrierModel
+from hopnet.threads import use_threads
 from hopnet.workflows import pricing
 from hopnet.workflows.screening import screen_priced
 from hopnet.workflows.settings import HostSettings
@@ -76,13 +76,13 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="the first N ordered hosts (default: all)")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    torch.set_num_threads(1)
+    use_threads(1)
     members = [(r["id"], DATA / r["cif"]) for r in electrolytes() if not r["disordered"]][:args.limit]
     screen_priced(str(members[0][1]), HostSettings(ion="Li", model=MODELS["teacher"]))  # warm-up: models loaded
     screen_priced(str(members[0][1]), HostSettings(ion="Li", model=MODELS["student"]))
     result = {"command": "python benchmarks/host_profile.py" + (f" --limit {args.limit}" if args.limit else ""),
               "split": "n/a: OBELiX train split CIFs, ordered ones (timing only)", "seed": None,
-              "machine": f"{platform.machine()}, 1 process, 1 torch thread, models loaded before timing",
+              "machine": f"{platform.machine()}, 1 process, 1 torch and 1 BLAS thread, models loaded before timing",
               "hosts": len(members), "models": {}}
     for label, model in MODELS.items():
         seconds: dict[str, float] = defaultdict(float)

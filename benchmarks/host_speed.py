@@ -9,7 +9,8 @@ Each host is read from its file and answered by the code ``hopnet screen`` runs
 card), once with each model, uncompiled (``screen`` compiles the ensemble by
 default: BENCHMARKS.md, *Screening throughput*, times that); then bvlain fills its BVSE grid and percolates
 (``run_bvlain(...).percolation()``, the baseline the real-electrolyte
-benchmark runs). The models are loaded, and every code path run once on the
+benchmark runs). All three compute on one torch and one BLAS thread, as a screen worker does (bvlain
+measured no faster with two BLAS threads beside a busy core). The models are loaded, and every code path run once on the
 first host, before any clock starts: a screen loads its model once per
 worker, so what a host costs is what is timed. Hosts: the ordered CIFs of the
 OBELiX train split (bvlain reads ordered structures only), the first
@@ -26,11 +27,11 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import torch
 from real_electrolytes import DATA
 from real_electrolytes import hosts as electrolytes
 
 from hopnet.structures import read_structure
+from hopnet.threads import use_threads
 from hopnet.workflows.screening import screen_priced
 from hopnet.workflows.settings import HostSettings
 from hopnet_repro.baselines.bvlain_engine import run_bvlain
@@ -90,7 +91,7 @@ def main() -> None:
     args = ap.parse_args()
     MODELS["student"] = args.student
     warnings.simplefilter("ignore")
-    torch.set_num_threads(1)
+    use_threads(1)
     sets = {
         "ordered real electrolytes": [(r["id"], DATA / r["cif"], "Li", True)
                                       for r in electrolytes() if not r["disordered"]],
@@ -103,8 +104,8 @@ def main() -> None:
     result = {"command": "python benchmarks/host_speed.py" + (f" --limit {args.limit}" if args.limit else "")
               + (f" --disordered {args.disordered}" if args.disordered != 30 else ""),
               "split": "n/a: OBELiX train split CIFs (timing and class agreement only) and the known conductors",
-              "seed": None, "machine": f"{platform.machine()}, 1 process, 1 torch thread, models loaded before "
-                                       "timing", "sets": {}}
+              "seed": None, "machine": f"{platform.machine()}, 1 process, 1 torch and 1 BLAS thread, models loaded "
+                                       "before timing", "sets": {}}
     for name, members in sets.items():
         rows = []
         for host_id, path, ion, with_bvlain in members[:args.limit]:

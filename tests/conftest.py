@@ -8,19 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from hopnet.data.barriers import load_barriers, load_endpoints
 from hopnet.graphs.builder import GraphConfig
 from hopnet.models.card import Member, save_model
 from hopnet.models.config import ModelConfig
 from hopnet.models.domain import EmbeddingDomain, embed
+from hopnet.threads import use_threads
 from hopnet.training.config import TrainConfig
 from hopnet.training.datasets import band_graphs
 from hopnet.training.run import training_domain
 from hopnet.training.trainer import fit
 
-torch.set_num_threads(1)  # one thread per process (two measured 3-20x slower under load)
+use_threads(1)  # one thread per process (two measured 3-20x slower under load)
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ SRC = Path(hopnet.__file__).parent
 
 # Data flows one way: a module may import its own layer or lower ones, never higher.
 LAYERS = [
-    {"errors", "vocabulary", "metrics", "flags"},
+    {"errors", "vocabulary", "metrics", "flags", "threads"},
     {"structures", "examples", "data.elements", "chemistry"},
     {"pathways"},
     {"data"},

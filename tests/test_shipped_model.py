@@ -1,4 +1,9 @@
 """The model that ships in the wheel: loads offline, reproduces its card, respects symmetry."""
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
@@ -118,3 +123,17 @@ def test_a_host_in_the_training_table_says_so(model):
     assert [(n.dimension, n.direction) for n in report.networks] == [("1D", "along b"), ("2D", "in the ab plane")]
     assert report.networks[0].em < 0.65 and report.conductor.conductor == "slow"
     assert report.conductor.inputs.dimension == "2D" and report.conductor.inputs.bvse == report.networks[1].bvse
+
+
+def test_a_thread_count_holds_blas_to_it_and_a_model_loaded_without_one_leaves_blas_alone():
+    """A screen worker's bond-valence grid is numpy: with BLAS at one thread per core beside torch's one, two
+    workers oversubscribed two cores. Run apart: the count is the process's."""
+    code = ("import json; from threadpoolctl import threadpool_info; from hopnet.predictor import load_model\n"
+            "blas = lambda: [i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas']\n"
+            "before = blas(); load_model('hopnet-band-student'); unasked = blas()\n"
+            "load_model('hopnet-band-student', threads=1); print(json.dumps([before, unasked, blas()]))")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    before, unasked, asked = json.loads(out.stdout.splitlines()[-1])
+    assert before and unasked == before
+    assert set(asked) == {1}

@@ -18,6 +18,7 @@ from hopnet.models.batching import run_batched
 from hopnet.models.card import DistanceLimit, Member, ModelCard, load_model_files, resolve_weights
 from hopnet.models.domain import EmbeddingDomain
 from hopnet.pathways.band import Band, band_from_endpoints
+from hopnet.threads import use_threads
 from hopnet.vocabulary import DEVICES, is_good_conductor
 
 # An element the network never saw does not by itself take a band out of its domain when it is a dilute dopant
@@ -77,8 +78,8 @@ class BarrierModel:
         self.card = card
         self.graph_config = members[0].model.cfg.graph
         self.threads = threads
-        if threads:  # torch's thread count is the process's: set once, when its model is loaded
-            torch.set_num_threads(threads)
+        if threads:  # the thread count is the process's: set once, when its model is loaded
+            use_threads(threads)
         domain = card.domain
         self._elements = set(domain.elements) if domain else set()
         self._ions = set(domain.ions) if domain else set()

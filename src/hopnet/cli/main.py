@@ -30,7 +30,7 @@ from hopnet.vocabulary import (
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
 TABLE_SUFFIXES = (".csv", ".json")
-THREADS_HELP = "torch threads (default 1: beside a busy process 2 threads ran slower than 1; BENCHMARKS.md, Speed)"
+THREADS_HELP = "torch and BLAS threads (default 1: beside a busy process 2 threads ran slower than 1; BENCHMARKS.md, Speed)"
 
 
 def _parse_sites(values: list[str] | None, source: str):
@@ -432,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes, or a Dask cluster (pip install 'hopnet[dask]')")
     p.add_argument("--address", help="with --backend dask: scheduler address (default: a local cluster)")
-    _host_flags(p, threads_help="torch threads per worker (default 1: parallelism comes from --workers)",
+    _host_flags(p, threads_help="torch and BLAS threads per worker (default 1: parallelism comes from --workers)",
                 compile_by_default=True)
     p.set_defaults(func=cmd_screen)
 

@@ -19,6 +19,7 @@ import torch
 from tqdm.auto import tqdm
 
 from hopnet.errors import HopnetInputError
+from hopnet.threads import use_threads
 from hopnet.training.checkpoint import load_checkpoint, save_checkpoint
 from hopnet.training.config import LoopConfig
 
@@ -73,7 +74,7 @@ def run_epochs(
     ``evaluate()`` runs after each epoch; ``record[score_key]`` (lower is better, from
     ``evaluate`` or the epoch's ``train_l1``) picks the best weights.
     """
-    torch.set_num_threads(cfg.threads)
+    use_threads(cfg.threads)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.lr, total_steps=cfg.epochs * steps_per_epoch)
     start, best_score, best_epoch, history = 0, np.inf, -1, []

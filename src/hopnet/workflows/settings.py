@@ -42,7 +42,7 @@ class HostSettings(BaseModel):
     temperature: float = Field(ROOM_TEMPERATURE, description="K: the temperature the conductivity is given at")
     # How the work runs, not what it answers:
     model: str | None = Field(None, description="model card or shipped name; None: the shipped default")
-    threads: int = Field(1, ge=1, description="torch threads per process")
+    threads: int = Field(1, ge=1, description="torch and BLAS threads per process")
     device: Device = "cpu"
     compiled: bool = Field(False, description="torch.compile the networks (speed only)")
 
