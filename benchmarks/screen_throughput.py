@@ -10,7 +10,8 @@ measured under the same conditions:
   when needed, one torch thread per worker);
 - ``compiled``: the same with ``--compile``;
 - ``baseline``: another checkout's ``src`` (``--baseline-src``), e.g. the code
-  before the speed work, made with ``git worktree add ../hopnet-0.1 70bbb22^``.
+  before the speed work, made with ``git worktree add ../hopnet-0.1 70bbb22^``;
+- ``student`` and ``baseline-student``: the distilled student, this checkout's and the other's.
 
 Results for a worker count are merged into the result file, so the 1-worker and
 2-worker phases may run at different times (say, 2 workers when both cores are
@@ -71,6 +72,11 @@ def screen(code: str, cifs: Path, ion: str, out: Path, workers: int, baseline_sr
             "load_average_at_start": round(load, 2), "hopnet_version": version_of(env)}
 
 
+def older_twin(code: str) -> str:
+    """The older checkout's code a code of this one is set beside: the student beside the older student."""
+    return "baseline-student" if code == "student" else "baseline" if not code.startswith("baseline") else ""
+
+
 def version_of(env: dict) -> str:
     return subprocess.run([sys.executable, "-c", "import hopnet; print(hopnet.__version__)"], env=env, check=True,
                           capture_output=True, text=True).stdout.strip()
@@ -101,8 +107,8 @@ if __name__ == "__main__":
         previous = {"phases": {}}
     per_second = {r["code"]: r["hosts_per_second"] for r in runs}
     phase = {"runs": runs, "note": args.note,
-             "ratio_to_baseline": {c: v / per_second["baseline"] for c, v in per_second.items()
-                                   if "baseline" in per_second and c != "baseline"},
+             "ratio_to_baseline": {c: v / per_second[older_twin(c)] for c, v in per_second.items()
+                                   if older_twin(c) in per_second},
              "command": f"python benchmarks/screen_throughput.py --n {args.n} --ion {args.ion} --workers "
                         f"{args.workers} --codes {args.codes}"
                         + (f" --baseline-src {args.baseline_src}" if args.baseline_src else "")}

@@ -2,9 +2,10 @@
 
 The older code is a git worktree (``git worktree add --detach ../hopnet-0.1 70bbb22^``); a process
 sees it instead of the installed package when its ``src`` folder leads ``PYTHONPATH``. The codes:
-``baseline`` (that checkout, its defaults), ``baseline-compiled`` (that checkout, ``--compile``), ``current`` (this
-one, its defaults), ``compiled`` (this one, ``--compile``) and ``eager`` (this one, ``--no-compile``: since 0.7.0
-``screen`` compiles by default).
+``baseline`` (that checkout, its defaults), ``baseline-compiled`` (that checkout, ``--compile``),
+``baseline-student`` (that checkout with its distilled student), ``current`` (this one, its defaults), ``compiled``
+(this one, ``--compile``), ``eager`` (this one, ``--no-compile``: since 0.7.0 ``screen`` compiles by default) and
+``student`` (this one with its student).
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import argparse
 import os
 from pathlib import Path
 
-CODES = ("baseline", "baseline-compiled", "current", "compiled", "eager", "student")
+CODES = ("baseline", "baseline-compiled", "baseline-student", "current", "compiled", "eager", "student")
 # "student": this checkout with the distilled one-network model, uncompiled (its compilation costs more than it saves
 # over a few hundred hosts)
-FLAGS = {"baseline-compiled": ["--compile"], "compiled": ["--compile"], "eager": ["--no-compile"],
-         "student": ["--no-compile", "--model", "hopnet-band-student"]}
+STUDENT = ["--no-compile", "--model", "hopnet-band-student"]
+FLAGS = {"baseline-compiled": ["--compile"], "compiled": ["--compile"], "eager": ["--no-compile"], "student": STUDENT,
+         "baseline-student": STUDENT}
 
 
 def check_baseline(ap: argparse.ArgumentParser, codes: list[str], baseline_src: Path | None) -> None:
