@@ -6,7 +6,9 @@ Reads two runs of ``real_electrolytes.py``: one priced by the five-network
 teacher, one by the student, every other setting the same. Each hop class the
 two runs drew alike (same host, same hop, same members) is compared in every
 ordering: the network's own Em (before the BVSE anchor), its calibrated spread,
-and the price the product percolates. Hosts are compared by their conductor
+and the price the product percolates; and whether the student says where it differs from the teacher, through
+its own spread (``difference_within_the_students_spread``: the share of hop classes whose Em differs by at most
+the student's 1 and 2 sigma, and the difference by quartile of that sigma). Hosts are compared by their conductor
 class, each computed from the row's inputs under the shipped conductor card
 (the runs may have been made while other cards shipped); every host whose class
 changed is listed. No real-electrolyte file was
@@ -20,6 +22,7 @@ import json
 
 import numpy as np
 from real_electrolytes import measured_rows
+from scipy.stats import spearmanr
 
 from hopnet.workflows.conductor import ConductorInputs, conductor_answer, shipped_card
 from hopnet_repro.results import RESULTS, write_result
@@ -41,6 +44,24 @@ def hop_pairs(teacher: dict, student: dict) -> list[tuple[dict, dict]]:
     return pairs
 
 
+def tells(apart: np.ndarray, sigma: np.ndarray) -> dict:
+    """How the student's stated sigma meets its distance from the teacher, hop class by hop class: a student that
+    differs silently would differ as much where it claims to be sure as where it does not."""
+    edges = np.quantile(sigma, [0.25, 0.5, 0.75])
+    quartile = np.searchsorted(edges, sigma, side="right")
+    far = apart > 0.1
+    return {"hop_classes": len(apart), "within_1_sigma": float(np.mean(apart <= sigma)),
+            "within_2_sigma": float(np.mean(apart <= 2 * sigma)),
+            "spearman_difference_vs_sigma": float(spearmanr(apart, sigma)[0]),
+            "median_sigma_where_apart_over_0.1_eV": float(np.median(sigma[far])) if far.any() else None,
+            "median_sigma_elsewhere": float(np.median(sigma[~far])),
+            "apart_over_0.1_eV": int(far.sum()),
+            "by_sigma_quartile": [{"sigma_from": float(([0.0] + list(edges))[k]),
+                                   "mean_difference": float(apart[quartile == k].mean()),
+                                   "p90_difference": float(np.quantile(apart[quartile == k], 0.9))}
+                                  for k in range(4)]}
+
+
 def same_card(row: dict) -> str:
     """The host's class from its inputs under the shipped conductor card: the two runs may have been made while
     different cards were shipped, and a row's own class column is the card of its day."""
@@ -59,6 +80,8 @@ def main() -> None:
     price_t = np.array([e for h, _ in pairs for e in h["price"]])
     price_s = np.array([e for _, h in pairs for e in h["price"]])
     spread = np.array([(h["em_std"], o["em_std"]) for h, o in pairs if h["em_std"] and o["em_std"]])
+    # each hop class's mean difference over its orderings, beside the student's sigma of that class
+    apart = np.array([np.mean(np.abs(np.subtract(o["em"], h["em"]))) for h, o in pairs if h["em_std"] and o["em_std"]])
     both = [i for i in teacher if teacher[i].get("inputs") and student.get(i, {}).get("inputs")]
     classes = {i: (same_card(teacher[i]), same_card(student[i])) for i in both}
     changed = [{"id": i, "teacher": t, "student": s} for i, (t, s) in classes.items() if t != s]
@@ -79,6 +102,7 @@ def main() -> None:
         "spread": {"compared": len(spread), "median_teacher": float(np.median(spread[:, 0])),
                    "median_student": float(np.median(spread[:, 1])),
                    "pearson_log": float(np.corrcoef(*np.log(spread.T))[0, 1])} if len(spread) else None,
+        "difference_within_the_students_spread": tells(apart, spread[:, 1]) if len(spread) else None,
         "card": f"the shipped conductor card (rows {shipped_card().rows}), on each row's inputs",
         "hosts_answered_by_both": len(both), "same_class": len(both) - len(changed),
         "same_class_share": (len(both) - len(changed)) / len(both) if both else None, "changed_class": changed,
