@@ -3,6 +3,8 @@ other on each host in one process.
 
     python benchmarks/host_speed.py               # the ordered real electrolytes, 30 disordered ones, known conductors
     python benchmarks/host_speed.py --limit 10    # the first ten of each set, a quick look
+    python benchmarks/host_speed.py --candidate runs/student5/hopnet-band-student.json --out host_speed-student5.json
+                                                  # a new student timed beside the shipped one on each host
 
 Each host is read from its file and answered by the code ``hopnet screen`` runs
 (``screen_priced``: read, find and price the hops, percolate, the conductor
@@ -68,13 +70,16 @@ def time_one(path: Path, ion: str, with_bvlain: bool) -> dict:
 
 
 def summary(rows: list[dict]) -> dict:
-    ok = [r for r in rows if r["student_status"] == r["teacher_status"] == "ok"]
+    ok = [r for r in rows if all(r[f"{k}_status"] == "ok" for k in MODELS)]
     paired = [r for r in ok if "bvlain_seconds" in r]
     med = {k: float(np.median([r[f"{k}_seconds"] for r in ok])) if ok else None for k in MODELS}
     out = {"hosts": len(rows), "answered_by_both_models": len(ok), "median_seconds": med,
            "median_ratio_teacher_over_student": float(np.median([r["teacher_seconds"] / r["student_seconds"]
                                                                  for r in ok])) if ok else None,
            "same_class": sum(r["student_conductor"] == r["teacher_conductor"] for r in ok)}
+    if "candidate" in MODELS and ok:
+        out["median_ratio_candidate_over_student"] = float(np.median([r["candidate_seconds"] / r["student_seconds"]
+                                                                      for r in ok]))
     if paired:
         out.update(with_bvlain=len(paired),
                    median_bvlain_seconds=float(np.median([r["bvlain_seconds"] for r in paired])),
@@ -88,8 +93,12 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="hosts of each set (default: all)")
     ap.add_argument("--disordered", type=int, default=30, help="disordered CIFs timed (file order)")
     ap.add_argument("--student", default=MODELS["student"], help="the student's card (default: the shipped one)")
+    ap.add_argument("--candidate", help="another student's card, timed beside the student on each host")
+    ap.add_argument("--out", default="host_speed.json", help="result file name under benchmarks/results")
     args = ap.parse_args()
     MODELS["student"] = args.student
+    if args.candidate:
+        MODELS["candidate"] = args.candidate
     warnings.simplefilter("ignore")
     use_threads(1)
     sets = {
@@ -102,7 +111,8 @@ def main() -> None:
     first = sets["ordered real electrolytes"][0]
     time_one(first[1], first[2], True)  # warm-up: models loaded, every path run once
     result = {"command": "python benchmarks/host_speed.py" + (f" --limit {args.limit}" if args.limit else "")
-              + (f" --disordered {args.disordered}" if args.disordered != 30 else ""),
+              + (f" --disordered {args.disordered}" if args.disordered != 30 else "")
+              + (f" --candidate {args.candidate} --out {args.out}" if args.candidate else ""),
               "split": "n/a: OBELiX train split CIFs (timing and class agreement only) and the known conductors",
               "seed": None, "machine": f"{platform.machine()}, 1 process, 1 torch and 1 BLAS thread, models loaded "
                                        "before timing", "sets": {}}
@@ -113,7 +123,7 @@ def main() -> None:
             print(name, host_id, {k: round(v, 2) for k, v in rows[-1].items() if k.endswith("seconds")}, flush=True)
         result["sets"][name] = {"summary": summary(rows), "rows": rows}
         print(name, result["sets"][name]["summary"], flush=True)
-    write_result(RESULTS / "host_speed.json", result)
+    write_result(RESULTS / args.out, result)
 
 
 if __name__ == "__main__":

@@ -176,7 +176,8 @@ def paths_lines(r: dict) -> list[str]:
 
 CODES = {"baseline": "older code", "baseline-compiled": "older code, `--compile`", "current": "default",
          "compiled": "`--compile`", "eager": "`--no-compile`",
-         "student": "`--model hopnet-band-student --no-compile`"}
+         "student": "`--model hopnet-band-student --no-compile`",
+         "baseline-student": "older code, `--model hopnet-band-student --no-compile`"}
 CAMPAIGN_HOSTS, CAMPAIGN_WORKERS, NODE_CORES, NODE_GB = 1_000_000, 1_000, 64, 128
 
 
@@ -186,14 +187,16 @@ def screen_lines(r: dict) -> list[str]:
     for workers, phase in sorted(r["phases"].items()):
         for run in phase["runs"]:
             ratio = phase["ratio_to_baseline"].get(run["code"])
-            lines.append(f"| {CODES.get(run['code'], run['code'])} | {run['hopnet_version']} | {workers} | "
+            commit = f" ({run['commit']})" if run.get("commit") else ""
+            lines.append(f"| {CODES.get(run['code'], run['code'])} | {run['hopnet_version']}{commit} | {workers} | "
                          f"{run['hosts']} | {run['ok']} | {run['hosts_per_second']:.2f} | {run['hops_per_second']:.1f} | "
                          f"{'-' if ratio is None else f'{ratio:.2f}×'} | {run['peak_rss_mb_per_worker']:.0f} | "
                          f"{run['load_average_at_start']:.1f} |")
     lines += ["", "Each row screens the same hosts from scratch (start-up and model loading included); rows of one "
               "worker count ran back to back in one invocation, so their ratio is measured; rows of another worker "
-              "count may be of other versions (the hopnet column says which). Where the codes' rules differ, so do "
-              "their hop counts."]
+              "count may be of other versions (the hopnet column says which). \"Older code\" is another checkout run "
+              "beside today's (`--baseline-src`, its commit beside its version where the run recorded it); its "
+              "ratio column is today's same code over it. Where the codes' rules differ, so do their hop counts."]
     notes = [f"{w} worker(s): {p['note']}" for w, p in sorted(r["phases"].items()) if p.get("note")]
     if notes:
         lines += ["", "Conditions: " + "; ".join(notes) + "."]
@@ -226,7 +229,7 @@ def campaign_lines(r: dict) -> list[str]:
     per_node = min(NODE_CORES, int(NODE_GB * 1024 * 0.9 // run["peak_rss_mb_per_worker"]))
     hours = core_hours / CAMPAIGN_WORKERS
     return ["", "### A 1,000,000-host campaign", "",
-            f"Measured above (today's default, {run['workers']} worker(s), one torch thread each): "
+            f"Measured above (today's default, {run['workers']} worker(s), one torch and one BLAS thread each): "
             f"**{seconds_per_host:.1f} s per host per worker** on these {run['hosts']} Materials Project hosts "
             f"({run['errors']} refused with a reason), and at most "
             f"**{run['peak_rss_mb_per_worker']:.0f} MB in any one process** (a worker). Hosts are independent, so the "
@@ -1102,6 +1105,19 @@ def _pretraining_hosts(bands: dict | None) -> str:
              else ""))
 
 
+def _spread_tells(s: dict | None) -> list[str]:
+    """Rows saying whether the student's own sigma tells where it parts from the teacher."""
+    if not s:
+        return []
+    q = s["by_sigma_quartile"]
+    return [f"| real electrolytes, {s['hop_classes']} hop classes: the teacher's Em within the student's ±1σ / ±2σ | "
+            f"{s['within_1_sigma']:.1%} / {s['within_2_sigma']:.1%} | – |",
+            f"| the student's median σ where the two differ by over 0.1 eV ({s['apart_over_0.1_eV']} classes), "
+            f"elsewhere; mean difference by quartile of the student's σ, low to high | "
+            f"{s['median_sigma_where_apart_over_0.1_eV']:.2f} eV, {s['median_sigma_elsewhere']:.2f} eV; "
+            + " / ".join(f"{b['mean_difference']:.3f}" for b in q) + " eV | – |"]
+
+
 def student_lines(d: dict) -> list[str]:
     fit, bands, test, teacher, agree, speed = (d[k] for k in ("fit", "bands", "test", "teacher_test", "agreement",
                                                               "speed"))
@@ -1145,6 +1161,7 @@ def student_lines(d: dict) -> list[str]:
                   "| – |",
                   f"| real electrolytes: the anchored price's MAE to the teacher's | {agree['anchored_price_mae']:.3f} "
                   "eV | – |",
+                  *_spread_tells(agree.get("difference_within_the_students_spread")),
                   f"| real electrolytes: same conductor class (the shipped card on both runs' inputs) | "
                   f"{agree['same_class']} of "
                   f"{agree['hosts_answered_by_both']} ({agree['same_class_share']:.1%}) | – |"]

@@ -69,12 +69,19 @@ def screen(code: str, cifs: Path, ion: str, out: Path, workers: int, baseline_sr
     return {"code": code, "workers": workers, "wall_seconds": round(wall, 1), "hosts": len(rows), "ok": len(ok),
             "errors": len(rows) - len(ok), "distinct_hops": hops, "hosts_per_second": len(rows) / wall,
             "hops_per_second": hops / wall, "peak_rss_mb_per_worker": round(float(probe.stdout.split()[-1]), 1),
-            "load_average_at_start": round(load, 2), "hopnet_version": version_of(env)}
+            "load_average_at_start": round(load, 2), "hopnet_version": version_of(env),
+            **({"commit": commit_of(baseline_src)} if code.startswith("baseline") else {})}
 
 
 def older_twin(code: str) -> str:
     """The older checkout's code a code of this one is set beside: the student beside the older student."""
     return "baseline-student" if code == "student" else "baseline" if not code.startswith("baseline") else ""
+
+
+def commit_of(src: Path) -> str:
+    """The older checkout's commit: an older code of the same version number is told apart by it."""
+    return subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
 
 
 def version_of(env: dict) -> str:
