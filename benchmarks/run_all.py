@@ -102,6 +102,7 @@ STEPS: list[tuple[str, str, str]] = [  # (result file, command, rough cost on th
      "1 s: the release of the student trained above"),
     (f"{R}/host_speed.json", "python benchmarks/host_speed.py", "20 min"),
     (f"{R}/host_profile.json", "python benchmarks/host_profile.py", "8 min"),
+    (f"{R}/grid_shortcuts.json", "python benchmarks/grid_shortcuts.py --limit 60", "4 min"),
     # the real electrolytes, named by the version whose code computes their inputs, then every fit on them
     (f"{R}/real_electrolytes/{ROWS}.json", f"python benchmarks/real_electrolytes.py --name {ROWS} --timeout 180 "
      "--workers 2", "30 min"),

@@ -567,6 +567,20 @@ def test_an_oblique_cell_gets_the_same_landscape_point_by_point_in_bounded_memor
     assert grid.min() == pytest.approx(atom_by_atom.min(), abs=0.05)  # the same crystal: the same deepest site
 
 
+def test_a_tolerance_drops_only_tails_that_shift_the_low_grid_alike(licoo2):
+    """Stopping each kind's sum where its pair energy stays below 0.1 meV moves LiCoO2's low grid points together
+    (a shift, which no barrier sees) and apart by under 2 meV; a tolerance of 1 eV cuts into the wells."""
+    import hopnet.chemistry.bvse as bvse
+    from hopnet.chemistry.oxidation import with_oxidation_states
+
+    decorated, _ = with_oxidation_states(licoo2)
+    full = bvse._atom_by_atom(decorated, "Li", 1, 0.2)
+    low = full < np.nanmin(full) + 1.5
+    for tolerance, uneven in ((1e-4, (0.0, 0.002)), (1.0, (0.05, np.inf))):
+        moved = (bvse._atom_by_atom(decorated, "Li", 1, 0.2, tolerance=tolerance) - full)[low]
+        assert uneven[0] <= np.abs(moved - np.median(moved)).max() < uneven[1]
+
+
 def test_an_ordering_that_balances_with_no_whole_states_takes_the_files_states():
     """Li0.97F drawn whole in a 2x2x2 cell is Li31F32: 3 % off balance, no whole states for the ordering; the
     file's own composition balances within its tolerance, and its states give the ordering a landscape."""

@@ -103,7 +103,7 @@ def _integer_keys(table: dict) -> dict:
 
 
 def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float,
-                  cutoff: float = CUTOFF) -> np.ndarray:
+                  cutoff: float = CUTOFF, tolerance: float | None = None) -> np.ndarray:
     """bvlain's BVSE of ``ion`` (charge ``charge``) among the other atoms of ``decorated`` (oxidation states on
     every site), on bvlain's grid points (``i / (n - 1)`` along each axis, n = int(length // resolution), both
     ends included), summed over each framework atom's images within ``cutoff``: the Morse attraction of the
@@ -114,7 +114,11 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
     The grid offsets around an atom are the same for every atom: they are laid out once (every offset whose
     point can lie within ``cutoff`` of an atom anywhere in its grid cell), and each atom only shifts them by
     where it sits inside its grid cell. Each atom's sphere is added to a grid padded by the reach on every
-    side, where no two of its points coincide, and the padding is folded back onto the periodic grid once."""
+    side, where no two of its points coincide, and the padding is folded back onto the periodic grid once.
+
+    ``tolerance`` (eV), where given, stops each kind of atom's sum where its pair energy stays below it (a Morse
+    tail ends near 6 Å, a screened repulsion later), each kind on the offsets within its own reach: measured,
+    not the default (BENCHMARKS.md, *Bond-valence grid shortcuts*)."""
     framework = [site for site in decorated if element_of(site.specie) != ion]
     z = [Element(element_of(site.specie)).Z for site in framework]
     q = np.array([float(site.specie.oxi_state) for site in framework])
@@ -131,25 +135,41 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
     offsets = offsets[np.linalg.norm(offsets @ step_vectors, axis=1) < cutoff + farthest]
     vectors = offsets @ step_vectors
     squared = (vectors ** 2).sum(axis=1)
+    length = np.sqrt(squared)
     # padded to whole periods, so that folding is a reshape and a sum
     padded_shape = steps * -(-(steps + 2 * reach) // steps)
     padded = np.zeros(int(np.prod(padded_shape)))
     strides = np.array([padded_shape[1] * padded_shape[2], padded_shape[2], 1])
     flat_offsets = (offsets + reach) @ strides
     scaled = np.array([site.frac_coords for site in framework]) % 1.0 * steps
+    within: dict[float, tuple] = {cutoff: (vectors, squared, flat_offsets)}  # each reach's offsets, grid order kept
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         for j, position in enumerate(scaled):
             if q[j] * charge == 0:
                 continue
+            reach_j = cutoff if tolerance is None else _reach(pair_energy, z[j], q[j], tolerance, cutoff)
+            if reach_j not in within:
+                keep = length < reach_j + farthest
+                within[reach_j] = (vectors[keep], squared[keep], flat_offsets[keep])
+            v, s, f = within[reach_j]
             corner = np.floor(position).astype(int)
             shift = (position - corner) @ step_vectors
-            r = np.sqrt(np.maximum(squared - 2.0 * (vectors @ shift) + shift @ shift, 0.0))
-            near = r < cutoff
-            padded[flat_offsets[near] + corner @ strides] += pair_energy(r[near], z[j], q[j])
+            r = np.sqrt(np.maximum(s - 2.0 * (v @ shift) + shift @ shift, 0.0))
+            near = r < reach_j
+            padded[f[near] + corner @ strides] += pair_energy(r[near], z[j], q[j])
     folded = padded.reshape(padded_shape[0] // steps[0], steps[0], padded_shape[1] // steps[1], steps[1],
                             padded_shape[2] // steps[2], steps[2]).sum(axis=(0, 2, 4))
     grid = np.roll(folded, -reach, axis=(0, 1, 2))  # padded index i + reach is grid index i
     return np.pad(grid, [(0, 1)] * 3, mode="wrap")  # bvlain's shape: the first plane repeated at the end
+
+
+@lru_cache(maxsize=256)
+def _reach(pair_energy, z: int, q: float, tolerance: float, cutoff: float) -> float:
+    """The distance (Å) beyond which one atom's pair energy stays below ``tolerance`` in size, up to ``cutoff``."""
+    r = np.arange(0.5, cutoff, 0.01)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        above = np.flatnonzero(np.abs(pair_energy(r, z, q)) >= tolerance)
+    return cutoff if not above.size else min(cutoff, float(r[above[-1]]) + 0.01)
 
 
 def _pair_energy(ion: str, charge: int):
