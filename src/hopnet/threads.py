@@ -2,7 +2,8 @@
 
 Both default to one per core. A screen runs one process per core, and a host's bond-valence grid is numpy
 (one matrix-vector product per framework atom): with BLAS left at its default, two workers ran four threads
-on two cores, and one host beside a busy process took 1.3x as long at the median (BENCHMARKS.md, Speed).
+on two cores, and screened 1.19x fewer hosts per second than with one each (BENCHMARKS.md, *Screening
+throughput*).
 The count is the process's, set where hopnet's settings name it (a model loaded with ``threads``, a training
 run); a library caller that names none keeps its own.
 """
