@@ -72,6 +72,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--teacher", required=True, help="rows priced by the teacher (a real_electrolytes --name)")
     ap.add_argument("--student", required=True, help="rows priced by the student")
+    ap.add_argument("--out", default="student_agreement.json",
+                    help="result file under benchmarks/results (a candidate student's beside the shipped one's)")
     args = ap.parse_args()
     teacher, student = measured_rows(args.teacher), measured_rows(args.student)
     pairs = hop_pairs(teacher, student)
@@ -87,7 +89,8 @@ def main() -> None:
     changed = [{"id": i, "teacher": t, "student": s} for i, (t, s) in classes.items() if t != s]
     diff = em_s - em_t
     result = {
-        "command": f"python benchmarks/student_agreement.py --teacher {args.teacher} --student {args.student}",
+        "command": f"python benchmarks/student_agreement.py --teacher {args.teacher} --student {args.student}"
+                   + (f" --out {args.out}" if args.out != "student_agreement.json" else ""),
         "split": "OBELiX train split CIFs (real electrolytes); none read in the student's training", "seed": None,
         "machine": "n/a: compares two result files",
         "hop_classes_compared": len(pairs), "hop_prices_compared": int(len(diff)),
@@ -107,7 +110,7 @@ def main() -> None:
         "hosts_answered_by_both": len(both), "same_class": len(both) - len(changed),
         "same_class_share": (len(both) - len(changed)) / len(both) if both else None, "changed_class": changed,
     }
-    write_result(RESULTS / "student_agreement.json", result)
+    write_result(RESULTS / args.out, result)
     print(json.dumps({k: v for k, v in result.items() if k != "changed_class"}, indent=1))
     print(f"{len(changed)} hosts changed class: {', '.join(c['id'] for c in changed)}")
 
