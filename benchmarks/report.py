@@ -1093,6 +1093,8 @@ MEASURES = {
 
 
 STUDENT_ROWS = "student4"  # the real-electrolyte rows the shipped student priced (real_electrolytes --name)
+# A student measured against a bar declared before its figures, and not shipped: (rows, card, the bar's commit)
+CANDIDATE = ("student5", "configs/student-wide.toml", "96e22c7")
 
 
 def student() -> dict | None:
@@ -1141,6 +1143,25 @@ def _spread_tells(s: dict | None) -> list[str]:
             f"elsewhere; mean difference by quartile of the student's σ, low to high | "
             f"{s['median_sigma_where_apart_over_0.1_eV']:.2f} eV, {s['median_sigma_elsewhere']:.2f} eV; "
             + " / ".join(f"{b['mean_difference']:.3f}" for b in q) + " eV | – |"]
+
+
+def candidate_lines(shipped: dict | None) -> list[str]:
+    """The candidate student beside the shipped one, on the bar declared before its figures were seen."""
+    rows, config, commit = CANDIDATE
+    agree, speed = load(f"student_agreement-{rows}.json"), load(f"host_speed-{rows}.json")
+    if not (agree and shipped):
+        return []
+    ordered = speed["sets"]["ordered real electrolytes"]["summary"] if speed else None
+    ratio = ordered.get("median_ratio_candidate_over_student") if ordered else None
+    return ["", f"A candidate not shipped: `{config}` (wider), trained as the shipped student was. The bar, declared "
+                f"in {commit} before its figures were seen: more hosts in the teacher's class, hop Em nearer the "
+                "teacher's, and at most 1.15× the shipped student's median time per ordered host. Measured: same "
+                f"class on {agree['same_class']} of {agree['hosts_answered_by_both']} (shipped "
+                f"{shipped['same_class']}), hop Em MAE {agree['network_em']['mae']:.3f} eV (shipped "
+                f"{shipped['network_em']['mae']:.3f}), anchored price {agree['anchored_price_mae']:.3f} eV (shipped "
+                f"{shipped['anchored_price_mae']:.3f})"
+                + (f", time per ordered host {ratio:.2f}× the shipped student's (`{speed['command']}`)" if ratio else "")
+                + f". Commands: `{agree['command']}`; rows `real_electrolytes/{rows}.json`."]
 
 
 def student_lines(d: dict) -> list[str]:
@@ -1223,6 +1244,7 @@ def student_lines(d: dict) -> list[str]:
         lines += ["", f"Timing: {speed['machine']}; each host answered by the student, the teacher and bvlain one "
                       "after the other, both networks uncompiled. Median seconds are over the hosts both networks "
                       "answered; the ratios are medians of per-host ratios over the hosts bvlain answered too."]
+    lines += candidate_lines(agree)
     profile = load("host_profile.json")
     if profile:
         steps = list(next(iter(profile["models"].values()))["share"])
