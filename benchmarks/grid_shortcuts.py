@@ -7,7 +7,7 @@ The grid is the largest share of a host's time once the network is one pass
 order), the host of ``bvse_engines.py`` gets its landscape three ways, one after
 the other in one process: as shipped (each atom's reach 8 Å, 0.25 Å between
 points); with each kind of atom's sum stopped where its pair energy stays below
-``--tolerance`` (``chemistry.bvse._atom_by_atom(tolerance=...)``, grid order
+``--tolerance`` (``bvse_landscape(tolerance=...)``, grid order
 kept); and on a coarser grid (``--coarse`` Å). Recorded: each path's hop barrier
 and seconds (oxidation states included) under each; summary: the barriers'
 distance from the shipped ones, the hops whose open/blocked call changes, and the
@@ -22,19 +22,11 @@ from functools import partial
 
 import numpy as np
 
-from hopnet.chemistry.bvse import BvseRun, _atom_by_atom, decorated_host
 from hopnet.data.barriers import load_barriers
-from hopnet.pathways.landscape import RESOLUTION, Landscape, blocked_above
+from hopnet.pathways.landscape import RESOLUTION, blocked_above, bvse_landscape
 from hopnet.threads import use_threads
 from hopnet_repro.baselines.bvse import band_landscape
 from hopnet_repro.results import RESULTS, write_result
-
-
-def landscape(structure, ion: str, source: str = "host", resolution: float = RESOLUTION,
-              tolerance: float | None = None) -> Landscape:
-    with decorated_host(structure, ion, source) as (decorated, charge, origin):
-        grid = _atom_by_atom(decorated, ion, charge, resolution, tolerance=tolerance)
-        return Landscape.from_run(BvseRun(grid, decorated.lattice.matrix.copy(), origin))
 
 
 def compare(rows: list[dict], name: str) -> dict:
@@ -57,8 +49,8 @@ def main() -> None:
     ap.add_argument("--coarse", type=float, default=0.3, help="Å between the coarser grid's points")
     args = ap.parse_args()
     use_threads(1)
-    variants = {"shipped": landscape, "reach": partial(landscape, tolerance=args.tolerance),
-                "coarse": partial(landscape, resolution=args.coarse)}
+    variants = {"shipped": bvse_landscape, "reach": partial(bvse_landscape, tolerance=args.tolerance),
+                "coarse": partial(bvse_landscape, resolution=args.coarse)}
     entries = load_barriers("train")
     rows = []
     for i in np.random.default_rng(args.seed).permutation(len(entries))[:args.limit]:

@@ -81,9 +81,10 @@ def main() -> None:
     em_s = np.array([e for _, h in pairs for e in h["em"]])
     price_t = np.array([e for h, _ in pairs for e in h["price"]])
     price_s = np.array([e for _, h in pairs for e in h["price"]])
-    spread = np.array([(h["em_std"], o["em_std"]) for h, o in pairs if h["em_std"] and o["em_std"]])
+    with_spread = [(h, o) for h, o in pairs if h["em_std"] and o["em_std"]]
+    spread = np.array([(h["em_std"], o["em_std"]) for h, o in with_spread])
     # each hop class's mean difference over its orderings, beside the student's sigma of that class
-    apart = np.array([np.mean(np.abs(np.subtract(o["em"], h["em"]))) for h, o in pairs if h["em_std"] and o["em_std"]])
+    apart = np.array([np.mean(np.abs(np.subtract(o["em"], h["em"]))) for h, o in with_spread])
     both = [i for i in teacher if teacher[i].get("inputs") and student.get(i, {}).get("inputs")]
     classes = {i: (same_card(teacher[i]), same_card(student[i])) for i in both}
     changed = [{"id": i, "teacher": t, "student": s} for i, (t, s) in classes.items() if t != s]

@@ -79,12 +79,14 @@ def decorated_host(structure: Structure, ion: str,
         raise HopnetInputError(source, f"no bond-valence landscape for {ion} ({plain_reason(exc)})") from None
 
 
-def run_bvse(structure: Structure, ion: str, resolution: float, source: str = "host") -> BvseRun:
-    """The BVSE grid of ``ion`` in ``structure`` (its ion sites filled), ``resolution`` Å between grid points.
-    A host whose oxidation states cannot be found, or an element without bond-valence parameters, is one line
-    naming the reason."""
+def run_bvse(structure: Structure, ion: str, resolution: float, source: str = "host",
+             tolerance: float | None = None) -> BvseRun:
+    """The BVSE grid of ``ion`` in ``structure`` (its ion sites filled), ``resolution`` Å between grid points
+    (``tolerance``: see ``_atom_by_atom``). A host whose oxidation states cannot be found, or an element without
+    bond-valence parameters, is one line naming the reason."""
     with decorated_host(structure, ion, source) as (decorated, charge, origin):
-        return BvseRun(_atom_by_atom(decorated, ion, charge, resolution), decorated.lattice.matrix.copy(), origin)
+        return BvseRun(_atom_by_atom(decorated, ion, charge, resolution, tolerance=tolerance),
+                       decorated.lattice.matrix.copy(), origin)
 
 
 @lru_cache(maxsize=1)
@@ -135,21 +137,22 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
     offsets = offsets[np.linalg.norm(offsets @ step_vectors, axis=1) < cutoff + farthest]
     vectors = offsets @ step_vectors
     squared = (vectors ** 2).sum(axis=1)
-    length = np.sqrt(squared)
     # padded to whole periods, so that folding is a reshape and a sum
     padded_shape = steps * -(-(steps + 2 * reach) // steps)
     padded = np.zeros(int(np.prod(padded_shape)))
     strides = np.array([padded_shape[1] * padded_shape[2], padded_shape[2], 1])
     flat_offsets = (offsets + reach) @ strides
     scaled = np.array([site.frac_coords for site in framework]) % 1.0 * steps
+    reaches = {} if tolerance is None else {kind: _reach(pair_energy, *kind, tolerance, cutoff)
+                                            for kind in set(zip(z, q)) if kind[1] * charge != 0}
     within: dict[float, tuple] = {cutoff: (vectors, squared, flat_offsets)}  # each reach's offsets, grid order kept
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         for j, position in enumerate(scaled):
             if q[j] * charge == 0:
                 continue
-            reach_j = cutoff if tolerance is None else _reach(pair_energy, z[j], q[j], tolerance, cutoff)
+            reach_j = reaches.get((z[j], q[j]), cutoff)
             if reach_j not in within:
-                keep = length < reach_j + farthest
+                keep = squared < (reach_j + farthest) ** 2
                 within[reach_j] = (vectors[keep], squared[keep], flat_offsets[keep])
             v, s, f = within[reach_j]
             corner = np.floor(position).astype(int)
@@ -163,7 +166,6 @@ def _atom_by_atom(decorated: Structure, ion: str, charge: int, resolution: float
     return np.pad(grid, [(0, 1)] * 3, mode="wrap")  # bvlain's shape: the first plane repeated at the end
 
 
-@lru_cache(maxsize=256)
 def _reach(pair_energy, z: int, q: float, tolerance: float, cutoff: float) -> float:
     """The distance (Å) beyond which one atom's pair energy stays below ``tolerance`` in size, up to ``cutoff``."""
     r = np.arange(0.5, cutoff, 0.01)

@@ -270,10 +270,10 @@ def _framework_key(structure: Structure, ion: str) -> tuple:
 
 
 def bvse_landscape(structure: Structure, ion: str, resolution: float = RESOLUTION,
-                   source: str = "host") -> Landscape:
+                   source: str = "host", tolerance: float | None = None) -> Landscape:
     """The mobile ion's BVSE landscape in ``structure`` (the host with its ion sites filled), on the grid of
     ``chemistry.bvse.run_bvse``; one line naming the reason where bond valences cannot describe the host."""
-    return Landscape.from_run(run_bvse(structure, ion, resolution, source))
+    return Landscape.from_run(run_bvse(structure, ion, resolution, source, tolerance))
 
 
 def _ordering_landscape(structure: Structure, ion: str, source: str, file_states: dict[str, int] | None,
